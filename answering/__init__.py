@@ -1,0 +1,1 @@
+"""question → understanding → plan → answer from typed data or retrieved passages → citations."""

@@ -1,0 +1,1 @@
+"""The gold evaluation set and its runner."""

@@ -1,0 +1,1 @@
+"""files → readers → parsed Report records → index (chunks + records)."""

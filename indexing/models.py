@@ -1,0 +1,115 @@
+"""Typed records at the seams: what readers produce and what the parser emits.
+
+A cell is a number or None. None means unknown (blank, “/”, “—”, “无”, or a table that is absent); a stated zero is 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Number = int | float
+Cells = dict[str, dict[str, Number | None]]  # row (or block) -> column -> value
+
+
+class ReadError(Exception):
+    """A file that cannot be turned into a report. The message names the file and the reason."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass
+class Document:
+    """What a reader hands the parser: the report as lines of text, tables already flattened to lines.
+
+    Readers of structured formats (.docx, .html, .pdf) render each real table row as one pipe row
+    (“| 规章 | 0 | 0 | 0 |”), a shape the parser reads like any other.
+    """
+
+    source: str  # file name as given (display, errors)
+    text: str
+    content_hash: str  # sha256 of the file bytes
+    format: str  # txt | docx | html | pdf
+
+
+@dataclass
+class Flag:
+    """A broken consistency rule or a parse doubt, kept on the record and shown to users."""
+
+    rule: str  # e.g. requests.balance, requests.row_total, requests.handled_total, appeals.block_total,
+    #            prose_vs_table, table.unplaced, table.missing, section.missing, year.missing
+    message: str  # Chinese, for users
+    cells: list[str] = field(default_factory=list)  # "requests.new_received.total", ...
+    numbers: dict[str, Number | None] = field(default_factory=dict)
+
+
+@dataclass
+class Fact:
+    """A number or yes/no stated in prose, with the sentence it came from (for citations)."""
+
+    key: str  # schema.FACT_KEYS
+    value: Number | bool | None
+    sentence: str
+    section: str  # section key the sentence sits in
+    unit: str = ""
+
+
+@dataclass
+class Report:
+    report_id: str
+    source: str
+    content_hash: str
+    agency: str  # full name as written, e.g. 威海市文登区侯家镇人民政府
+    short_name: str  # 侯家镇
+    region: list[str]  # ["威海市", "文登区"], outermost first
+    level: str  # schema.LEVELS
+    year: int | None  # report year, from the title
+    signed_date: str | None  # ISO date of the signature
+    template: str  # "2021" | "2019" | "wide" (of table 3, else guessed from the year)
+    title: str
+    sections: dict[str, str]  # section key -> text (original characters, for display)
+    tables: dict[str, Cells | None]  # "proactive" | "requests" | "appeals" -> cells, or None when absent
+    facts: dict[str, Fact]
+    flags: list[Flag]
+    text: str  # the whole document text as read (display)
+
+    # ------------------------------------------------------------ access
+    def cell(self, table: str, row: str, column: str) -> Number | None:
+        grid = self.tables.get(table) or {}
+        return (grid.get(row) or {}).get(column)
+
+    def fact(self, key: str) -> Number | bool | None:
+        f = self.facts.get(key)
+        return None if f is None else f.value
+
+    # ------------------------------------------------------------ export / storage
+    def to_export(self) -> dict[str, Any]:
+        """The stable JSON export contract (issue 2)."""
+        return {
+            "report_id": self.report_id,
+            "source": self.source,
+            "agency": self.agency,
+            "short_name": self.short_name,
+            "region": list(self.region),
+            "level": self.level,
+            "year": self.year,
+            "template": self.template,
+            "sections": dict(self.sections),
+            "tables": {k: self.tables.get(k) for k in ("proactive", "requests", "appeals")},
+            "facts": {k: f.value for k, f in self.facts.items()},
+            "flags": [asdict(f) for f in self.flags],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, for the record store (round-trips through from_dict)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        d = dict(d)
+        d["facts"] = {k: Fact(**v) for k, v in d.get("facts", {}).items()}
+        d["flags"] = [Flag(**f) for f in d.get("flags", [])]
+        return cls(**d)

