@@ -1,0 +1,490 @@
+"""Tables 2, 3 and 4 into canonical rows and columns, from any of the shapes exports produce.
+
+Every shape is first flattened to one stream of cells (a cell per line, pipe rows, tab rows, web pages
+with blank lines), then cut into *groups*: a label followed by the values after it. Labels anchor rows of
+the template; values between two anchors must fill exactly the rows between them (this is how rows whose
+label was lost in export are recovered by position). Anything that does not fit is left None and flagged,
+never shifted into a neighbouring cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexing.models import Cells, Flag, Number
+from indexing.normalize import cell_kind, fold
+from indexing.schema import (
+    APPEAL_BLOCKS,
+    APPEAL_COLUMNS,
+    TABLE_TITLES,
+    proactive_rows,
+    request_columns,
+    request_rows,
+)
+
+
+@dataclass
+class Cell:
+    kind: str  # text | number | empty
+    value: Number | None
+    text: str
+    row_start: bool = False  # first cell of a physical row (pipe / tab rows)
+    multi: bool = False  # part of a pipe/tab row (one line holding several cells)
+
+
+@dataclass
+class Group:
+    label: str | None
+    values: list[Cell] = field(default_factory=list)
+    key: str | None = None
+    physical: bool = False  # one pipe/tab row: its cell count is the row's real width
+
+    @property
+    def numbers(self) -> int:
+        return sum(1 for c in self.values if c.kind == "number")
+
+
+# ---------------------------------------------------------------- cells
+_PAGE_MARK = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
+MIN_PIPE_ROWS = 3  # a region with this many pipe rows came from a structured reader: only pipe rows hold cells
+
+
+def tokenize(lines: list[str]) -> list[Cell]:
+    """The cells of a table region, in reading order, from any of the export shapes."""
+    cells: list[Cell] = []
+    pipe_mode = sum("|" in line for line in lines) >= MIN_PIPE_ROWS
+    for line in lines:
+        folded = fold(line)
+        if _PAGE_MARK.fullmatch(folded.strip()):
+            continue  # page furniture of a PDF (“- 3 -”, “第3页 共10页”)
+        if pipe_mode and "|" not in folded:
+            kind, _ = cell_kind(folded)
+            if kind == "text":  # a caption or wrapped text between rows: a label without values
+                cells.append(Cell("text", None, folded.strip(), row_start=True))
+            continue  # a bare number between pipe rows is a page number, not a cell
+        if "|" in folded:
+            parts = folded.strip().strip("\t")
+            parts = parts[1:] if parts.startswith("|") else parts
+            parts = parts[:-1] if parts.endswith("|") else parts
+            fields = parts.split("|")
+        elif "\t" in folded:
+            fields = folded.rstrip("\n").split("\t")
+            if not fields[0].strip():
+                fields = fields[1:]  # indentation, or the empty label cell of a row that lost its label
+            if len(fields) > 1 and not fields[-1].strip():
+                fields = fields[:-1]  # trailing tab
+        else:
+            if not folded.strip():
+                continue  # blank line: a row separator, not a cell
+            fields = _spaced_row(folded) or [folded]
+        for n, text in enumerate(fields):
+            kind, value = cell_kind(text)
+            multi = len(fields) > 1
+            cells.append(Cell(kind, value, text.strip(), row_start=multi and n == 0, multi=multi))
+    return cells
+
+
+_SPACED_VALUE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—–-]+")
+MAX_LABEL_CHARS = 60
+
+
+def _spaced_row(line: str) -> list[str] | None:
+    """A PDF text row, “规章 0 0 0” or “0 0 0 0 0”: the label (if any) and its space-separated values."""
+    tokens = line.split()
+    if len(tokens) < 2:
+        return None
+    n = len(tokens)
+    while n > 0 and _SPACED_VALUE.fullmatch(tokens[n - 1]):
+        n -= 1
+    values = tokens[n:]
+    label = "".join(tokens[:n])
+    if not values or len(label) > MAX_LABEL_CHARS or (label and _SPACED_VALUE.fullmatch(label[-1:] or "x")):
+        return None
+    return ([label] if label else [""]) + values
+
+
+def group_cells(cells: list[Cell]) -> list[Group]:
+    """Cut the cell stream into label + values groups."""
+    groups: list[Group] = []
+    cur: Group | None = None
+    lead = False  # at the start of a physical row, before its first non-empty cell
+    for c in cells:
+        if c.row_start:
+            cur, lead = None, True
+        if lead and c.kind == "empty":
+            continue  # label-column cells of a pipe/tab row: rowspan continuations or a lost label
+        lead = False
+        if c.kind == "text":
+            if cur is not None and cur.label is not None and not cur.values:
+                cur.label += c.text  # a label wrapped over several cells/lines
+            else:
+                cur = Group(c.text, physical=c.multi)
+                groups.append(cur)
+        else:
+            if cur is None:
+                cur = Group(None, physical=c.multi)  # a row whose label was lost
+                groups.append(cur)
+            cur.values.append(c)
+    return groups
+
+
+# ---------------------------------------------------------------- placing values into rows
+Row = tuple[str, tuple[str, ...]]  # (row key, its columns)
+
+
+def _trim(values: list[Cell], size: int) -> list[Cell]:
+    """Drop empty cells beyond `size` at the ends: label-column cells of the next row (or this one's lost label)."""
+    values = list(values)
+    while len(values) > size and values[-1].kind == "empty":
+        values.pop()
+    while len(values) > size and values[0].kind == "empty":
+        values.pop(0)
+    return values
+
+
+def _fill_row(
+    values: list[Cell], columns: tuple[str, ...], total_col: str | None, physical: bool = False
+) -> dict[str, Number | None] | None:
+    """One row's cells; None when they cannot be placed safely."""
+    numbers = [c for c in values if c.kind == "number"]
+    if not numbers:
+        return dict.fromkeys(columns)
+    if physical and total_col and len(numbers) == 1 and len(values) != len(columns) and len(columns) > 1:
+        # One number in a pipe row of the wrong width: a merged cell spanning the row (shapes §2).
+        # It states the row total, not which applicant column; the others stay unknown.
+        row = dict.fromkeys(columns)
+        row[total_col] = numbers[0].value
+        return row
+    values = _trim(values, len(columns))
+    if len(values) == len(columns):
+        return {col: c.value for col, c in zip(columns, values, strict=True)}
+    return None
+
+
+def place(groups: list[Group], rows: list[Row], total_col: str | None) -> tuple[Cells, list[str]]:
+    """Values of anchored groups into their rows; returns the grid and the keys of rows left unplaced."""
+    grid: Cells = {key: dict.fromkeys(cols) for key, cols in rows}
+    index = {key: n for n, (key, _) in enumerate(rows)}
+    unplaced: list[str] = []
+    # Runs: an anchored group plus the unanchored groups after it, up to the next anchor.
+    runs: list[tuple[int, list[Group]]] = []
+    lead: list[Group] = []
+    for g in groups:
+        if g.key is None and not g.values:
+            continue  # a header cell or the empty cell a vertical merge leaves: no row of its own
+        if g.key is not None and g.key in index:
+            runs.append((index[g.key], [g]))
+        elif runs:
+            runs[-1][1].append(g)
+        elif g.numbers:
+            lead.append(g)
+    if lead:
+        # Numbers before the first label: rows at the top whose labels were lost (sample 000's 一、 row).
+        if runs and runs[0][0] == 0:
+            unplaced.append("(header)")
+        else:
+            runs.insert(0, (0, lead))
+    for n, (start, run) in enumerate(runs):
+        stop = runs[n + 1][0] if n + 1 < len(runs) else len(rows)
+        if stop <= start:
+            if any(g.numbers for g in run):
+                unplaced.append(rows[start][0])
+            continue
+        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid))
+    return grid, unplaced
+
+
+def _place_run(run: list[Group], rows: list[Row], total_col: str | None, grid: Cells) -> list[str]:
+    """Place one run into rows[...]; returns the keys of rows whose numbers could not be placed."""
+    flat = [c for g in run for c in g.values]
+    if len(rows) == 1:
+        key, cols = rows[0]
+        row = _fill_row(flat, cols, total_col, physical=len(run) == 1 and run[0].physical)
+        if row is None:
+            return [key]
+        grid[key] = row
+        return []
+    # Each physical row in its own group (pipe/tab rows, some with empty label cells).
+    if len(run) == len(rows):
+        fills = [_fill_row(g.values, cols, total_col, g.physical) for g, (_, cols) in zip(run, rows, strict=True)]
+        if all(f is not None for f in fills):
+            for (key, _), f in zip(rows, fills, strict=True):
+                grid[key] = f
+            return []
+    # Cells in template order across rows whose labels were lost (cell-per-line exports).
+    need = sum(len(cols) for _, cols in rows)
+    trimmed = _trim(flat, need)
+    if len(trimmed) == need:
+        pos = 0
+        for key, cols in rows:
+            grid[key] = {col: c.value for col, c in zip(cols, trimmed[pos : pos + len(cols)], strict=True)}
+            pos += len(cols)
+        return []
+    # Only the labelled row can be placed; the rows after it are absent unless numbers are left over.
+    key, cols = rows[0]
+    if run[0].key is None:
+        return [k for k, _ in rows] if any(g.numbers for g in run) else []
+    row = _fill_row(run[0].values, cols, total_col, run[0].physical)
+    bad = []
+    if row is None:
+        bad.append(key)
+    else:
+        grid[key] = row
+    if any(g.numbers for g in run[1:]):
+        bad.extend(k for k, _ in rows[1:])
+    return bad
+
+
+# ---------------------------------------------------------------- table 3: requests
+_REQUEST_PATTERNS: dict[str, tuple[str, ...]] = {
+    "new_received": ("本年新收",),
+    "carried_over": ("上年结转",),
+    "granted": ("予以公开",),
+    "partial": ("部分公开",),
+    "denied_state_secret": ("国家秘密",),
+    "denied_law_forbidden": ("禁止公开",),
+    "denied_safety_stability": ("三安全一稳定", "三安全", "一稳定"),
+    "denied_third_party": ("第三方合法权益", "第三方"),
+    "denied_internal_affairs": ("内部事务",),
+    "denied_process_info": ("过程性信息",),
+    "denied_enforcement_file": ("行政执法案卷", "执法案卷"),
+    "denied_query_matter": ("行政查询事项", "查询事项"),
+    "unable_not_held": ("不掌握",),
+    "unable_need_creation": ("另行制作",),
+    "unable_unclear": ("仍不明确",),
+    "rejected_petition": ("信访举报投诉", "信访"),
+    "rejected_duplicate": ("重复申请",),
+    "rejected_publication": ("公开出版物",),
+    "rejected_mass_repeat": ("大量反复",),
+    "rejected_confirm": ("重新出具", "确认或重新"),
+    "other_overdue_correction": ("逾期不补正",),
+    "other_unpaid_fee": ("缴纳费用", "收费通知"),
+    "other_handling": ("其他处理",),
+    "handled_total": ("(七)总计", "七、总计", "办理结果总计"),
+    "carried_forward": ("结转下年度", "下年度继续办理"),
+}
+_OTHER_MISC = re.compile(r"(?:^|[^\d])3[.、]?其他$|\(3\)其他$")
+_SUBTOTAL_OF = {g: f"{g}_total" for g in ("denied", "unable", "rejected", "other")}
+_GROUP_WORDS = {"denied": "不予公开", "unable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
+
+
+def _label_key(label: str, patterns: dict[str, tuple[str, ...]]) -> tuple[str | None, int]:
+    """The row a (possibly merged) label names: the pattern matching last wins, e.g. “（六）其他处理1.…逾期不补正”."""
+    text = re.sub(r"\s+", "", label)
+    best, best_end = None, -1
+    for key, pats in patterns.items():
+        for p in pats:
+            pos = text.rfind(p)
+            if pos >= 0 and pos + len(p) > best_end:
+                best, best_end = key, pos + len(p)
+    return best, best_end
+
+
+def _request_key(label: str, previous: str | None) -> str | None:
+    text = re.sub(r"\s+", "", label)
+    if "小计" in text.replace("法人或其他组织小计", ""):
+        for group, word in _GROUP_WORDS.items():
+            if text.rfind(word) >= 0 and text.rfind(word) > text.rfind("小计") - 8:
+                return _SUBTOTAL_OF[group]
+        if previous:
+            for group in _SUBTOTAL_OF:
+                if previous.startswith(group + "_") and previous != _SUBTOTAL_OF[group]:
+                    return _SUBTOTAL_OF[group]
+        return None
+    key, end = _label_key(text, _REQUEST_PATTERNS)
+    m = _OTHER_MISC.search(text)
+    if m and m.end() >= end:
+        return "other_misc"
+    return key
+
+
+def detect_request_template(groups: list[Group], header: str, year: int | None) -> str:
+    keys = {g.key for g in groups}
+    if "小计" in header or keys & {"denied_total", "unable_total", "rejected_total", "other_total"}:
+        return "wide"
+    if keys & {"other_overdue_correction", "other_unpaid_fee", "other_misc"}:
+        return "2021"
+    if "other_handling" in keys:
+        return "2019"
+    numbers = sum(g.numbers for g in groups)
+    for template in ("2021", "2019", "wide"):
+        if numbers == len(request_rows(template)) * len(request_columns(template)):
+            return template
+    return "2019" if year is not None and year <= 2020 else "2021"
+
+
+def parse_requests(lines: list[str], year: int | None) -> tuple[Cells | None, str | None, list[str]]:
+    """(grid or None, template, unplaced rows). None grid when the table holds no numbers at all."""
+    groups = group_cells(tokenize(lines))
+    if not any(g.numbers for g in groups):
+        return None, None, []
+    previous = None
+    for g in groups:
+        if g.label is not None:
+            g.key = _request_key(fold(g.label), previous)
+            previous = g.key or previous
+    header = "".join(fold(g.label) for g in groups if g.label and g.key is None)
+    template = detect_request_template(groups, header, year)
+    rows = [(key, request_columns(template)) for key in request_rows(template)]
+    valid = {key for key, _ in rows}
+    for g in groups:
+        if g.key not in valid:
+            g.key = None
+    grid, unplaced = place(groups, rows, "total")
+    return grid, template, unplaced
+
+
+# ---------------------------------------------------------------- table 2: proactive
+_PROACTIVE_PATTERNS: dict[str, tuple[str, ...]] = {
+    "rules": ("规章",),
+    "normative_docs": ("规范性文件",),
+    "licensing": ("行政许可",),
+    "other_services": ("其他对外管理服务事项", "对外管理服务"),
+    "penalty": ("行政处罚",),
+    "enforcement": ("行政强制",),
+    "fees": ("行政事业性收费", "事业性收费"),
+    "procurement": ("政府集中采购", "集中采购"),
+}
+_PROACTIVE_2019_WORDS = (
+    "本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增/减", "集中采购", "对外管理服务",
+)
+_PROACTIVE_2021_WORDS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
+
+
+def detect_proactive_template(text: str, fallback: str) -> str:
+    compacted = re.sub(r"\s+", "", fold(text))
+    score_2019 = sum(w in compacted for w in _PROACTIVE_2019_WORDS)
+    score_2021 = sum(w in compacted for w in _PROACTIVE_2021_WORDS)
+    if score_2019 != score_2021:
+        return "2019" if score_2019 > score_2021 else "2021"
+    return "2019" if fallback == "2019" else "2021"
+
+
+def parse_proactive(lines: list[str], fallback_template: str) -> tuple[Cells | None, str, list[str]]:
+    groups = group_cells(tokenize(lines))
+    template = detect_proactive_template("\n".join(lines), fallback_template)
+    if not any(g.numbers for g in groups):
+        return None, template, []
+    for g in groups:
+        if g.label is not None:
+            g.key, _ = _label_key(fold(g.label), _PROACTIVE_PATTERNS)
+    rows = [(r.key, r.columns) for r in proactive_rows(template)]
+    valid = {key for key, _ in rows}
+    for g in groups:
+        if g.key not in valid:
+            g.key = None
+    grid, unplaced = place(groups, rows, None)
+    return grid, template, unplaced
+
+
+# ---------------------------------------------------------------- table 4: appeals
+_APPEAL_PATTERNS = {
+    "review": ("行政复议",),
+    "litigation_direct": ("未经复议直接起诉", "直接起诉"),
+    "litigation_after_review": ("复议后起诉",),
+}
+
+
+def parse_appeals(lines: list[str]) -> tuple[Cells | None, list[str]]:
+    groups = group_cells(tokenize(lines))
+    if not any(g.numbers for g in groups):
+        return None, []
+    width = len(APPEAL_COLUMNS)
+    # Row form: each block labelled with its own five values.
+    by_block: dict[str, dict[str, Number | None]] = {}
+    for g in groups:
+        if g.label is None:
+            continue
+        key, _ = _label_key(fold(g.label), _APPEAL_PATTERNS)
+        vals = _trim(g.values, width)
+        if key and len(vals) == width and len(re.sub(r"\s+", "", g.label)) <= 12:
+            by_block[key] = {col: c.value for col, c in zip(APPEAL_COLUMNS, vals, strict=True)}
+    if len(by_block) == len(APPEAL_BLOCKS):
+        return {b: by_block[b] for b in APPEAL_BLOCKS}, []
+    # Flat form: fifteen values in template order after the squashed header (shapes §4, the samples).
+    flat = _trim([c for g in groups if g.numbers for c in g.values], width * len(APPEAL_BLOCKS))
+    if len(flat) == width * len(APPEAL_BLOCKS):
+        return {
+            block: {col: flat[b * width + n].value for n, col in enumerate(APPEAL_COLUMNS)}
+            for b, block in enumerate(APPEAL_BLOCKS)
+        }, []
+    return None, list(APPEAL_BLOCKS)
+
+
+# ---------------------------------------------------------------- locating the tables
+_T3_MARKERS = ("勾稽", "申请人情况", "本年新收政府信息公开申请")
+_T4_LINE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.])?(?:政府信息公开)?行政复议")
+
+
+def split_table_regions(lines: list[str], headings: dict[str, int] | None = None) -> dict[str, list[str]]:
+    """Cut the table area (proactive heading .. problems heading) into the lines of tables 2, 3 and 4.
+
+    `headings` gives the line (relative to `lines`) of the requests/appeals headings when they were found;
+    markers inside the tables decide too, so a lost heading (sample 002) does not lose a table.
+    """
+    headings = headings or {}
+    t3 = t4 = None
+    for i, line in enumerate(lines):
+        compacted = re.sub(r"\s+", "", fold(line)).lstrip("|")
+        if t3 is None and any(m in compacted for m in _T3_MARKERS):
+            t3 = i
+        if t4 is None and i >= (t3 or 0) and _T4_LINE.match(compacted) and len(compacted) <= 40:
+            t4 = i
+    if "requests" in headings:
+        t3 = min(t3, headings["requests"]) if t3 is not None else headings["requests"]
+    if "appeals" in headings and headings["appeals"] >= (t3 or 0):
+        t4 = min(t4, headings["appeals"]) if t4 is not None and t4 >= (t3 or 0) else headings["appeals"]
+    end = len(lines)
+    t4_start = t4 if t4 is not None else end
+    t3_start = t3 if t3 is not None and t3 < t4_start else t4_start
+    return {
+        "proactive": lines[:t3_start],
+        "requests": lines[t3_start:t4_start],
+        "appeals": lines[t4_start:end],
+    }
+
+
+@dataclass
+class TableResult:
+    tables: dict[str, Cells | None]
+    template: str
+    flags: list[Flag]
+
+
+def parse_tables(lines: list[str], year: int | None, headings: dict[str, int] | None = None) -> TableResult:
+    """Tables 2, 3 and 4 from the lines of the table area; absent tables are None with table.missing."""
+    regions = split_table_regions(lines, headings)
+    fallback = "2019" if year is not None and year <= 2020 else "2021"
+    flags: list[Flag] = []
+    requests, template, req_unplaced = parse_requests(regions["requests"], year)
+    proactive, _, pro_unplaced = parse_proactive(regions["proactive"], template or fallback)
+    appeals, app_unplaced = parse_appeals(regions["appeals"])
+    tables: dict[str, Cells | None] = {"proactive": proactive, "requests": requests, "appeals": appeals}
+    for key, unplaced in (("proactive", pro_unplaced), ("requests", req_unplaced), ("appeals", app_unplaced)):
+        if tables[key] is None and not unplaced:
+            flags.append(
+                Flag(
+                    rule="table.missing",
+                    message=f"报告中没有{TABLE_TITLES[key]}的数据，其数字未知（不是0）",
+                    cells=[key],
+                )
+            )
+        elif unplaced:
+            if tables[key] is not None and len(unplaced) >= len(tables[key]):
+                tables[key] = None
+            cells = [key] if tables[key] is None else [f"{key}.{r}" for r in unplaced]
+            flags.append(
+                Flag(
+                    rule="table.unplaced",
+                    message=f"{TABLE_TITLES[key]}中有数字无法可靠地对应到行列，相关单元格记为未知",
+                    cells=cells,
+                )
+            )
+    if template is None:
+        template = _template_from_proactive(regions["proactive"], fallback)
+    return TableResult(tables, template, flags)
+
+
+def _template_from_proactive(lines: list[str], fallback: str) -> str:
+    return detect_proactive_template("\n".join(lines), fallback)
