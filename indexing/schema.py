@@ -61,8 +61,12 @@ _HANDLING_2021: tuple[str, ...] = (
 )
 _HANDLING_2019: tuple[str, ...] = _HANDLING_2021[:18] + ("other_handling",)
 
-REQUEST_ROWS_2021: tuple[str, ...] = ("new_received", "carried_over", *_HANDLING_2021, "handled_total", "carried_forward")
-REQUEST_ROWS_2019: tuple[str, ...] = ("new_received", "carried_over", *_HANDLING_2019, "handled_total", "carried_forward")
+REQUEST_ROWS_2021: tuple[str, ...] = (
+    "new_received", "carried_over", *_HANDLING_2021, "handled_total", "carried_forward",
+)
+REQUEST_ROWS_2019: tuple[str, ...] = (
+    "new_received", "carried_over", *_HANDLING_2019, "handled_total", "carried_forward",
+)
 # Wide variant: subtotal rows close the （三）（四）（五）（六） groups.
 REQUEST_ROWS_WIDE: tuple[str, ...] = (
     "new_received", "carried_over", "granted", "partial",

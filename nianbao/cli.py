@@ -16,7 +16,9 @@ from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_D
 
 
 def _index_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR, help=f"index directory (default {DEFAULT_INDEX_DIR})")
+    p.add_argument(
+        "--index", type=Path, default=DEFAULT_INDEX_DIR, help=f"index directory (default {DEFAULT_INDEX_DIR})"
+    )
     p.add_argument("--chroma-url", default=None, help="use a Chroma server, e.g. http://127.0.0.1:8000")
     p.add_argument(
         "--embedder",
