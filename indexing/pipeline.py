@@ -1,0 +1,147 @@
+"""files → readers → parser → chunks → embeddings → index, one file at a time.
+
+Incremental by content hash: an unchanged file is a no-op, a changed file (same file name, new content) replaces its
+old record and chunks, a new file is added. A file that cannot be read or parsed is named in `failures` and the
+batch goes on. Only one report is in memory at a time, so a 1,000-report ingest stays small.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexing.chunking import chunk_report
+from indexing.models import ReadError, Report
+from indexing.store import Index, IndexConfig, source_key
+
+Progress = Callable[[str], None] | None
+SLOW_ENV = "NIANBAO_TEST_SLOW_INGEST"  # seconds to sleep after each file (tests interrupt an ingest mid-way)
+
+
+@dataclass
+class IngestSummary:
+    added: list[str] = field(default_factory=list)  # report_ids
+    replaced: list[str] = field(default_factory=list)  # report_ids of the new versions
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    removed: list[str] = field(default_factory=list)  # report_ids superseded by a new version
+    chunks: int = 0  # chunks written in this run
+    embedded: int = 0  # passages actually sent to the model (the rest came from the cache)
+    files: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        return (
+            f"新增 {len(self.added)} 份，更新 {len(self.replaced)} 份，未变 {len(self.unchanged)} 份，"
+            f"失败 {len(self.failures)} 份；块 {self.chunks} 个"
+            f"（新计算嵌入 {self.embedded} 个），用时 {self.seconds:.1f} 秒"
+        )
+
+
+def _report_files(paths: Iterable[Path]) -> list[Path]:
+    from indexing.readers import iter_report_files
+
+    return iter_report_files([Path(p) for p in paths])
+
+
+def _parse(path: Path) -> Report:
+    from indexing.parser import parse_file
+
+    return parse_file(path)
+
+
+def ingest_paths(
+    paths: Iterable[Path], config: IndexConfig, progress: Progress = None, *, index: Index | None = None
+) -> IngestSummary:
+    """Ingest files and directories into the index at `config`. Pass an open `index` to have it refreshed too."""
+    started = time.perf_counter()
+    say = progress or (lambda _m: None)
+    summary = IngestSummary()
+    idx = index if index is not None else Index.open(config)
+    cleaned = idx.reconcile()
+    if cleaned:
+        say(f"清理上次中断写入的 {len(cleaned)} 份报告的残留块")
+    files = _report_files(paths)
+    summary.files = len(files)
+    say(f"共 {len(files)} 个文件")
+    by_hash = {m.get("content_hash"): rid for rid, m in idx.record_meta().items()}
+    by_source: dict[str, list[str]] = {}
+    for rid, m in idx.record_meta().items():
+        by_source.setdefault(m.get("source", ""), []).append(rid)
+    slow = float(os.environ.get(SLOW_ENV, "0") or 0)
+    changed = bool(cleaned)
+
+    for n, path in enumerate(files, start=1):
+        name = path.name
+        try:
+            report = _parse(path)
+        except ReadError as exc:
+            summary.failures.append((exc.source or str(path), exc.reason))
+            say(f"[{n}/{len(files)}] {name}：失败（{exc.reason}）")
+            continue
+        except Exception as exc:  # noqa: BLE001  (a parser bug on one file must not stop the batch)
+            summary.failures.append((str(path), f"解析出错：{exc.__class__.__name__}: {exc}"))
+            say(f"[{n}/{len(files)}] {name}：失败（{exc.__class__.__name__}）")
+            continue
+
+        if report.content_hash in by_hash:
+            summary.unchanged.append(by_hash[report.content_hash])
+            say(f"[{n}/{len(files)}] {name}：未变")
+            continue
+
+        older = [rid for rid in by_source.get(source_key(report.source), []) if rid != report.report_id]
+        for rid in older:
+            idx.delete_report(rid)
+            summary.removed.append(rid)
+        chunks = chunk_report(report)
+        misses_before = idx.embedder.misses
+        vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
+        idx.put_report(report, chunks, vectors)
+        changed = True
+        summary.chunks += len(chunks)
+        summary.embedded += idx.embedder.misses - misses_before
+        (summary.replaced if older else summary.added).append(report.report_id)
+        by_hash[report.content_hash] = report.report_id
+        by_source[source_key(report.source)] = [report.report_id]
+        say(
+            f"[{n}/{len(files)}] {name}：{'更新' if older else '新增'} {report.short_name} {report.year or ''}，"
+            f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个"
+        )
+        del report, chunks, vectors
+        if slow:
+            time.sleep(slow)
+
+    if changed or idx.bm25().chunk_count != idx.chunks.count():
+        say("重建 BM25 索引…")
+        idx.rebuild_bm25()
+    if index is not None:
+        index.refresh()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | None = None) -> list[str]:
+    """Delete reports by report_id or source file name; returns the keys that matched something."""
+    idx = index if index is not None else Index.open(config)
+    meta = idx.record_meta()
+    removed_keys = []
+    targets: set[str] = set()
+    for key in keys:
+        matched = [rid for rid, m in meta.items() if key == rid or source_key(key) == m.get("source")]
+        if matched:
+            removed_keys.append(key)
+            targets.update(matched)
+    for rid in sorted(targets):
+        idx.delete_report(rid)
+    if targets:
+        idx.rebuild_bm25()
+    if index is not None:
+        index.refresh()
+    return removed_keys
+
+
+def load_reports(config: IndexConfig) -> list[Report]:
+    return Index.open(config).reports()

@@ -1,0 +1,194 @@
+"""Ingest: incremental by content hash, bad files named, interrupted runs recoverable, nothing stored twice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexing.chunking import chunk_report
+from indexing.parser import parse_file
+from indexing.pipeline import SLOW_ENV, ingest_paths, load_reports, remove_reports
+from indexing.store import Index, IndexConfig
+from tests.conftest import PROJECT_ROOT, SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def _copy_samples(dest: Path, which=None) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for i in range(len(SAMPLES)) if which is None else which:
+        shutil.copy(SAMPLES[i], dest / SAMPLES[i].name)
+    return dest
+
+
+def _chunk_ids(index: Index) -> list[str]:
+    return index.chunks.get(include=[])["ids"]
+
+
+def _expected_chunks(files) -> int:
+    return sum(len(chunk_report(parse_file(p))) for p in files)
+
+
+def _assert_consistent(config: IndexConfig, files) -> None:
+    """Exactly one record per file and exactly its chunks — no orphans, no duplicates."""
+    index = Index.open(config)
+    reports = index.reports()
+    assert sorted(r.source for r in reports) == sorted(p.name for p in files)
+    ids = _chunk_ids(index)
+    assert len(ids) == len(set(ids)) == _expected_chunks(files)
+    assert {i.rsplit(":", 2)[0] for i in ids} == {r.report_id for r in reports}
+    assert len(index.bm25().entries) == len(ids)
+
+
+def test_ingest_then_reingest_is_a_no_op(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    lines: list[str] = []
+    first = ingest_paths([corpus], config, progress=lines.append)
+    assert len(first.added) == 5 and not first.failures and not first.replaced
+    assert first.chunks == _expected_chunks(sorted(corpus.iterdir()))
+    assert any(line.startswith("[5/5]") and "块" in line for line in lines)
+    assert first.describe().startswith("新增 5 份，更新 0 份，未变 0 份，失败 0 份；块 ")
+
+    second = ingest_paths([corpus], config)
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert not second.added and not second.replaced and second.chunks == 0 and second.embedded == 0
+    assert "未变 5 份" in second.describe()
+    _assert_consistent(config, sorted(corpus.iterdir()))
+    assert len(load_reports(config)) == 5
+
+
+def test_changed_file_replaces_its_record_and_chunks(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus", [0, 1])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    first = ingest_paths([corpus], config)
+    target = corpus / SAMPLES[0].name
+    old_id = next(rid for rid in first.added if rid.startswith("侯家镇"))
+    text = target.read_text(encoding="utf-8")
+    marker = "2021年度本单位未收取信息处理费。"
+    assert marker in text
+    target.write_text(text.replace(marker, marker + "本镇开展政务公开进社区活动十二场。"), encoding="utf-8")
+
+    second = ingest_paths([corpus], config)
+    assert len(second.replaced) == 1 and second.removed == [old_id] and len(second.unchanged) == 1
+    new_id = second.replaced[0]
+    assert new_id != old_id
+    # only the changed chunk needed a new embedding; the rest came from the cache
+    assert 0 < second.embedded < second.chunks
+    index = Index.open(config)
+    assert index.report(old_id) is None and index.report(new_id) is not None
+    assert not [i for i in _chunk_ids(index) if i.startswith(old_id + ":")]
+    _assert_consistent(config, sorted(corpus.iterdir()))
+    hit = index.search("政务公开进社区活动", k=1)[0]
+    assert hit.report_id == new_id and "十二场" in hit.text
+
+
+def test_remove_by_report_id_or_file_name(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus", [0, 1, 2])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    summary = ingest_paths([corpus], config)
+    by_name = {parse_file(p).report_id: p.name for p in corpus.iterdir()}
+    first_id, second_id = sorted(summary.added)[:2]
+
+    assert remove_reports([first_id, by_name[second_id], "不存在.txt"], config) == [first_id, by_name[second_id]]
+    index = Index.open(config)
+    assert {r.report_id for r in index.reports()} == set(summary.added) - {first_id, second_id}
+    left = [i for i in _chunk_ids(index) if i.startswith((first_id + ":", second_id + ":"))]
+    assert left == []
+    assert all(h.report_id not in (first_id, second_id) for h in index.search("政府信息公开申请", k=20))
+    assert remove_reports([first_id], config) == []
+
+
+def test_bad_files_are_named_and_good_ones_stored_once(tmp_path, make_docx):
+    corpus = _copy_samples(tmp_path / "corpus", [0, 3])
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "noise.txt").write_bytes(os.urandom(4096))
+    (corpus / "noise.pdf").write_bytes(os.urandom(4096))
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (corpus / "truncated.txt").write_text(SAMPLES[1].read_text(encoding="utf-8")[:60], encoding="utf-8")
+    config = IndexConfig(index_dir=tmp_path / "index")
+
+    summary = ingest_paths([corpus], config)
+    failed = {Path(source).name for source, _ in summary.failures}
+    assert failed == {"empty.txt", "noise.txt", "noise.pdf", "broken.docx", "truncated.txt"}
+    assert all(reason for _, reason in summary.failures)
+    assert len(summary.added) == 2
+    assert "失败 5 份" in summary.describe()
+
+    again = ingest_paths([corpus], config)
+    assert not again.added and len(again.unchanged) == 2 and len(again.failures) == 5
+    _assert_consistent(config, [corpus / SAMPLES[0].name, corpus / SAMPLES[3].name])
+
+
+def test_interrupted_write_leaves_no_visible_orphans_and_rerun_completes(tmp_path, monkeypatch):
+    """Chunks written, record not: the record is the commit marker, so search ignores the chunks until a re-run."""
+    corpus = _copy_samples(tmp_path / "corpus", [0, 1])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    index = Index.open(config)
+
+    class DiesOnSecondRecord:
+        def __init__(self, real):
+            self.real, self.calls = real, 0
+
+        def upsert(self, *args, **kwargs):
+            self.calls += 1
+            if self.calls == 2:
+                raise KeyboardInterrupt("killed")
+            return self.real.upsert(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(index, "records", DiesOnSecondRecord(index.records))
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([corpus], config, index=index)
+
+    reopened = Index.open(config)
+    committed = {r.report_id for r in reopened.reports()}
+    assert len(committed) == 1
+    orphans = {i.rsplit(":", 2)[0] for i in _chunk_ids(reopened)} - committed
+    assert len(orphans) == 1  # the half-written report is on disk ...
+    assert all(h.report_id in committed for h in reopened.search("政府信息公开", k=30))  # ... but never returned
+
+    summary = ingest_paths([corpus], config)
+    assert len(summary.added) == 1 and len(summary.unchanged) == 1
+    _assert_consistent(config, sorted(corpus.iterdir()))
+
+
+def test_killed_ingest_process_reopens_and_rerun_completes(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    env = dict(os.environ, **{SLOW_ENV: "30"})
+    cmd = [sys.executable, "-m", "nianbao.cli", "ingest", str(corpus), "--index", str(index_dir)]
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    try:
+        deadline = time.monotonic() + 300
+        for line in proc.stderr:
+            if line.startswith("[1/5]") and "新增" in line:
+                break
+            assert time.monotonic() < deadline, "no progress line"
+        else:
+            pytest.fail("ingest ended before its first report was stored")
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+
+    config = IndexConfig(index_dir=index_dir)
+    index = Index.open(config)  # opens after a kill
+    assert 1 <= len(index.reports()) < 5
+    assert index.search("政府信息公开申请", k=3)
+
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "未变 " in result.stdout and "失败 0 份" in result.stdout
+    _assert_consistent(config, sorted(corpus.iterdir()))
