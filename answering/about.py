@@ -1,0 +1,158 @@
+"""Questions about the reports themselves rather than their figures: which reports the corpus holds (list/count),
+where a body sits (属于哪个县 / 属于…吗), and when a report was signed (落款日期). Each answer cites report text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from answering.compose import Sources, body_year, passage_citation, unknown
+from answering.models import Answer, Query
+from answering.structured import scope_text, select
+from answering.understand import fold
+from indexing.models import Report
+
+_INVENTORY = re.compile(
+    r"(几份|多少份|哪些|几个|多少个|有哪|哪几).{0,12}(报告|年报)|(报告|年报).{0,6}(几份|多少份|哪些)"
+)
+_PUBLISHED_REPORT = re.compile(r"(?:发布|公布|出具|编制|提交)了?.{0,4}(?:年度报告|年报)")
+_MEMBER_WHICH = re.compile(r"(?:属于|隶属|位于|在)哪(?:个|一个)?(省|市|区|县|地区|地方)|是哪(?:个)?(省|市|区|县)的")
+_SIGNED = re.compile(r"落款|签发|成文日期|成文时间|发布日期|签署|哪天|哪一天|什么时候(?:发布|印发|签)")
+
+
+def answer_about(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    """An answer when the question is about the reports themselves; None when it is not."""
+    text = query.folded or fold(query.text)
+    if query.measure is not None and query.operation not in (None, "text", "list", "count"):
+        return None
+    if query.unknown_bodies and not query.bodies:
+        return None  # the abstain paths say what was not found
+    if query.bodies and _MEMBER_WHICH.search(text):
+        return _which_region(query, reports, _MEMBER_WHICH.search(text))
+    if query.bodies and query.regions and re.search(r"属于|隶属|位于", text):
+        return _in_region(query, reports)
+    if query.bodies and _SIGNED.search(text):
+        return _signed(query, reports, filters)
+    if (query.measure is None and query.topic is None and _INVENTORY.search(text)) or (
+            _PUBLISHED_REPORT.search(text) and re.search(r"几|多少|哪些|哪几", text)):
+        return _inventory(query, reports, filters, text)
+    return None
+
+
+def _reports_of(query: Query, reports: list[Report], filters=None) -> list[Report]:
+    return select(reports, query, filters)
+
+
+def _sentence_with(report: Report, *needles: str) -> str | None:
+    """The first sentence of the report text holding every needle (folded match, original characters back)."""
+    for sentence in re.split(r"(?<=[。！？])|\n+", report.text):
+        f = fold(sentence)
+        if sentence.strip() and all(fold(n) in f for n in needles):
+            return sentence.strip()
+    return None
+
+
+def _which_region(query: Query, reports: list[Report], m: re.Match) -> Answer:
+    level = m.group(1) or m.group(2) or ""
+    s = Sources()
+    parts = []
+    for r in _latest_per_body(_reports_of(query, reports)):
+        fitting = [x for x in r.region if level in ("地区", "地方", "") or x.endswith(level)]
+        if not fitting:
+            continue
+        region = fitting[-1]
+        sentence = _sentence_with(r, region, r.short_name) or _sentence_with(r, region)
+        mark = s.mark([passage_citation(r, "preamble", sentence)]) if sentence else ""
+        chain = "".join(r.region[: r.region.index(region) + 1])
+        parts.append(f"{r.short_name}属于{chain}{mark}")
+    if not parts:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}所属{level or '地区'}的表述。", query)
+    items = list(dict.fromkeys(query.bodies))
+    return Answer(query.text, "；".join(parts) + "。", "text", items=items, citations=s.citations, query=query)
+
+
+def _in_region(query: Query, reports: list[Report]) -> Answer:
+    s = Sources()
+    verdicts = []
+    for r in _latest_per_body(_reports_of(replace(query, regions=[]), reports)):
+        inside = all(region in r.region for region in query.regions)
+        sentence = _sentence_with(r, *(query.regions[:1]), r.short_name) or _sentence_with(r, r.short_name)
+        mark = s.mark([passage_citation(r, "preamble", sentence)]) if sentence else ""
+        where = "".join(r.region) or "（报告未写明所属地区）"
+        verdicts.append((inside, f"{r.short_name}属于{where}{mark}"))
+    if not verdicts:
+        return unknown(query.text, f"语料中没有找到{'、'.join(query.bodies)}的报告。", query)
+    yes = all(v for v, _ in verdicts)
+    text = f"{'是' if yes else '否'}。" + "；".join(t for _, t in verdicts) + "。"
+    return Answer(query.text, text, "yesno", value=yes, items=list(query.bodies), citations=s.citations, query=query)
+
+
+def _signed(query: Query, reports: list[Report], filters) -> Answer:
+    s = Sources()
+    parts = []
+    for r in _reports_of(query, reports, filters):
+        date = _signature_date(r)
+        if date is None:
+            parts.append(f"{body_year(r)}报告没有落款日期")
+            continue
+        line = _signature_lines(r, date)
+        parts.append(f"{body_year(r)}报告的落款日期是{date}{s.mark([passage_citation(r, 'other', line)])}")
+    if not s.citations:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}报告的落款日期（报告末尾没有署名日期）。", query)
+    return Answer(query.text, "；".join(parts) + "。", "text", items=list(query.bodies), citations=s.citations,
+                  query=query)
+
+
+def _signature_date(r: Report) -> str | None:
+    """The signing date the parser found, as printed; a date elsewhere in the text is not a signature."""
+    if not r.signed_date:
+        return None
+    y, mo, d = (int(x) for x in r.signed_date.split("-")[:3])
+    written = f"{y}年{mo}月{d}日"
+    return written if written in r.text else None
+
+
+def _signature_lines(r: Report, date: str) -> str:
+    """The signature as printed: the body's name line above the date, and the date."""
+    lines = [x.strip() for x in r.text.splitlines()]
+    idx = max(i for i, x in enumerate(lines) if date in x)
+    above = next((lines[j] for j in range(idx - 1, max(idx - 4, -1), -1) if lines[j]), "")
+    return f"{above} {lines[idx]}".strip() if above and len(above) < 40 else lines[idx]
+
+
+def _latest_per_body(reports: list[Report]) -> list[Report]:
+    latest: dict[str, Report] = {}
+    for r in sorted(reports, key=lambda r: r.year or 0):
+        latest[r.agency] = r
+    return list(latest.values())
+
+
+def _naming_citations(r: Report) -> list:
+    """The title; and when it does not name the body (侯家镇's does not), the first sentence that does."""
+    cites = [passage_citation(r, "preamble", r.title)]
+    if r.agency not in r.title and r.short_name not in r.title:
+        naming = _sentence_with(r, r.agency)
+        if naming:
+            cites.append(passage_citation(r, "preamble", naming))
+    return cites
+
+
+def _inventory(query: Query, reports: list[Report], filters, text: str) -> Answer:
+    selected = _reports_of(query, reports, filters)
+    if not selected:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告。", query)
+    s = Sources()
+    listed = "、".join(f"{body_year(r)}{s.mark(_naming_citations(r))}" for r in selected)
+    counting = re.search(r"几份|多少份|几个|多少个|几家", text)
+    by_body = re.search(r"几个|多少个|几家", text) and not re.search(r"几份|多少份", text)
+    items = list(dict.fromkeys(r.short_name for r in selected))
+    rows = [{"body": r.short_name, "year": r.year, "value": None} for r in selected]
+    if counting:
+        n = len(items) if by_body else len(selected)
+        unit = "个机关" if by_body else "份报告"
+        return Answer(query.text, f"共{n}{unit}：{listed}。", "count", value=n, items=items, citations=s.citations,
+                      rows=rows, query=query)
+    scope = scope_text(query) if query.years or query.bodies or query.regions or query.levels else "语料中"
+    return Answer(query.text, f"{scope}的报告有：{listed}。", "list", items=items, citations=s.citations,
+                  rows=rows, query=query)

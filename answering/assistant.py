@@ -1,0 +1,112 @@
+"""The one entry point of the question side: `Assistant.open(config).ask(question)` → Answer.
+
+The index, its records and the embedding model load once (in `open`); each `ask` understands the question,
+answers numbers from the structured records and open questions from retrieved passages, and times itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import nianbao  # noqa: F401  (offline environment before any model library loads)
+from answering.about import answer_about
+from answering.compose import note_shared_names
+from answering.lookup import answer_stated_number
+from answering.models import Answer, Query
+from answering.passages import answer_passages
+from answering.structured import answer_structured
+from answering.understand import Catalog, understand
+from indexing.models import Report
+
+
+class Assistant:
+    def __init__(self, index, llm=None, *, reports: list[Report] | None = None):
+        """`index`: an indexing.store.Index (or None to answer from `reports` alone, reading their sections)."""
+        self.index = index
+        self.llm = llm
+        self._fixed_reports = reports
+        self._catalog: Catalog | None = None
+        self._catalog_key: tuple[str, ...] = ()
+        self._llm_client = None
+
+    @classmethod
+    def open(cls, config, llm=None) -> Assistant:
+        from indexing.store import Index
+
+        assistant = cls(Index.open(config), llm)
+        assistant.warm_up()
+        return assistant
+
+    @classmethod
+    def from_reports(cls, reports: list[Report], llm=None) -> Assistant:
+        return cls(None, llm, reports=reports)
+
+    # ------------------------------------------------------------ corpus view
+    def reports(self) -> list[Report]:
+        if self._fixed_reports is not None:
+            return self._fixed_reports
+        return self.index.reports()
+
+    def catalog(self) -> Catalog:
+        reports = self.reports()
+        key = tuple(r.report_id for r in reports)
+        if self._catalog is None or key != self._catalog_key:  # the index changed (upload, remove): rebuild names
+            self._catalog, self._catalog_key = Catalog.from_reports(reports), key
+            note_shared_names(reports)
+        return self._catalog
+
+    def warm_up(self) -> None:
+        """Load records, names and the query embedder now, so the first question is as fast as the rest."""
+        self.catalog()
+        from answering.lookup import words
+
+        words("政府信息公开")  # jieba's dictionary loads on first use (~1 s): not inside a question
+        if self.index is not None:
+            # An empty index has nothing to search yet; asking will say so.
+            with contextlib.suppress(Exception):
+                self.index.search("政府信息公开", k=1)
+
+    # ------------------------------------------------------------ asking
+    def understand(self, question: str, history: list[Answer] | None = None) -> Query:
+        last = next((a for a in reversed(history or []) if a.query is not None), None)
+        if last is None:
+            return understand(question, self.catalog())
+        return understand(question, self.catalog(), last.query, last.items)
+
+    def ask(self, question: str, *, history: list[Answer] | None = None, filters=None) -> Answer:
+        start = time.perf_counter()
+        answer = self._answer(question.strip(), history, filters)
+        answer.elapsed_ms = (time.perf_counter() - start) * 1000
+        return answer
+
+    def _answer(self, question: str, history, filters) -> Answer:
+        if not question:
+            return Answer(question, "请输入一个问题，例如：2021年哪些乡镇没有收到政府信息公开申请？", "unknown")
+        reports = self.reports()
+        if not reports:
+            return Answer(question, "语料中没有找到任何报告：索引为空，请先导入年度报告。", "unknown")
+        query = self.understand(question, history)
+        about = answer_about(query, reports, filters)
+        if about is not None:
+            return about
+        if query.operation == "value" and _names_a_thing_beyond(query):
+            # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
+            stated = answer_stated_number(query, reports, filters)
+            if stated is not None:
+                return stated
+        if query.measure is not None and query.operation != "text":
+            return answer_structured(query, reports, filters)
+        answer = answer_passages(query, reports, self.index, filters)
+        if answer.kind == "text" and self.llm is not None:
+            from answering.llm import rewrite
+
+            answer = rewrite(answer, self.llm)
+        return answer
+
+
+def _names_a_thing_beyond(query: Query) -> bool:
+    """No figure key was recognised, or only the generic 公开/发布 total without saying 主动公开."""
+    if query.measure is None:
+        return True
+    return query.measure == "fact.proactive_total" and "主动" not in query.folded

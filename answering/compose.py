@@ -1,0 +1,74 @@
+"""Chinese answer text with numbered citations: every figure stated carries the [n] of its cell or sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from answering.models import Answer, Citation, Query, fmt_number
+from indexing.models import Report
+from indexing.schema import SECTION_TITLES
+
+
+@dataclass
+class Sources:
+    """The numbered source list of one answer; the same passage or cell is numbered once."""
+
+    citations: list[Citation] = field(default_factory=list)
+
+    def mark(self, cites: list[Citation]) -> str:
+        marks = []
+        for c in cites:
+            key = (c.report_id, c.table, c.row, c.column, c.text)
+            for i, old in enumerate(self.citations, 1):
+                if (old.report_id, old.table, old.row, old.column, old.text) == key:
+                    marks.append(i)
+                    break
+            else:
+                self.citations.append(c)
+                marks.append(len(self.citations))
+        return "".join(f"[{i}]" for i in marks)
+
+
+def body_year(report: Report) -> str:
+    return f"{display_name(report)}{report.year}年" if report.year else display_name(report)
+
+
+def display_name(report: Report) -> str:
+    """The short name; with its county when another body in the corpus shares it (two 新华镇 are never merged)."""
+    if report.short_name in _SHARED_NAMES and report.region:
+        return f"{report.region[-1]}{report.short_name}"
+    return report.short_name
+
+
+_SHARED_NAMES: set[str] = set()
+
+
+def note_shared_names(reports: list[Report]) -> None:
+    """Called when the corpus (re)loads: which short names belong to more than one body."""
+    seen: dict[str, set[str]] = {}
+    for r in reports:
+        seen.setdefault(r.short_name, set()).add(r.agency)
+    _SHARED_NAMES.clear()
+    _SHARED_NAMES.update(k for k, v in seen.items() if len(v) > 1)
+
+
+def section_title(key: str) -> str:
+    return SECTION_TITLES.get(key) or {"preamble": "报告开头"}.get(key, key)
+
+
+def passage_citation(report: Report, section: str, text: str) -> Citation:
+    return Citation(report.report_id, report.agency, report.short_name, report.year, section, text.strip())
+
+
+def number(value: float | int, unit: str) -> str:
+    return f"{fmt_number(value)}{unit}"
+
+
+def unknown(question: str, text: str, query: Query | None, sources: Sources | None = None) -> Answer:
+    """The abstain answer: says what was searched; never a number of its own."""
+    return Answer(question=question, answer=text, kind="unknown", citations=(sources.citations if sources else []),
+                  query=query)
+
+
+def join_names(names: list[str]) -> str:
+    return "、".join(names)

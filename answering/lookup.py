@@ -1,0 +1,93 @@
+"""A number stated in one report's prose for a thing the schema has no key for (政策解读5条, 9个社区服务点).
+
+The question's own nouns are looked up in the report's sentences; a number right beside the noun (in the same
+clause) is the answer, cited to its sentence. Nothing found → None (the caller goes on to other paths).
+"""
+
+from __future__ import annotations
+
+import re
+
+from answering.compose import Sources, body_year, passage_citation
+from answering.models import Answer, Query
+from answering.structured import select
+from answering.understand import fold
+from indexing.models import Report
+
+# Words that carry the question, not the thing counted.
+_NOISE = re.compile(
+    r"多少|几|是|有|的|了|在|年度?|公开|发布|推送|通过|共|一共|总共|数量|数|情况|哪些|什么|报告|中|上|里|其中|"
+    r"[条篇件个次项家张]|[?？。，,!！“”\"'‘’《》()（）、\s]|□"
+)
+_GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
+_UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|余车次|场|期|人次|名|万元|元)"
+_CLAUSE_GAP = r"[^，。；;,、\d]{0,12}?"
+
+
+def _terms(query: Query) -> list[str]:
+    text = query.folded or fold(query.text)
+    for name in query.bodies + query.regions:
+        text = text.replace(name, "□")
+    text = re.sub(r"(?:19|20)\d\d年?", "□", text)
+    runs = [r for r in _NOISE.split(text) if len(r) >= 2]
+    terms = set()
+    for run in runs:  # whole words only: spans of jieba tokens, never “务信息” cut out of “政务信息”
+        tokens = words(run)
+        for i in range(len(tokens)):
+            for j in range(i + 1, len(tokens) + 1):
+                term = "".join(tokens[i:j])
+                if len(term) >= 2:
+                    terms.add(term)
+    return sorted((t for t in terms if t not in _GENERIC), key=len, reverse=True)
+
+
+def words(run: str) -> list[str]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut(run)
+
+
+def _sentences(report: Report) -> list[tuple[str, str]]:
+    out = []
+    for key, text in report.sections.items():
+        for s in re.split(r"(?<=[。！？；])|\n+", text):
+            if s.strip():
+                out.append((key, s.strip()))
+    return out
+
+
+def find_stated_number(report: Report, terms: list[str]) -> tuple[str, float | int, str, str] | None:
+    """(matched words, number, section, sentence) for the longest question noun with a number beside it."""
+    sentences = _sentences(report)
+    for term in terms:
+        t = re.escape(term)
+        after = re.compile(t + _CLAUSE_GAP + r"(\d+(?:\.\d+)?)\s*" + _UNIT)
+        before = re.compile(r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"?[^，。；;,\d]{0,3}?" + t)
+        for section, sentence in sentences:
+            f = fold(sentence)
+            m = after.search(f) or before.search(f)
+            if m:
+                n = m.group(1)
+                return m.group(0), (float(n) if "." in n else int(n)), section, sentence
+    return None
+
+
+def answer_stated_number(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    selected = select(reports, query, filters)
+    agencies = {r.agency for r in selected}
+    if len(agencies) != 1:
+        return None
+    report = max(selected, key=lambda r: r.year or 0)  # one body: the asked year, else its latest report
+    terms = _terms(query)
+    found = find_stated_number(report, terms) if terms else None
+    if found is None:
+        return None
+    matched, value, section, sentence = found
+    s = Sources()
+    mark = s.mark([passage_citation(report, section, sentence)])
+    text = f"{body_year(report)}报告写明：“{matched}”{mark}。"
+    return Answer(query.text, text, "value", value=value, items=[report.short_name], citations=s.citations,
+                  rows=[{"body": report.short_name, "year": report.year, "value": value}], query=query)

@@ -1,0 +1,180 @@
+"""Typed seams of the question side: the understood Query, and the Answer with its Citations.
+
+`Answer.to_json()` is the contract of issue 4 (read by the CLI, the app and the eval runner) — keep its keys stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Kind = Literal["value", "list", "count", "yesno", "text", "unknown"]
+KINDS: tuple[str, ...] = ("value", "list", "count", "yesno", "text", "unknown")
+
+# What a question asks us to do with the figures (or that it wants prose).
+Operation = Literal[
+    "value", "list", "count", "sum", "average", "max", "min", "rank", "compare", "change", "yesno", "text"
+]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A test on a figure: `op` is one of == != > >= < <=; “为0/没有/未收到” is (==, 0)."""
+
+    op: str
+    threshold: float
+
+    def holds(self, value: float) -> bool:
+        t = self.threshold
+        return {
+            "==": value == t, "!=": value != t, ">": value > t, ">=": value >= t, "<": value < t, "<=": value <= t,
+        }[self.op]
+
+    def describe(self) -> str:
+        n = _fmt(self.threshold)
+        if self.threshold == 0 and self.op in (">", "!="):
+            return "不为零"
+        return {
+            "==": "为零" if self.threshold == 0 else f"等于{n}", "!=": f"不为{n}", ">": f"超过{n}",
+            ">=": f"不少于{n}", "<": f"少于{n}", "<=": f"不超过{n}",
+        }[self.op]
+
+
+@dataclass
+class Query:
+    """What the question side understood. Empty slots mean “not said” (a follow-up may inherit them)."""
+
+    text: str  # the question as asked
+    folded: str = ""  # matching form (simplified characters, half-width digits)
+    years: list[int] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)  # short names of bodies in the corpus
+    agencies: list[str] = field(default_factory=list)  # full names, only when a short name is shared by several bodies
+    regions: list[str] = field(default_factory=list)  # e.g. ["文登区"]: every body inside it
+    levels: list[str] = field(default_factory=list)  # schema.LEVELS
+    unknown_bodies: list[str] = field(default_factory=list)  # names that look like bodies but are not in the corpus
+    unknown_years: list[int] = field(default_factory=list)  # years asked that no report covers
+    measure: str | None = None  # vocabulary measure key, e.g. "requests.new_received.total" / "fact.channel_wechat"
+    operation: Operation | None = None
+    condition: Condition | None = None
+    descending: bool = True  # for max/rank: most first; min flips it
+    topic: str | None = None  # open prose question topic, e.g. "problems"
+    follow_up: bool = False  # the question leaned on the previous turn
+
+    def merged_with(self, previous: Query | None) -> Query:
+        """Fill the slots this (follow-up) question left implicit from the previous turn's query."""
+        if previous is None:
+            return self
+        q = replace(self)
+        if not (q.bodies or q.regions or q.levels or q.unknown_bodies):
+            q.bodies, q.regions, q.levels = list(previous.bodies), list(previous.regions), list(previous.levels)
+            q.agencies = list(previous.agencies)
+        if not q.years and not q.unknown_years:
+            q.years = list(previous.years)
+        if q.measure is None and q.topic is None:
+            q.measure, q.topic = previous.measure, previous.topic
+            if q.condition is None and q.operation in ("list", "count", "yesno"):
+                q.condition = previous.condition  # “一共有几个？” counts what the last turn listed
+        if q.operation is None:
+            q.operation = previous.operation
+            if q.condition is None:
+                q.condition = previous.condition
+            q.descending = previous.descending
+        q.follow_up = True
+        return q
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "years": self.years, "bodies": self.bodies, "regions": self.regions, "levels": self.levels,
+            "unknown_bodies": self.unknown_bodies, "unknown_years": self.unknown_years, "measure": self.measure,
+            "operation": self.operation,
+            "condition": None if self.condition is None else {"op": self.condition.op,
+                                                              "value": self.condition.threshold},
+            "topic": self.topic, "follow_up": self.follow_up,
+        }
+
+
+@dataclass
+class Citation:
+    """Where a number or a sentence came from: a table cell (table, row, column set) or a prose passage."""
+
+    report_id: str
+    agency: str
+    short_name: str
+    year: int | None
+    section: str
+    text: str  # the passage or the rendered cell (“表三 … 本年新收政府信息公开申请数量 × 总计 = 0”)
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id, "agency": self.agency, "short_name": self.short_name, "year": self.year,
+            "section": self.section, "text": self.text, "table": self.table, "row": self.row, "column": self.column,
+        }
+
+    def label(self) -> str:
+        where = f"{self.short_name}{self.year or ''}年报告"
+        if self.table:
+            return f"{where} · 表格单元格"
+        return f"{where} · {self.section}"
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str  # the text shown to the user; [n] marks refer to citations[n-1]
+    kind: Kind
+    value: float | int | bool | None = None
+    items: list[str] = field(default_factory=list)  # short names; the winner first for comparisons
+    citations: list[Citation] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # [{"body", "year", "value"}] for list/rank/compare
+    query: Query | None = None  # what was understood (follow-ups inherit from it)
+    unsupported_numbers: list[str] = field(default_factory=list)  # LLM numbers not found in the evidence
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "kind": self.kind,
+            "value": self.value,
+            "items": list(self.items),
+            "citations": [c.to_json() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "rows": [dict(r) for r in self.rows],
+        }
+
+    def render_text(self) -> str:
+        lines = [self.answer]
+        if self.rows and self.kind == "list":
+            lines.append("")
+            for r in self.rows:
+                v = "未披露" if r.get("value") is None else _fmt(r["value"])
+                lines.append(f"  {r['body']}（{r.get('year') or '—'}年）：{v}")
+        if self.citations:
+            lines.append("")
+            lines.append("来源：")
+            for i, c in enumerate(self.citations, 1):
+                text = " ".join(c.text.split())
+                lines.append(f"[{i}] {c.agency}（{c.year or '年份不详'}年）· {_section_title(c.section)}：{text}")
+        return "\n".join(lines)
+
+
+def _section_title(key: str) -> str:
+    from indexing.schema import SECTION_TITLES
+
+    return SECTION_TITLES.get(key) or {"preamble": "报告开头"}.get(key, key)
+
+
+def _fmt(n: float | int) -> str:
+    if isinstance(n, float) and n.is_integer():
+        return str(int(n))
+    return str(n)
+
+
+def fmt_number(n: float | int) -> str:
+    """A figure as users read it: 235, 2.5 — never 235.0."""
+    if isinstance(n, float):
+        return _fmt(round(n, 2))
+    return str(n)

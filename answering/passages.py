@@ -1,0 +1,351 @@
+"""Open questions (存在的问题, 改进措施, 平台建设, 联系方式 …): hybrid retrieval with the filters the question implies,
+then a short extractive answer — the best one to three sentences, each cited — or an honest abstention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answering.compose import Sources, body_year, passage_citation, section_title, unknown
+from answering.models import Answer, Query
+from answering.structured import scope_text, select
+from answering.understand import fold
+from answering.vocabulary import TOPICS
+from indexing.models import Report
+
+MAX_SENTENCES = 3
+MAX_CHARS = 360
+MIN_SCORE = 2.0
+RELATIVE_FLOOR = 0.6  # a sentence far weaker than the best one is not evidence worth showing
+ITEM_SENTENCES = 2
+GROUP_SHARE = 0.8  # a numbered list answers when it scores near the best single sentence
+IN_TOPIC = 2.0  # the section a topic lives in (problems → 5) counts like two shared words
+
+# Words that carry no meaning for matching a question to a sentence.
+_QUESTION_NOISE = re.compile(
+    r"哪些|什么|怎么|怎样|如何|是否|有没有|情况|方面|请问|介绍|一下|主要|报告|政府信息公开|工作|年度|的|了|吗|呢|有|是|在|[?？。，,!！\s]"
+)
+
+
+@dataclass
+class Passage:
+    report: Report
+    section: str
+    text: str
+    rank: int  # retrieval rank (0 = best); section order when read without an index
+
+
+_HEADING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十]+)")
+LONG_SENTENCE = 160
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (。！？, line ends; ； inside very long ones), without bare headings like “（一）存在的主要问题”."""
+    return [s for s, _ in sentences_with_headings(text)]
+
+
+def sentences_with_headings(text: str) -> list[tuple[str, str]]:
+    """(sentence, the sub-heading it sits under or "") — a heading says what the sentences below it are about."""
+    out: list[tuple[str, str]] = []
+    heading = ""
+    for part in re.split(r"(?<=[。！？!?])|\n+", text):
+        part = part.strip()
+        if not part:
+            continue
+        if len(part) < 30 and "，" not in part and _HEADING.match(part):
+            heading = part
+            continue
+        pieces = re.split(r"(?<=[；;])", part) if len(part) > LONG_SENTENCE else [part]
+        out.extend((p.strip(), heading) for p in pieces if len(p.strip()) >= 6)
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+    return {t[i: i + 2] for i in range(len(t) - 1)}
+
+
+def _score(sentence: str, q_grams: set[str], markers: tuple[str, ...], rank: int, in_topic: bool,
+           heading_fit: int) -> float:
+    f = fold(sentence)
+    overlap = len(q_grams & _bigrams(f))
+    marked = sum(1 for m in markers if m in f)
+    # A sentence of the section the topic lives in (存在的问题 → section 5) is evidence by place, not only by words;
+    # so is one under a sub-heading naming the topic (“（二）改进措施”), and one under another topic's heading is not.
+    return overlap + 1.5 * min(marked, 3) + (IN_TOPIC if in_topic else 0.0) + 3.0 * heading_fit - 0.15 * rank
+
+
+def _is_contents(sentence: str) -> bool:
+    """“本报告由总体情况、主动公开…等部分组成”: names every section, answers nothing."""
+    f = fold(sentence)
+    cues = ("总体情况", "主动公开", "申请", "复议", "问题", "其他需要报告", "其它需要报告")
+    return sum(1 for cue in cues if cue in f) >= 4
+
+
+def _heading_fit(heading: str, topic: str | None, other_years: tuple[int, ...] = ()) -> int:
+    """+1 when a sub-heading names the topic (+1 more when it names a year the question asks about besides the
+    report's own, e.g. “2019年问题整改情况” in a 2020 report), -1 when it names another topic."""
+    if not heading:
+        return 0
+    h = fold(heading)
+    years_named = {int(y) for y in re.findall(r"((?:19|20)\d\d)年", h)}
+    year = 0
+    if other_years and years_named:  # “2019年的问题” asked of a 2020 report: its 2019 part, not its 2020 part
+        year = 1 if years_named & set(other_years) else -1
+    if topic not in TOPICS:
+        return year
+    if any(c in h for c in TOPICS[topic][0]):
+        return 1 + year
+    others = (c for t, (cues, _, _) in TOPICS.items() if t != topic for c in cues if len(c) >= 2)
+    return -1 if any(c in h for c in others) else year
+
+
+def gather(query: Query, reports: list[Report], index, filters) -> list[Passage]:
+    """Passages for the question: Index.search with the year/body filters — once over every section and once over
+    the topic's own sections, merged — else (no index) the records' own sections."""
+    selected = select(reports, query, filters)
+    narrowed = bool(query.bodies or query.years or query.regions or query.levels)
+    sections = list(TOPICS[query.topic][1]) if query.topic in TOPICS and TOPICS[query.topic][1] else None
+    if index is not None:
+        from indexing.retrieve import SearchFilters
+
+        ids = [r.report_id for r in selected] if narrowed or filters is not None else None
+        if ids == []:
+            return []
+        by_id = {r.report_id: r for r in reports}
+        found: list[Passage] = []
+        seen: set[str] = set()
+        for secs, k in ([(sections, 4), (None, 8)] if sections else [(None, 8)]):
+            sf = SearchFilters(years=query.years or None, report_ids=ids, sections=secs)
+            for h in index.search(query.text, k=k, filters=sf):
+                report = by_id.get(h.report_id)
+                if report is None:
+                    continue
+                # Retrieval picks the section; the record gives it whole, so a numbered list split across
+                # chunks is read as one list.
+                whole = report.sections.get(h.section)
+                key = f"{h.report_id}/{h.section}" if whole else h.chunk_id
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Passage(report, h.section, whole or h.text, len(found)))
+        return found
+    out = []
+    for r in selected:
+        if _preamble(r):
+            out.append(Passage(r, "preamble", _preamble(r), 0))
+        for i, (key, text) in enumerate(r.sections.items()):
+            out.append(Passage(r, key, text, i))
+    return out
+
+
+def _preamble(r: Report) -> str:
+    """The text before section 1 (where contact details usually sit), when no section holds it."""
+    first = next((t for t in r.sections.values() if t.strip()), "")
+    cut = r.text.find(first.strip()[:20]) if first.strip() else -1
+    return r.text[:cut].strip() if cut > 0 else ""
+
+
+def answer_passages(query: Query, reports: list[Report], index=None, filters=None) -> Answer:
+    q = query.text
+    if query.unknown_bodies and not query.bodies:
+        return unknown(q, f"语料中没有找到{'、'.join(query.unknown_bodies)}的报告（已检索全部报告的机关名称）。", query)
+    if query.unknown_years and not query.years:
+        return unknown(q, f"语料中没有找到{'、'.join(f'{y}年' for y in query.unknown_years)}的报告。", query)
+    passages = gather(query, reports, index, filters)
+    what = TOPICS[query.topic][0][0] if query.topic in TOPICS else (_QUESTION_NOISE.sub("", _strip_names(query))[:20]
+                                                                    or "相关内容")
+    if not passages:
+        return unknown(q, f"语料中没有找到{scope_text(query)}关于“{what}”的内容。", query)
+    markers = TOPICS[query.topic][2] if query.topic in TOPICS else ()
+    topic_sections = TOPICS[query.topic][1] if query.topic in TOPICS else ()
+    q_grams = _bigrams(_QUESTION_NOISE.sub("", _strip_names(query)))
+    asked_years = tuple(query.years + query.unknown_years)
+    scored = []
+    lists = []
+    fits: dict[tuple[int, int], int] = {}
+    for p in passages:
+        other_years = tuple(y for y in asked_years if y != p.report.year)
+        in_topic = p.section in topic_sections
+        for j, (s, heading) in enumerate(sentences_with_headings(p.text)):
+            if _is_contents(s):
+                continue
+            fit = _heading_fit(heading, query.topic, other_years)
+            fits[(id(p), j)] = fit
+            scored.append((_score(s, q_grams, markers, p.rank, in_topic, fit), p, j, s))
+        for group in enumerations(p.text):
+            fit = _heading_fit(group.intro, query.topic, other_years)
+            if group.heading and group.heading != group.intro:
+                fit = max(-1, min(2, fit + _heading_fit(group.heading, query.topic, other_years)))
+            score = _score(group.intro + "".join(group.leads), q_grams, markers, p.rank, in_topic, fit)
+            lists.append((score, p, group, fit))
+    scored.sort(key=lambda t: -t[0])
+    lists.sort(key=lambda t: -t[0])
+    for score, p, group, fit in lists:
+        if score < MIN_SCORE or _one_item_asked(group, q_grams):
+            continue
+        top = scored[0] if scored else None
+        if top is not None and fits.get((id(top[1]), top[2]), 0) > fit:
+            continue  # the best sentence sits under a better-fitting heading than this list
+        inside = top is not None and top[1] is p and any(x and x in top[3] for x in [group.intro, *group.leads])
+        if top is None or score >= GROUP_SHARE * top[0] or inside:
+            return _enumerated_answer(query, p, group)
+    floor = max(MIN_SCORE, RELATIVE_FLOOR * scored[0][0]) if scored else MIN_SCORE
+    best = [t for t in scored if t[0] >= floor][:MAX_SENTENCES]
+    best = _with_item_bodies(best)
+    if not best:
+        said = f"语料中没有找到{scope_text(query)}关于“{what}”的明确表述（检索了相关报告的段落，证据不足）。"
+        return unknown(q, said, query)
+    best = _trim(best)
+    # Group by report, keep each report's sentences in document order.
+    best.sort(key=lambda t: (t[1].report.short_name, t[1].report.year or 0, t[1].rank, t[2]))
+    s = Sources()
+    pieces: list[str] = []
+    last_head = None
+    for _, p, _, sentence in best:
+        head = f"{body_year(p.report)}报告（{section_title(p.section)}）"
+        mark = s.mark([passage_citation(p.report, p.section, sentence)])
+        if head != last_head:
+            pieces.append(f"{head}：")
+            last_head = head
+        pieces.append(f"{sentence}{mark}")
+    text = "".join(pieces)
+    items = list(dict.fromkeys(t[1].report.short_name for t in best))
+    return Answer(q, text, "text", items=items, citations=s.citations, query=query)
+
+
+# ---------------------------------------------------------------- enumerations (一是…二是… / （一）（二）/ 1. 2.)
+_ENUM = re.compile(
+    r"(?:(?<=[。；;：:\n])|^)[^\S\n]*"
+    r"(?:([一二三四五六七八九十])是|[（(]([一二三四五六七八九十]+)[)）]|[（(](\d+)[)）]|(\d+)[、.．](?!\d))"
+)
+_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+MAX_ITEMS = 8
+LEAD_CHARS = 40
+
+
+@dataclass
+class Enumeration:
+    intro: str  # the words that introduce the list (“存在的主要问题为：”, “（二）改进情况。”)
+    leads: list[str]  # each item's first clause: the short answer
+    bodies: list[str]  # each item's full text: what is cited
+    markers: list[str]  # each item's own numbering as printed (一是 / （一） / 1.)
+    heading: str = ""  # the sub-heading the list sits under
+
+
+def _ordinal(m: re.Match) -> tuple[str, int]:
+    if m.group(1):
+        return "shi", _CN[m.group(1)]
+    if m.group(2):
+        return "paren_cn", _CN.get(m.group(2), 0) if len(m.group(2)) == 1 else 10 + _CN.get(m.group(2)[-1], 0)
+    if m.group(3):
+        return "paren_num", int(m.group(3))
+    return "num", int(m.group(4))
+
+
+def enumerations(text: str) -> list[Enumeration]:
+    """Runs of items numbered 1, 2, 3… in one style; a run of bare headings is not a list of answers."""
+    marks = [(m, *_ordinal(m)) for m in _ENUM.finditer(text)]
+    runs: list[list[tuple[re.Match, str, int]]] = []
+    for m, style, n in marks:
+        run = next((r for r in reversed(runs) if r[-1][1] == style), None)
+        if n == 1:
+            runs.append([(m, style, n)])
+        elif run is not None and run[-1][2] == n - 1:
+            run.append((m, style, n))
+    out = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        starts = [m.start() for m, _, _ in marks]
+        bodies, leads, markers, headings = [], [], [], 0
+        for m, _, _ in run[:MAX_ITEMS]:
+            markers.append(m.group(0).strip())
+            following = [x for x in starts if x > m.start()]
+            end = following[0] if following else len(text)
+            body = text[m.start():end].strip()
+            bodies.append(body)
+            lead = _lead(text[m.end():end])
+            leads.append(lead)
+            item = text[m.end():end].strip()
+            line = item.split("\n", 1)[0].strip()
+            # A heading: the lead is its whole line and the content starts on the next one (or there is none).
+            headings += (len(line) - len(lead) <= 1 and "\n" in item) or item == lead
+        if headings > len(run) / 2:
+            continue  # “（一）主动公开情况 / （二）依申请公开…” on lines of their own: sub-headings, not answers
+        line_start = text.rfind("\n", 0, run[0][0].start()) + 1
+        before = text[line_start:run[0][0].start()].strip()
+        intro = before if before else _previous_line(text, line_start)
+        out.append(Enumeration(intro, leads, bodies, markers, _heading_before(text, run[0][0].start())))
+    return out
+
+
+def _heading_before(text: str, pos: int) -> str:
+    for line in reversed(text[:pos].splitlines()):
+        line = line.strip()
+        if line and len(line) < 30 and "，" not in line and _HEADING.match(line):
+            return line
+    return ""
+
+
+def _lead(item: str) -> str:
+    first = re.split(r"[。；;\n]", item.strip(), maxsplit=1)[0].strip()
+    if len(first) > LEAD_CHARS:
+        first = first.split("，")[0]
+    return first
+
+
+def _previous_line(text: str, line_start: int) -> str:
+    prev_end = line_start - 1
+    prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+    return text[prev_start:prev_end].strip() if prev_end > 0 else ""
+
+
+def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
+    """The question names one item (“如何落实信息公开保障措施”): that item answers, not the whole list."""
+    overlaps = sorted((len(q_grams & _bigrams(fold(lead))) for lead in group.leads), reverse=True)
+    return bool(q_grams) and overlaps[0] >= 0.6 * len(q_grams) and overlaps[0] >= 2 * max(overlaps[1], 1)
+
+
+def _enumerated_answer(query: Query, p: Passage, group: Enumeration) -> Answer:
+    s = Sources()
+    items = []
+    for marker, lead, body in zip(group.markers, group.leads, group.bodies, strict=True):
+        cited = body if len(body) <= 240 else body[:240].rsplit("。", 1)[0] + "。"
+        mark = s.mark([passage_citation(p.report, p.section, cited)])
+        items.append(f"{marker}{lead}{mark}")
+    text = f"{body_year(p.report)}报告（{section_title(p.section)}）：" + "；".join(items) + "。"
+    return Answer(query.text, text, "text", items=[p.report.short_name], citations=s.citations, query=query)
+
+
+def _with_item_bodies(best: list) -> list:
+    """A chosen item heading (“（三）落实信息公开保障措施，持续夯实工作基础。”) says little alone: add the item's
+    next sentences, up to the next numbered item."""
+    out = []
+    for score, p, j, sentence in best:
+        out.append((score, p, j, sentence))
+        if not (_ENUM.match(sentence) and len(sentence) <= LEAD_CHARS + 4):
+            continue
+        following = [x for x, _ in sentences_with_headings(p.text)][j + 1: j + 1 + ITEM_SENTENCES]
+        for k, nxt in enumerate(following, 1):
+            if _ENUM.match(nxt) or any(t[1] is p and t[2] == j + k for t in best):
+                break
+            out.append((score, p, j + k, nxt))
+    return out
+
+
+def _trim(best: list) -> list:
+    out, total = [], 0
+    for t in best:
+        if out and total + len(t[3]) > MAX_CHARS:
+            break
+        out.append(t)
+        total += len(t[3])
+    return out
+
+
+def _strip_names(query: Query) -> str:
+    text = query.folded or fold(query.text)
+    for name in query.bodies + query.regions:
+        text = text.replace(name, "")
+    return re.sub(r"20\d\d年?", "", text)

@@ -1,0 +1,413 @@
+"""Answers about numbers, from the structured records: filter, aggregate, rank, compare.
+
+A body whose figure is unknown (blank cell, missing table, nothing in prose) is left out of lists and sums and is
+named as unknown — never counted as zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from answering.chart import CHART_FACTS, SOURCE_YEAR, chart_reports
+from answering.compose import Sources, body_year, join_names, number, passage_citation, unknown
+from answering.models import Answer, Citation, Query
+from answering.vocabulary import Measure, cell_text, fact_label, measure_by_key
+from indexing.models import Report
+from indexing.schema import TABLE_TITLES
+
+
+# ---------------------------------------------------------------- one body's figure
+@dataclass
+class Figure:
+    report: Report
+    value: float | int | None
+    citations: list[Citation] = field(default_factory=list)
+    stated_zero: bool = False  # zero said in prose (“未收到申请”), not printed as a number
+    note: str = ""  # why the value is unknown
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+def resolve(report: Report, measure: Measure) -> Figure:
+    """Table cells first (all cells of one option known), then numeric prose facts, then a stated zero."""
+    missing_tables = []
+    for option in measure.cell_options:
+        values = []
+        for table, row, column in option:
+            if report.tables.get(table) is None:
+                missing_tables.append(table)
+                break
+            values.append(report.cell(table, row, column))
+        else:
+            if values and all(v is not None for v in values):
+                cites = [_cell_citation(report, t, r, c, v) for (t, r, c), v in zip(option, values, strict=True)]
+                return Figure(report, _sum(values), cites)
+    for key in measure.facts:
+        fact = report.facts.get(key)
+        if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
+            cite = passage_citation(report, fact.section, fact.sentence)
+            cite.year = SOURCE_YEAR.get((report.report_id, report.year), cite.year)  # a chart cites its own report
+            return Figure(report, fact.value, [cite])
+    for key in measure.zero_facts:
+        fact = report.facts.get(key)
+        if fact is not None and fact.value is True:
+            return Figure(report, 0, [passage_citation(report, fact.section, fact.sentence)], stated_zero=True)
+    if missing_tables:
+        tables = "、".join(dict.fromkeys(TABLE_TITLES[t].split()[0] for t in missing_tables))
+        return Figure(report, None, note=f"报告未披露（{tables}缺失）")
+    if measure.cell_options:
+        return Figure(report, None, note="报告未披露（表格中该项为空）")
+    return Figure(report, None, note="报告未披露")
+
+
+def _sum(values: list) -> float | int:
+    total = sum(values)
+    return int(total) if isinstance(total, float) and total.is_integer() else total
+
+
+def _cell_citation(report: Report, table: str, row: str, column: str, value: float | int) -> Citation:
+    return Citation(report.report_id, report.agency, report.short_name, report.year, table,
+                    cell_text(table, row, column, value), table=table, row=row, column=column)
+
+
+def show(fig: Figure, measure: Measure, sources: Sources) -> str:
+    """A figure as written in the answer: the number with its unit and [n], or 无 for a stated zero."""
+    marks = sources.mark(fig.citations)
+    if fig.stated_zero:
+        return f"无（报告正文所述）{marks}"
+    if "所附图表" in fig.report.title:
+        return f"{number(fig.value, measure.unit)}（据{fig.report.short_name}后一年报告所附图表数据）{marks}"
+    return f"{number(fig.value, measure.unit)}{marks}"
+
+
+def row_of(fig: Figure) -> dict:
+    return {"body": fig.report.short_name, "year": fig.report.year, "value": fig.value}
+
+
+# ---------------------------------------------------------------- selection
+def select(reports: list[Report], query: Query, filters=None) -> list[Report]:
+    out = []
+    for r in reports:
+        if query.bodies and r.short_name not in query.bodies:
+            continue
+        if query.agencies and r.agency not in query.agencies and _shares_name(r, query, reports):
+            continue
+        if query.years and r.year not in query.years:
+            continue
+        if query.regions and not (set(query.regions) & {x for x in r.region}):
+            continue
+        if query.levels and r.level not in query.levels:
+            continue
+        if filters is not None and not _passes(r, filters):
+            continue
+        out.append(r)
+    return sorted(out, key=lambda r: (r.short_name, r.year or 0))
+
+
+def _shares_name(r: Report, query: Query, reports: list[Report]) -> bool:
+    """True when the question picked one of several bodies with r's short name, and r is not that one."""
+    named = {x.short_name for x in reports if x.agency in query.agencies}
+    return r.short_name in named
+
+
+def _passes(r: Report, f) -> bool:
+    if getattr(f, "years", None) and r.year not in f.years:
+        return False
+    if getattr(f, "report_ids", None) and r.report_id not in f.report_ids:
+        return False
+    if getattr(f, "levels", None) and r.level not in f.levels:
+        return False
+    # A region filter names any level of the chain, or the body itself.
+    return not (getattr(f, "regions", None) and not set(f.regions) & {*r.region, r.short_name, r.agency})
+
+
+def scope_text(query: Query) -> str:
+    """What was searched, in words (for lists and abstentions)."""
+    parts = []
+    if query.years:
+        parts.append("、".join(f"{y}年" for y in query.years))
+    if query.regions:
+        parts.append("、".join(query.regions))
+    if query.bodies:
+        parts.append("、".join(query.bodies))
+    elif query.levels:
+        parts.append("、".join(query.levels))
+    return "".join(parts) or "全部报告"
+
+
+# ---------------------------------------------------------------- entry point
+def answer_structured(query: Query, reports: list[Report], filters=None) -> Answer:
+    measure = measure_by_key(query.measure)
+    assert measure is not None, "answer_structured needs a measure"
+    q = query.text
+    if query.bodies and CHART_FACTS & set(measure.facts) and _asks_for_year_without_report(query, reports):
+        # A later report's chart may give a year the corpus has no report for (侯家镇 2021 prints 2020's figures).
+        reports = reports + chart_reports([r for r in reports if r.short_name in query.bodies])
+    miss = _missing_scope(query, reports)
+    if miss:
+        return unknown(q, miss, query)
+    selected = select(reports, query, filters)
+    if not selected:
+        return unknown(q, f"语料中没有找到{scope_text(query)}的报告，无法回答{measure.label}。", query)
+    figures = [resolve(r, measure) for r in selected]
+    op = query.operation or "value"
+    handler = {
+        "value": _value, "list": _list, "count": _count, "sum": _sum_avg, "average": _sum_avg,
+        "max": _extreme, "min": _extreme, "rank": _rank, "compare": _compare, "change": _change, "yesno": _yesno,
+    }.get(op, _value)
+    return handler(query, measure, figures)
+
+
+def _asks_for_year_without_report(query: Query, reports: list[Report]) -> bool:
+    """A named body asked about in a year it has no report for (or a change across years)."""
+    if query.operation == "change":
+        return True
+    have = {(r.short_name, r.year) for r in reports}
+    return any((b, y) not in have for b in query.bodies for y in query.years + query.unknown_years)
+
+
+def _missing_scope(query: Query, reports: list[Report]) -> str | None:
+    if query.unknown_bodies and not query.bodies:
+        return f"语料中没有找到{join_names(query.unknown_bodies)}的报告（已检索语料中全部报告的机关名称）。"
+    if query.unknown_years and not query.years:
+        years = "、".join(f"{y}年" for y in query.unknown_years)
+        have = "、".join(f"{y}年" for y in sorted({r.year for r in reports if r.year}))
+        return f"语料中没有找到{years}的报告（语料中的报告年份：{have}）。"
+    if query.bodies and query.years and query.operation != "change":
+        missing = [b for b in query.bodies if not any(r.short_name == b and r.year in query.years for r in reports)]
+        if missing and len(missing) == len(query.bodies):
+            have = {b: sorted({r.year for r in reports if r.short_name == b and r.year}) for b in missing}
+            said = "；".join(f"{b}只有{'、'.join(f'{y}年' for y in ys)}的报告" for b, ys in have.items())
+            years = "、".join(f"{y}年" for y in query.years)
+            return f"语料中没有找到{join_names(missing)}{years}的报告（{said}）。"
+    return None
+
+
+def _unknown_note(unknowns: list[Figure]) -> str:
+    if not unknowns:
+        return ""
+    names = "；".join(f"{body_year(f.report)}：{f.note}" for f in unknowns)
+    return f"以下报告未披露该数字，未计入：{names}。"
+
+
+def _all_unknown(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    names = "；".join(f"{body_year(f.report)}{f.note}" for f in figures)
+    return unknown(query.text, f"语料中没有找到{scope_text(query)}{measure.label}的数字：{names}。", query)
+
+
+# ---------------------------------------------------------------- operations
+def _value(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    if len({f.report.agency for f in figures}) == 1 and len(figures) > 1 and not query.years:
+        figures = [max(figures, key=lambda f: f.report.year or 0)]  # latest report of the one body asked about
+    if len(figures) > 1:
+        return _list(query, measure, figures, listing=True)
+    fig = figures[0]
+    if not fig.known:
+        text = f"{body_year(fig.report)}{measure.label}：{fig.note}，语料中没有找到这个数字。"
+        s = Sources()
+        for key in measure.related:  # what the report does say nearby, clearly labelled as a different figure
+            fact = fig.report.facts.get(key)
+            if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
+                cite = s.mark([passage_citation(fig.report, fact.section, fact.sentence)])
+                text += f"报告只写明{fact_label(key)}：{number(fact.value, measure.unit)}{cite}。"
+        return unknown(query.text, text, query, s)
+    s = Sources()
+    text = f"{body_year(fig.report)}{measure.label}：{show(fig, measure, s)}。"
+    return Answer(query.text, text, "value", value=fig.value, items=[fig.report.short_name], citations=s.citations,
+                  rows=[row_of(fig)], query=query)
+
+
+def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool = False) -> Answer:
+    known = [f for f in figures if f.known]
+    unknowns = [f for f in figures if not f.known]
+    if not known:
+        return _all_unknown(query, measure, figures)
+    s = Sources()
+    if listing:  # “各乡镇…多少” — every figure, no condition
+        parts = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
+        text = f"{scope_text(query)}{measure.label}：{parts}。"
+        hits = known
+    else:
+        cond = query.condition
+        if cond is None:
+            from answering.models import Condition
+
+            cond = Condition(">", 0)
+        hits = [f for f in known if cond.holds(float(f.value))]
+        unit = measure.unit if cond.threshold else ""
+        scope = scope_text(query)
+        head = f"{scope}{'中' if query.levels or query.regions else ''}{measure.label}{cond.describe()}{unit}的"
+        if hits:
+            text = f"{head}有：" + "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in hits) + "。"
+        else:
+            text = f"{head}：没有。已核对：" + "、".join(
+                f"{body_year(f.report)}（{show(f, measure, s)}）" for f in known) + "。"
+    note = _unknown_note(unknowns)
+    if note:
+        text += note
+    items = list(dict.fromkeys(f.report.short_name for f in hits))
+    return Answer(query.text, text, "list", items=items, citations=s.citations, rows=[row_of(f) for f in hits],
+                  query=query)
+
+
+def _count(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    ans = _list(query, measure, figures)
+    if ans.kind != "list":
+        return ans
+    n = len(ans.items)
+    ans.kind, ans.value = "count", n
+    ans.answer = f"共{n}个。" + ans.answer
+    return ans
+
+
+def _sum_avg(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    known = [f for f in figures if f.known]
+    if not known:
+        return _all_unknown(query, measure, figures)
+    s = Sources()
+    total = _sum([f.value for f in known])
+    parts = " + ".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
+    if query.operation == "average":
+        value = round(total / len(known), 2)
+        value = int(value) if float(value).is_integer() else value
+        text = f"{scope_text(query)}{measure.label}平均为{number(value, measure.unit)}（{len(known)}份报告：{parts}）。"
+    else:
+        value = total
+        text = f"{scope_text(query)}{measure.label}合计{number(value, measure.unit)}（{parts}）。"
+    text += _years_note(known) + _unknown_note([f for f in figures if not f.known])
+    return Answer(query.text, text, "value", value=value, items=[f.report.short_name for f in known],
+                  citations=s.citations, rows=[row_of(f) for f in known], query=query)
+
+
+def _ordered(query: Query, figures: list[Figure]) -> list[Figure]:
+    known = [f for f in figures if f.known]
+    return sorted(known, key=lambda f: (-f.value if query.descending else f.value, f.report.short_name))
+
+
+def _years_note(figs: list[Figure]) -> str:
+    years = sorted({f.report.year for f in figs if f.report.year})
+    if len(years) > 1:
+        return f"注意：比较的报告年份不同（{'、'.join(f'{y}年' for y in years)}）。"
+    return ""
+
+
+def _extreme(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    ranked = _ordered(query, figures)
+    if not ranked:
+        return _all_unknown(query, measure, figures)
+    best = ranked[0].value
+    winners = [f for f in ranked if f.value == best]
+    s = Sources()
+    word = "最多" if query.descending else "最少"
+    names = "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in winners)
+    others = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in ranked[len(winners):])
+    text = f"{scope_text(query)}{measure.label}{word}的是{names}。"
+    if others:
+        text += f"其余：{others}。"
+    text += _years_note(ranked) + _unknown_note([f for f in figures if not f.known])
+    return Answer(query.text, text, "list", value=best, items=list(dict.fromkeys(f.report.short_name for f in winners)),
+                  citations=s.citations, rows=[row_of(f) for f in ranked], query=query)
+
+
+def _rank(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    ranked = _ordered(query, figures)
+    if not ranked:
+        return _all_unknown(query, measure, figures)
+    s = Sources()
+    order = "从多到少" if query.descending else "从少到多"
+    chain = ""
+    for i, f in enumerate(ranked):
+        if i:
+            chain += " = " if f.value == ranked[i - 1].value else (" > " if query.descending else " < ")
+        chain += f"{body_year(f.report)}{show(f, measure, s)}"
+    text = f"{scope_text(query)}{measure.label}{order}：{chain}。"
+    text += _years_note(ranked) + _unknown_note([f for f in figures if not f.known])
+    return Answer(query.text, text, "list", items=list(dict.fromkeys(f.report.short_name for f in ranked)),
+                  citations=s.citations, rows=[row_of(f) for f in ranked], query=query)
+
+
+_DIFFERENCE = re.compile(r"相差|差多少|差距|差了|[多少][^，。？?]{0,6}多少|多了|少了")
+
+
+def _compare(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    # One figure per body: the asked year, else each body's latest report.
+    per_body: dict[str, Figure] = {}
+    for f in sorted(figures, key=lambda f: f.report.year or 0):
+        per_body[f.report.short_name] = f
+    figs = [per_body[b] for b in query.bodies if b in per_body] or list(per_body.values())
+    unknowns = [f for f in figs if not f.known]
+    known = [f for f in figs if f.known]
+    missing = [b for b in query.bodies if b not in per_body]
+    if unknowns or missing or len(known) < 2:
+        s = Sources()
+        said = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
+        gaps = [f"{body_year(f.report)}{f.note}" for f in unknowns] + [f"语料中没有{b}的报告" for b in missing]
+        text = f"无法比较{measure.label}：{'；'.join(gaps)}。" + (f"已知：{said}。" if said else "")
+        return unknown(query.text, text, query, s)
+    ranked = sorted(known, key=lambda f: -f.value if query.descending else f.value)
+    s = Sources()
+    a, b = ranked[0], ranked[1]
+    if a.value == b.value:
+        text = (f"{body_year(a.report)}与{body_year(b.report)}{measure.label}相同："
+                f"{show(a, measure, s)}、{show(b, measure, s)}。")
+        items = [a.report.short_name, b.report.short_name]
+    elif _DIFFERENCE.search(query.folded):  # “相差多少 / 比…少公开多少”: the difference, both figures cited
+        diff = abs(_sum([a.value, -b.value]))
+        text = (f"{body_year(a.report)}{measure.label}{show(a, measure, s)}，"
+                f"{body_year(b.report)}{show(b, measure, s)}，相差{number(diff, measure.unit)}。") + _years_note(ranked)
+        return Answer(query.text, text, "value", value=diff, items=[a.report.short_name, b.report.short_name],
+                      citations=s.citations, rows=[row_of(f) for f in ranked], query=query)
+    else:
+        word = "多于" if query.descending else "少于"
+        text = (f"{a.report.short_name}{'更多' if query.descending else '更少'}：{body_year(a.report)}{measure.label}"
+                f"{show(a, measure, s)}，{word}{body_year(b.report)}{show(b, measure, s)}。")
+        for extra in ranked[2:]:
+            text += f"{body_year(extra.report)}{show(extra, measure, s)}。"
+        items = [a.report.short_name]
+    text += _years_note(ranked)
+    return Answer(query.text, text, "list", items=items, citations=s.citations, rows=[row_of(f) for f in ranked],
+                  query=query)
+
+
+def _change(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    bodies = sorted({f.report.short_name for f in figures})
+    if len(bodies) != 1:
+        return _list(query, measure, figures, listing=True)
+    by_year = {f.report.year: f for f in figures if f.report.year}
+    years = sorted(by_year)
+    if query.years and len(query.years) == 1 and query.years[0] - 1 not in by_year:
+        years = []
+    if len(years) < 2:
+        have = "、".join(f"{y}年" for y in sorted(by_year)) or "无"
+        return unknown(query.text, f"语料中只有{bodies[0]}{have}的报告，没有找到可比较的两个年份。", query)
+    first, last = by_year[years[0]], by_year[years[-1]]
+    if not (first.known and last.known):
+        gaps = "；".join(f"{body_year(f.report)}{f.note}" for f in (first, last) if not f.known)
+        return unknown(query.text, f"无法计算{measure.label}的变化：{gaps}。", query)
+    s = Sources()
+    diff = _sum([last.value, -first.value])
+    trend = "增加" if diff > 0 else "减少" if diff < 0 else "没有变化"
+    amount = "" if diff == 0 else number(abs(diff), measure.unit)
+    text = (f"{bodies[0]}{measure.label}：{years[0]}年{show(first, measure, s)}，"
+            f"{years[-1]}年{show(last, measure, s)}，{trend}{amount}。")
+    return Answer(query.text, text, "value", value=diff, items=[bodies[0]], citations=s.citations,
+                  rows=[row_of(first), row_of(last)], query=query)
+
+
+def _yesno(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    from answering.models import Condition
+
+    cond = query.condition or Condition(">", 0)
+    known = [f for f in figures if f.known]
+    if not known:
+        return _all_unknown(query, measure, figures)
+    s = Sources()
+    hits = [f for f in known if cond.holds(float(f.value))]
+    yes = bool(hits)
+    shown = "；".join(f"{body_year(f.report)}{measure.label}：{show(f, measure, s)}" for f in known)
+    text = f"{'是' if yes else '否'}。{shown}。" + _unknown_note([f for f in figures if not f.known])
+    return Answer(query.text, text, "yesno", value=yes, items=[f.report.short_name for f in hits],
+                  citations=s.citations, rows=[row_of(f) for f in known], query=query)
