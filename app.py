@@ -1,0 +1,783 @@
+"""The Gradio app: ask in Chinese, see the answer, its sources, its table and chart; browse, upload, configure.
+
+`serve(config, corpus_dir=..., host=..., port=...)` builds the index from `corpus_dir` when it is empty and starts
+the app; `build_app(assistant_or_config)` returns the `gr.Blocks` (tests launch it themselves). The endpoint
+`/chat` takes one question and returns the answer text with its numbered sources, for `gradio_client`.
+
+Everything from a report is HTML-escaped here before it reaches the page: a report is data, never markup.
+"""
+
+from __future__ import annotations
+
+import nianbao  # noqa: F401  (pins the offline environment before gradio or any model library loads)
+
+# isort: split
+import csv
+import html
+import logging
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from answering.assistant import Assistant
+from answering.llm import LLMConfig
+from answering.models import Answer, Citation, fmt_number
+from indexing import schema
+from indexing.models import Report
+from indexing.pipeline import ingest_paths
+from indexing.retrieve import SearchFilters
+from indexing.store import Index, IndexConfig
+from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
+
+log = logging.getLogger("nianbao.app")
+
+EXAMPLE_QUESTIONS: tuple[str, ...] = (
+    "2021年哪些乡镇没有收到政府信息公开申请？",
+    "侯家镇2021年通过微信公众号发布了多少条信息？",
+    "米山镇2022年行政处罚决定多少件？",
+    "港口乡存在哪些主要问题？",
+)
+UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".pdf", ".html", ".htm")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a real report is well under 5 MB; the reader has its own limit too
+MIN_SHARED_PHRASE = 3  # shorter overlaps with the question (“公开”) would light up every line of a report
+
+TEMPLATE_LABELS: dict[str, str] = {
+    "2021": "2021年新版格式（表三25行×7列）",
+    "2019": "2019/2020年旧版格式（表三23行×7列）",
+    "wide": "加宽格式（表三约28行×8列）",
+}
+FLAG_RULE_LABELS: dict[str, str] = {
+    "requests.balance": "勾稽关系不平衡（新收+上年结转≠办理总计+结转下年）",
+    "requests.row_total": "行合计与各申请人列之和不符",
+    "requests.handled_total": "办理结果总计与各项之和不符",
+    "appeals.block_total": "表四合计与各结果之和不符",
+    "prose_vs_table": "正文数字与表格不一致",
+    "table.unplaced": "表格无法安全定位（已留空，未猜测）",
+    "table.missing": "缺少表格（数值未知，不按0处理）",
+    "section.missing": "缺少章节",
+    "year.missing": "未识别报告年份",
+}
+UNKNOWN_CELL = "—"
+
+APP_CSS = """
+.nb-answer { white-space: normal; }
+.nb-sources { margin-top: .6em; font-size: .92em; }
+.nb-sources summary { cursor: pointer; font-weight: 600; }
+.nb-sources ol { margin: .4em 0 0 1.2em; padding: 0; }
+.nb-sources li { margin-bottom: .5em; }
+.nb-source-head { font-weight: 600; }
+.nb-cell { font-family: monospace; }
+.nb-passage { color: var(--body-text-color-subdued); }
+.nb-sources mark { padding: 0 .1em; }
+"""
+
+
+# ================================================================ rendering (pure functions)
+def _esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _esc_lines(text: str) -> str:
+    """Escaped text whose line breaks survive as <br> and which never contains a blank line.
+
+    A blank line would end the raw-HTML block the chat message is, and Markdown would start parsing report text.
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    return "<br>".join(_esc(line) for line in lines if line)
+
+
+def section_title(section: str | None) -> str:
+    if not section:
+        return "正文"
+    return schema.SECTION_TITLES.get(section, section)
+
+
+def cell_label(table: str | None, row: str | None, column: str | None) -> str:
+    """“表三 · 本年新收政府信息公开申请数量 × 总计” from canonical keys (unknown keys shown as they are)."""
+    rows = {
+        "proactive": schema.PROACTIVE_ROW_LABELS,
+        "requests": schema.REQUEST_ROW_LABELS,
+        "appeals": schema.APPEAL_BLOCK_LABELS,
+    }.get(table or "", {})
+    cols = {
+        "proactive": schema.PROACTIVE_COLUMN_LABELS,
+        "requests": schema.REQUEST_COLUMN_LABELS,
+        "appeals": schema.APPEAL_COLUMN_LABELS,
+    }.get(table or "", {})
+    title = schema.TABLE_TITLES.get(table or "", table or "表格").split()[0]  # “表三”: the heading names the section
+    parts = [title]
+    if row:
+        parts.append(rows.get(row, row))
+    label = " · ".join(parts)
+    if column:
+        label += f" × {cols.get(column, column)}"
+    return label
+
+
+def highlight_spans(text: str, question: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of `text` that support the answer: phrases it shares with the question, and the answer's own terms."""
+    spans: list[tuple[int, int]] = []
+    shared = _substrings(question, MIN_SHARED_PHRASE)
+    longest = max((len(s) for s in shared), default=0)
+    i = 0
+    while i < len(text) and shared:
+        for n in range(min(longest, len(text) - i), MIN_SHARED_PHRASE - 1, -1):
+            if text[i : i + n] in shared:
+                spans.append((i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    for term in terms:
+        if not term:
+            continue
+        # a number matches whole numbers only: 23 must not light up inside 235
+        pattern = rf"(?<![\d.]){re.escape(term)}(?![\d.])" if term[0].isdigit() else re.escape(term)
+        spans.extend(m.span() for m in re.finditer(pattern, text))
+    return _merge(spans)
+
+
+def _substrings(text: str, min_len: int) -> set[str]:
+    out = set()
+    for i in range(len(text)):
+        for j in range(i + min_len, len(text) + 1):
+            piece = text[i:j]
+            if any(ch.isalnum() for ch in piece):  # ignore runs of punctuation
+                out.add(piece)
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight_html(text: str, question: str, terms: Iterable[str]) -> str:
+    """The passage as escaped HTML with the supporting words in <mark>. Only our own tags reach the page."""
+    out, pos = [], 0
+    for start, end in highlight_spans(text, question, terms):
+        out.append(_esc_lines_keep(text[pos:start]))
+        out.append(f"<mark>{_esc_lines_keep(text[start:end])}</mark>")
+        pos = end
+    out.append(_esc_lines_keep(text[pos:]))
+    return "".join(out)
+
+
+def _esc_lines_keep(text: str) -> str:
+    # like _esc_lines but keeps inline whitespace exactly (it is called on fragments of one passage)
+    return "<br>".join(_esc(line) for line in re.split(r"\s*\n\s*", text))
+
+
+def answer_terms(answer: Answer) -> list[str]:
+    """What the answer asserts, to be found in its sources: its value, named bodies and multi-digit figures."""
+    terms: list[str] = []
+    if isinstance(answer.value, int | float) and not isinstance(answer.value, bool):
+        terms.append(fmt_number(answer.value))
+    terms.extend(answer.items)
+    text = re.sub(r"\[\d+\]", "", answer.answer)
+    terms.extend(n for n in re.findall(r"\d+(?:\.\d+)?", text) if len(n) >= 2)
+    return list(dict.fromkeys(t for t in terms if t))
+
+
+def citation_heading(c: Citation) -> str:
+    year = f"{c.year}年" if c.year else "年份不详"
+    return f"{c.short_name or c.agency} · {year} · {section_title(c.section)}"
+
+
+def cell_value_text(c: Citation, lookup: Callable[[str], Report | None] | None) -> str | None:
+    """The cited cell's value from the stored record (the number itself, not our retelling of it)."""
+    if not (c.table and c.row and c.column and lookup):
+        return None
+    report = lookup(c.report_id)
+    if report is None:
+        return None
+    value = report.cell(c.table, c.row, c.column)
+    return "空白（未披露）" if value is None else fmt_number(value)
+
+
+def cell_line(c: Citation, lookup: Callable[[str], Report | None] | None) -> str | None:
+    """A table citation as “表三 · row × column = value”, the value read from the stored record; None for prose."""
+    if not (c.table and c.row):
+        return None
+    value = cell_value_text(c, lookup)
+    if value is None:  # the record is gone or the cite has no column: the question side's own wording stands
+        return c.text or cell_label(c.table, c.row, c.column)
+    return f"{cell_label(c.table, c.row, c.column)} = {value}"
+
+
+def sources_html(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
+    """Numbered sources in a collapsed <details>: body, year, section, and the passage with <mark>ed support."""
+    if not answer.citations:
+        return ""
+    terms = answer_terms(answer)
+    items = []
+    for n, c in enumerate(answer.citations, 1):
+        head = f'<span class="nb-source-head">[{n}] {_esc(citation_heading(c))}</span>'
+        if c.agency and c.agency != c.short_name:
+            head += f"（{_esc(c.agency)}）"
+        cell = cell_line(c, lookup)
+        if cell:
+            label, eq, value = cell.rpartition(" = ")
+            # the cited cell's value is the support itself; the label lights up where it echoes the question
+            marked = f"{highlight_html(label, answer.question, terms)}{eq}<mark>{_esc(value)}</mark>" if eq else (
+                highlight_html(cell, answer.question, terms)
+            )
+            body = f'<div class="nb-cell">{marked}</div>'
+        else:
+            body = f'<div class="nb-passage">{highlight_html(c.text, answer.question, terms)}</div>'
+        items.append(f"<li>{head}{body}</li>")
+    return (
+        f'<details class="nb-sources"><summary>来源（{len(answer.citations)}）</summary>'
+        f"<ol>{''.join(items)}</ol></details>"
+    )
+
+
+def answer_html(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
+    """The assistant's chat message: one raw-HTML block (no blank line inside, so Markdown leaves it alone)."""
+    parts = [f'<div class="nb-answer">{_esc_lines(answer.answer)}</div>']
+    if answer.unsupported_numbers:
+        nums = "、".join(answer.unsupported_numbers)
+        parts.append(f"<div><strong>注意：</strong>以下数字在引用材料中找不到，请核实：{_esc(nums)}</div>")
+    parts.append(sources_html(answer, lookup))
+    return "".join(p for p in parts if p)
+
+
+def answer_plain_text(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
+    """What `/chat` returns: the answer, then its numbered sources as plain text."""
+    lines = [answer.answer.strip()]
+    if answer.rows:
+        lines.append("")
+        lines.extend(f"  {label}：{value}" for label, value in _row_pairs(answer.rows))
+    if answer.citations:
+        lines += ["", "来源："]
+        for n, c in enumerate(answer.citations, 1):
+            lines.append(f"[{n}] {citation_heading(c)}：{cell_line(c, lookup) or ' '.join(c.text.split())}")
+    return "\n".join(lines)
+
+
+def _row_pairs(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(_row_label(r), "未披露" if r.get("value") is None else fmt_number(r["value"])) for r in rows]
+
+
+def _row_label(row: dict[str, Any]) -> str:
+    year = row.get("year")
+    return f"{row.get('body', '')}（{year}年）" if year else str(row.get("body", ""))
+
+
+def shows_rows(answer: Answer) -> bool:
+    """Lists, rankings and comparisons get a table and chart; a single figure is already the whole answer."""
+    return bool(answer.rows) and (answer.kind == "list" or len(answer.rows) > 1)
+
+
+def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The rows of a list/ranking/comparison answer as the table users see (unknown values stay blank)."""
+    return pd.DataFrame(
+        {
+            "单位": [r.get("body", "") for r in rows],
+            "年份": [r.get("year") if r.get("year") is not None else "" for r in rows],
+            "数值": ["未披露" if r.get("value") is None else fmt_number(r["value"]) for r in rows],
+        }
+    )
+
+
+def chart_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Bars for the rows with a known value; an unknown value is left out, never drawn as zero."""
+    known = [r for r in rows if isinstance(r.get("value"), int | float) and not isinstance(r.get("value"), bool)]
+    labels = [f"{r.get('body', '')}{r.get('year') or ''}" for r in known]  # short: axis labels must not collide
+    return pd.DataFrame({"单位": labels, "数值": [float(r["value"]) for r in known]})
+
+
+def write_rows_csv(rows: list[dict[str, Any]], directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", prefix="nianbao-", dir=directory, delete=False, encoding="utf-8-sig", newline=""
+    ) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["单位", "年份", "数值"])
+        for r in rows:
+            writer.writerow([r.get("body", ""), r.get("year") or "", "" if r.get("value") is None else r["value"]])
+    return Path(fh.name)
+
+
+# ---------------------------------------------------------------- corpus view
+def report_label(r: Report) -> str:
+    return f"{r.short_name or r.agency} · {r.year or '年份不详'}年 · {r.source}"
+
+
+def reports_frame(reports: list[Report]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "单位": [r.short_name for r in reports],
+            "全称": [r.agency for r in reports],
+            "年份": [r.year or "" for r in reports],
+            "级别": [r.level for r in reports],
+            "所在地区": [" › ".join(r.region) for r in reports],
+            "表格格式": [TEMPLATE_LABELS.get(r.template, r.template) for r in reports],
+            "解析标记": [len(r.flags) for r in reports],
+            "来源文件": [r.source for r in reports],
+        }
+    )
+
+
+def _cell_text(value: Any) -> str:
+    return UNKNOWN_CELL if value is None else fmt_number(value)
+
+
+def table_frame(table: str, cells: dict[str, dict[str, Any]] | None, template: str) -> pd.DataFrame:
+    """One of tables 2–4 with Chinese row and column labels; a blank cell shows “—” (unknown, not 0)."""
+    if cells is None:
+        return pd.DataFrame({"说明": ["报告中没有这张表：其中的数值未知（不按0处理）"]})
+    if table == "proactive":
+        row_keys = [r.key for r in schema.proactive_rows(template)]
+        labels, col_labels = schema.PROACTIVE_ROW_LABELS, schema.PROACTIVE_COLUMN_LABELS
+        columns = list(dict.fromkeys(c for r in schema.proactive_rows(template) for c in r.columns))
+    elif table == "requests":
+        row_keys = list(schema.request_rows(template))
+        labels, col_labels = schema.REQUEST_ROW_LABELS, schema.REQUEST_COLUMN_LABELS
+        columns = list(schema.request_columns(template))
+    else:
+        row_keys = list(schema.APPEAL_BLOCKS)
+        labels, col_labels = schema.APPEAL_BLOCK_LABELS, schema.APPEAL_COLUMN_LABELS
+        columns = list(schema.APPEAL_COLUMNS)
+    # rows or columns the record holds beyond the template still show, after the template's own
+    row_keys += [k for k in cells if k not in row_keys]
+    columns += [c for row in cells.values() for c in row if c not in columns]
+    data: dict[str, list[str]] = {"项目": [labels.get(k, k) for k in row_keys]}
+    for col in columns:
+        data[col_labels.get(col, col)] = [
+            _cell_text(cells[k].get(col)) if k in cells and col in cells[k] else "" for k in row_keys
+        ]
+    return pd.DataFrame(data)
+
+
+def facts_frame(report: Report) -> pd.DataFrame:
+    facts = list(report.facts.values())
+    return pd.DataFrame(
+        {
+            "事项": [schema.FACT_LABELS.get(f.key, f.key) for f in facts],
+            "数值": [_fact_value(f.value) + (f.unit or "") for f in facts],
+            "原文": [f.sentence for f in facts],
+        }
+    )
+
+
+def _fact_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return _cell_text(value)
+
+
+def report_meta_html(r: Report) -> str:
+    rows = [
+        ("全称", r.agency),
+        ("简称", r.short_name),
+        ("所在地区", " › ".join(r.region) or "未注明"),
+        ("级别", r.level),
+        ("报告年份", f"{r.year}年" if r.year else "未识别"),
+        ("签发日期", r.signed_date or "未注明"),
+        ("表格格式", TEMPLATE_LABELS.get(r.template, r.template)),
+        ("来源文件", r.source),
+        ("报告编号", r.report_id),
+    ]
+    table = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
+    if r.flags:
+        flags = "".join(
+            f"<li><strong>{_esc(FLAG_RULE_LABELS.get(f.rule, f.rule))}</strong>：{_esc(f.message)}"
+            + (f"（涉及：{_esc('、'.join(f.cells))}）" if f.cells else "")
+            + "</li>"
+            for f in r.flags
+        )
+        flag_block = f"<h4>解析标记（{len(r.flags)}）</h4><ul>{flags}</ul>"
+    else:
+        flag_block = "<h4>解析标记</h4><p>无。</p>"
+    return f"<h3>{_esc(r.title or r.agency)}</h3><table>{table}</table>{flag_block}"
+
+
+# ================================================================ state shared by every session
+class AppState:
+    """The assistant behind the page. Uploads and settings replace it; a lock keeps a question from meeting a swap."""
+
+    def __init__(self, config: IndexConfig, assistant: Assistant | None = None, llm: LLMConfig | None = None):
+        self.config = config
+        self.llm = llm
+        self.lock = threading.RLock()
+        self.assistant = assistant or Assistant.open(config, llm=llm)
+        self.download_dir = Path(tempfile.mkdtemp(prefix="nianbao-app-"))
+
+    # ------------------------------------------------------------ questions
+    def ask(self, question: str, history: list[Answer] | None = None, filters: SearchFilters | None = None) -> Answer:
+        with self.lock:
+            return self.assistant.ask(question, history=history or None, filters=filters)
+
+    def report(self, report_id: str) -> Report | None:
+        with self.lock:
+            return self.assistant.index.report(report_id)
+
+    def reports(self) -> list[Report]:
+        with self.lock:
+            return sorted(self.assistant.index.reports(), key=lambda r: (r.short_name, r.year or 0, r.source))
+
+    # ------------------------------------------------------------ changes
+    def reload(self) -> None:
+        """Drop the cached records so the assistant sees what an ingest added (its name catalog follows)."""
+        with self.lock:
+            self.assistant.index.refresh()
+
+    def set_llm(self, llm: LLMConfig | None) -> None:
+        with self.lock:
+            self.llm = llm
+            self.assistant = Assistant(self.assistant.index, llm)  # same index and models, new writer
+
+    def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
+        with self.lock:
+            # through the open index: one set of models, and its record cache is refreshed on the way out
+            summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
+            self.reload()
+            return summary
+
+
+def _config_of(assistant: Assistant) -> IndexConfig:
+    return assistant.index.config
+
+
+# ================================================================ the page
+def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | None = None) -> gr.Blocks:
+    if isinstance(assistant_or_config, IndexConfig):
+        state = AppState(assistant_or_config, llm=llm)
+    else:
+        llm = llm if llm is not None else assistant_or_config.llm
+        state = AppState(_config_of(assistant_or_config), assistant=assistant_or_config, llm=llm)
+
+    with gr.Blocks(title="年报问答 · 政府信息公开工作年度报告", analytics_enabled=False) as demo:
+        gr.Markdown("## 年报问答\n就政府信息公开工作年度报告提问：数字取自报告表格和正文，每个回答都附来源。")
+        with gr.Tab("问答", id="chat"):
+            refresh_filters = chat_tab(state)
+        with gr.Tab("报告库", id="corpus"):
+            refresh_listing = corpus_tab(state, demo)
+        with gr.Tab("上传报告", id="upload"):
+            upload_tab(state, after=[refresh_filters, refresh_listing])
+        with gr.Tab("设置", id="settings"):
+            settings_tab(state)
+
+        def chat(question: str) -> str:
+            """Ask one question; returns the answer text with its numbered sources."""
+            question = (question or "").strip()
+            if not question:
+                return "请输入问题。"
+            return answer_plain_text(state.ask(question), state.report)
+
+        chat.__annotations__ = {"question": str, "return": str}  # gr.api reads real types, not postponed strings
+        gr.api(chat, api_name="chat", concurrency_id="ask")
+    demo.nianbao_state = state  # tests and serve() reach the shared state through the Blocks
+    return demo
+
+
+def _filters(years: list[Any] | None, regions: list[str] | None, levels: list[str] | None) -> SearchFilters | None:
+    if not (years or regions or levels):
+        return None
+    return SearchFilters(
+        years=[int(y) for y in years] if years else None,
+        regions=list(regions) if regions else None,
+        levels=list(levels) if levels else None,
+    )
+
+
+def _filter_choices(reports: list[Report]) -> tuple[list[int], list[str], list[str]]:
+    years = sorted({r.year for r in reports if r.year})
+    regions = sorted({part for r in reports for part in r.region})
+    levels = [lv for lv in schema.LEVELS if any(r.level == lv for r in reports)]
+    return years, regions, levels
+
+
+Refresher = tuple[Callable[[], Any], list[gr.components.Component]]  # (fn, its outputs), run after an upload
+
+
+def chat_tab(state: AppState) -> Refresher:
+    years, regions, levels = _filter_choices(state.reports())
+    history = gr.State([])  # this session's Answers, passed back as history= for follow-ups
+    with gr.Row():
+        with gr.Column(scale=4):
+            chatbot = gr.Chatbot(
+                label="对话",
+                height=560,
+                latex_delimiters=[],
+                feedback_options=None,
+                buttons=["copy", "copy_all"],
+                placeholder="请提问，例如：2021年哪些乡镇没有收到政府信息公开申请？",
+                elem_id="nb-chatbot",
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder="输入问题，按回车提问",
+                    scale=6,
+                    elem_id="nb-question",
+                    max_length=500,
+                )
+                ask_btn = gr.Button("提问", variant="primary", scale=1, elem_id="nb-ask")
+                clear_btn = gr.Button("清空对话", scale=1, elem_id="nb-clear")
+            examples = gr.Examples(
+                examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="示例问题（点击即问）"
+            )
+            with gr.Column(visible=False, elem_id="nb-rows") as rows_box:
+                gr.Markdown("#### 数据表与图表")
+                with gr.Row():
+                    rows_table = gr.Dataframe(
+                        label="明细（单位、年份、数值）", interactive=False, elem_id="nb-rows-table", scale=1
+                    )
+                    chart = gr.BarPlot(
+                        x="单位", y="数值", label="柱状图", elem_id="nb-chart", scale=1, height=300,
+                        y_axis_format=",.6~g",  # 329, 1.5, 0 — not 0.000000
+                        x_label_angle=-30,
+                    )
+                csv_file = gr.DownloadButton("下载 CSV", elem_id="nb-csv")
+        with gr.Column(scale=1, min_width=220):
+            gr.Markdown("#### 筛选\n只在所选范围内查找（不选即全部）。")
+            year_filter = gr.CheckboxGroup(choices=years, label="年份", elem_id="nb-years")
+            region_filter = gr.Dropdown(choices=regions, multiselect=True, label="地区", elem_id="nb-regions")
+            level_filter = gr.Dropdown(choices=levels, multiselect=True, label="级别", elem_id="nb-levels")
+            refresh_btn = gr.Button("刷新筛选项", size="sm")
+
+    def respond(q: str, messages: list, past: list[Answer], ys, rs, ls):
+        q = (q or "").strip()
+        if not q:
+            return messages, past, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        messages = list(messages or []) + [{"role": "user", "content": q}]
+        try:
+            answer = state.ask(q, history=past, filters=_filters(ys, rs, ls))
+        except Exception as exc:  # the page stays usable; the reason is shown, the trace goes to the log
+            log.exception("question failed: %s", q)
+            messages.append({"role": "assistant", "content": f"出错了：{_esc(exc)}"})
+            return messages, past, "", gr.update(visible=False), None, None, gr.update(value=None)
+        messages.append({"role": "assistant", "content": answer_html(answer, state.report)})
+        past = list(past or []) + [answer]
+        if not shows_rows(answer):
+            return messages, past, "", gr.update(visible=False), None, None, gr.update(value=None)
+        plot = chart_frame(answer.rows)
+        return (
+            messages,
+            past,
+            "",
+            gr.update(visible=True),
+            rows_frame(answer.rows),
+            # keep the answer's order (winner first); a y range even when every value is 0 (“which had none”)
+            gr.update(value=plot, sort=list(plot["单位"]), y_lim=[0, max([1.0, *plot["数值"]]) * 1.1]),
+            gr.update(value=str(write_rows_csv(answer.rows, state.download_dir))),
+        )
+
+    inputs = [question, chatbot, history, year_filter, region_filter, level_filter]
+    outputs = [chatbot, history, question, rows_box, rows_table, chart, csv_file]
+    common = dict(concurrency_id="ask", api_visibility="private")
+    question.submit(respond, inputs, outputs, **common)
+    ask_btn.click(respond, inputs, outputs, **common)
+    examples.load_input_event.then(respond, inputs, outputs, **common)
+    clear_btn.click(
+        lambda: ([], [], gr.update(visible=False)), None, [chatbot, history, rows_box], api_visibility="private"
+    )
+
+    def refresh():
+        ys, rs, ls = _filter_choices(state.reports())
+        return gr.update(choices=ys), gr.update(choices=rs), gr.update(choices=ls)
+
+    refresh_btn.click(refresh, None, [year_filter, region_filter, level_filter], api_visibility="private")
+    return refresh, [year_filter, region_filter, level_filter]
+
+
+def corpus_tab(state: AppState, demo: gr.Blocks) -> Refresher:
+    gr.Markdown("每份已入库的报告：单位、年份、表格格式、解析标记；选中一份查看其表格和全文。表格中“—”表示空白（未知，不是0）。")
+    overview = gr.Dataframe(label="全部报告", interactive=False, elem_id="nb-reports")
+    with gr.Row():
+        picker = gr.Dropdown(label="选择报告", choices=[], elem_id="nb-report-picker", scale=4)
+        reload_btn = gr.Button("刷新列表", scale=1)
+    meta = gr.HTML(elem_id="nb-report-meta")
+    proactive = gr.Dataframe(label=schema.TABLE_TITLES["proactive"], interactive=False, wrap=True)
+    requests = gr.Dataframe(label=schema.TABLE_TITLES["requests"], interactive=False, wrap=True)
+    appeals = gr.Dataframe(label=schema.TABLE_TITLES["appeals"], interactive=False, wrap=True)
+    facts = gr.Dataframe(label="正文中的数字", interactive=False, wrap=True)
+    text = gr.Textbox(label="报告全文", lines=20, max_lines=40, interactive=False, elem_id="nb-report-text")
+
+    def listing():
+        reports = state.reports()
+        choices = [(report_label(r), r.report_id) for r in reports]
+        first = choices[0][1] if choices else None
+        return (reports_frame(reports), gr.update(choices=choices, value=first))
+
+    def show(report_id: str | None):
+        r = state.report(report_id) if report_id else None
+        if r is None:
+            return "", None, None, None, None, ""
+        return (
+            report_meta_html(r),
+            table_frame("proactive", r.tables.get("proactive"), r.template),
+            table_frame("requests", r.tables.get("requests"), r.template),
+            table_frame("appeals", r.tables.get("appeals"), r.template),
+            facts_frame(r),
+            r.text,
+        )
+
+    picker.change(show, picker, [meta, proactive, requests, appeals, facts, text], api_visibility="private")
+    reload_btn.click(listing, None, [overview, picker], api_visibility="private")
+    demo.load(listing, None, [overview, picker], api_visibility="private")
+    return listing, [overview, picker]
+
+
+def check_upload(path: Path) -> str | None:
+    """Why an uploaded file is refused before it reaches the index, or None when it may go in."""
+    if path.suffix.lower() not in UPLOAD_SUFFIXES:
+        return f"不支持的文件类型 {path.suffix or '（无扩展名）'}，只接受 {' '.join(UPLOAD_SUFFIXES)}"
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）"
+    if size == 0:
+        return "文件为空"
+    return None
+
+
+def upload_report_files(state: AppState, files: list[str] | None) -> str:
+    """Check each file, ingest the acceptable ones in one batch, and say per file what happened."""
+    if not files:
+        return "请先选择文件。"
+    accepted: list[Path] = []
+    lines: list[str] = []
+    for name in files:
+        path = Path(name)
+        reason = check_upload(path)
+        if reason:
+            lines.append(f"✗ {path.name}：{reason}")
+        else:
+            accepted.append(path)
+    if accepted:
+        progress: list[str] = []
+        summary = state.ingest(accepted, progress=progress.append)
+        lines.extend(f"✗ {Path(source).name}：{why}" for source, why in summary.failures)
+        lines.append("")
+        lines.extend(m for m in progress if m.startswith("["))  # the per-file lines: 新增 / 未变 / 失败
+        lines.append(summary.describe())
+    else:
+        lines.append("没有可入库的文件。")
+    return "\n".join(lines).strip()
+
+
+def upload_tab(state: AppState, after: list[Refresher]) -> None:
+    gr.Markdown(
+        f"拖入 {' '.join(UPLOAD_SUFFIXES)} 格式的年度报告（单个文件不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）。"
+        "每个文件单独检查：读不了或不是年度报告的文件会列出原因，不会部分入库；其余文件照常入库。"
+    )
+    files = gr.File(
+        label="报告文件", file_count="multiple", file_types=list(UPLOAD_SUFFIXES), type="filepath", elem_id="nb-upload"
+    )
+    go = gr.Button("加入索引", variant="primary", elem_id="nb-ingest")
+    result = gr.Textbox(label="入库结果", lines=8, interactive=False, elem_id="nb-ingest-result")
+    event = go.click(
+        lambda fs: upload_report_files(state, fs), files, result, concurrency_id="ask", api_visibility="private"
+    )
+    for fn, outputs in after:  # the new reports show up in the filters and the report list at once
+        event = event.then(fn, None, outputs, api_visibility="private")
+
+
+def settings_tab(state: AppState) -> None:
+    gr.Markdown(
+        "可选：配置一个 OpenAI 兼容的大模型接口，用于润色开放性问题的文字回答。"
+        "数字类问题始终直接取自报告表格，不经过大模型。设置对本服务的所有用户生效。"
+    )
+    current = state.llm
+    base_url = gr.Textbox(label="接口地址（Base URL）", value=getattr(current, "base_url", "") or "")
+    model = gr.Textbox(label="模型名称", value=getattr(current, "model", "") or "")
+    api_key = gr.Textbox(label="API Key", type="password", value="")
+    with gr.Row():
+        save = gr.Button("保存并启用", variant="primary")
+        off = gr.Button("停用大模型")
+    status = gr.Markdown(_llm_status(current), elem_id="nb-llm-status")
+
+    def enable(url: str, name: str, key: str) -> str:
+        try:
+            llm = LLMConfig.from_args(
+                "openai-compatible", url.strip() or None, name.strip() or None, key.strip() or None
+            )
+        except Exception as exc:  # a missing URL or model is the user's to fix; say which
+            return f"未启用：{_esc(exc)}"
+        state.set_llm(llm)
+        return _llm_status(llm)
+
+    def disable() -> str:
+        state.set_llm(None)
+        return _llm_status(None)
+
+    save.click(enable, [base_url, model, api_key], status, concurrency_id="ask", api_visibility="private")
+    off.click(disable, None, status, concurrency_id="ask", api_visibility="private")
+
+
+def _llm_status(llm: LLMConfig | None) -> str:
+    if llm is None:
+        return "当前：未使用大模型（回答全部由报告原文和表格直接生成）。"
+    return f"当前：使用 `{_esc(getattr(llm, 'model', ''))}` @ `{_esc(getattr(llm, 'base_url', ''))}`"
+
+
+# ================================================================ start
+def ensure_index(index: Index, corpus_dir: Path, *, out=sys.stderr) -> None:
+    """On first start the index is empty: build it from the corpus, showing progress."""
+    if index.reports():
+        return
+    print(f"索引为空，正在从 {corpus_dir} 建立索引……", file=out, flush=True)
+    summary = ingest_paths(
+        [Path(corpus_dir)], index.config, progress=lambda m: print(m, file=out, flush=True), index=index
+    )
+    for source, reason in summary.failures:
+        print(f"错误 {source}: {reason}", file=out, flush=True)
+    print(summary.describe(), file=out, flush=True)
+
+
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):
+    """Start the server on host:port: no share link, no analytics, no Node SSR server, uploads capped."""
+    demo.queue(default_concurrency_limit=1)
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        ssr_mode=False,
+        mcp_server=False,
+        prevent_thread_lock=not block,
+        max_file_size=MAX_UPLOAD_BYTES,
+        show_error=True,
+        quiet=not block,
+        css=APP_CSS,
+        footer_links=["api"],
+    )
+
+
+def serve(
+    config: IndexConfig,
+    *,
+    corpus_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    llm: LLMConfig | None = None,
+) -> None:
+    index = Index.open(config)  # opened once: the build, the assistant and uploads share its models
+    ensure_index(index, corpus_dir)
+    assistant = Assistant(index, llm)
+    assistant.warm_up()
+    demo = build_app(assistant, llm=llm)
+    print(f"年报问答已启动：http://{host}:{port}", file=sys.stderr, flush=True)
+    launch(demo, host, port)
+
+
+def main() -> None:
+    config = IndexConfig(index_dir=DEFAULT_INDEX_DIR, embedder=DEFAULT_EMBEDDER)
+    serve(config, corpus_dir=DEFAULT_CORPUS_DIR, llm=LLMConfig.from_args(None, None, None, None))
+
+
+if __name__ == "__main__":
+    main()
