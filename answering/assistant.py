@@ -12,7 +12,7 @@ import time
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
 from answering.compose import note_shared_names
-from answering.lookup import answer_stated_number
+from answering.lookup import answer_stated_number, names_a_thing_beyond
 from answering.models import Answer, Query
 from answering.passages import answer_passages
 from answering.structured import answer_structured
@@ -90,7 +90,7 @@ class Assistant:
         about = answer_about(query, reports, filters)
         if about is not None:
             return about
-        if query.operation == "value" and _names_a_thing_beyond(query):
+        if query.operation == "value" and names_a_thing_beyond(query):
             # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
             stated = answer_stated_number(query, reports, filters)
             if stated is not None:
@@ -103,10 +103,3 @@ class Assistant:
 
             answer = rewrite(answer, self.llm)
         return answer
-
-
-def _names_a_thing_beyond(query: Query) -> bool:
-    """No figure key was recognised, or only the generic 公开/发布 total without saying 主动公开."""
-    if query.measure is None:
-        return True
-    return query.measure == "fact.proactive_total" and "主动" not in query.folded

@@ -12,6 +12,7 @@ from answering.compose import Sources, body_year, passage_citation
 from answering.models import Answer, Query
 from answering.structured import select
 from answering.understand import fold
+from answering.vocabulary import MEASURE_BY_KEY
 from indexing.models import Report
 
 # Words that carry the question, not the thing counted.
@@ -24,10 +25,30 @@ _UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|余车次|场|期|人
 _CLAUSE_GAP = r"[^，。；;,、\d]{0,12}?"
 
 
+def _measure_cues(query: Query) -> tuple[str, ...]:
+    measure = MEASURE_BY_KEY.get(query.measure or "")
+    return tuple(sorted(measure.cues, key=len, reverse=True)) if measure else ()
+
+
+def names_a_thing_beyond(query: Query) -> bool:
+    """No figure key was recognised, or the generic proactive total plus nouns of its own
+    (“主动公开的信息里政策解读有几条”: 政策解读 is a part of the total, stated beside its number in prose)."""
+    if query.measure is None:
+        return True
+    return query.measure == "fact.proactive_total" and bool(_terms(query))
+
+
+def _blank(text: str, words: tuple[str, ...]) -> str:
+    """Every occurrence of every word blanked, overlaps included (“主动公开政府信息” holds two cues)."""
+    covered = [False] * len(text)
+    for w in words:
+        for m in re.finditer(re.escape(w), text):
+            covered[m.start():m.end()] = [True] * len(w)
+    return "".join("□" if c else ch for ch, c in zip(text, covered, strict=True))
+
+
 def _terms(query: Query) -> list[str]:
-    text = query.folded or fold(query.text)
-    for name in query.bodies + query.regions:
-        text = text.replace(name, "□")
+    text = _blank(query.folded or fold(query.text), (*query.bodies, *query.regions, *_measure_cues(query)))
     text = re.sub(r"(?:19|20)\d\d年?", "□", text)
     runs = [r for r in _NOISE.split(text) if len(r) >= 2]
     terms = set()

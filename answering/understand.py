@@ -310,8 +310,8 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     one_body = len(bodies) == 1 and not (regions or q.levels)
     if operation == "list" and one_body and find_condition(rest) is None:
         operation = "text"  # “港口乡主动公开了哪些类别的信息”: which things, not which bodies
-    if operation == "count" and one_body and measure is None:
-        operation = "value"  # “在多少个社区服务点…”: how many of something, not how many bodies
+    if operation == "count" and one_body and find_condition(rest) is None:
+        operation = "value"  # “在多少个社区服务点…”, “政策解读有几条”: how many of something, not how many bodies
     if measure is None and operation in ("compare", "max", "min", "rank", "sum", "average", "change") and re.search(
             r"公开|发布|公布", blanked):
         measure = MEASURE_BY_KEY["fact.proactive_total"]  # “谁公开得多”: the proactive-disclosure total

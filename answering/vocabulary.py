@@ -6,6 +6,7 @@ A measure prefers table cells and falls back to prose facts; whatever was used i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from indexing.schema import (
@@ -155,6 +156,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("fact.proactive_total", "主动公开的政府信息", "条",
             ("主动公开", "主动发布", "公开政府信息", "公开的政府信息", "发布的政府信息", "公开政务信息",
              "发布的信息", "公开信息", "公开的信息", "发布信息", "公开了多少", "发布了多少",
+             "各类渠道", "各渠道", "一共公开", "共公开",
              "公布", "发布"),
             facts=("proactive_total",)),
 )
@@ -168,9 +170,14 @@ REQUEST_COLUMN_CUES: tuple[tuple[str, str], ...] = (
 )
 
 
+# “公开了几条信息” reads as “公开信息” for matching cues; the count words stay in the question for the operation.
+_COUNT_WORDS = re.compile(r"(公开|发布|公布)了?(?:几|多少)[条篇]?")
+
+
 def find_measure(folded: str) -> Measure | None:
+    plain = _COUNT_WORDS.sub(r"\1", folded)
     for m in MEASURES:
-        if any(c in folded for c in m.cues):
+        if any(c in folded or c in plain for c in m.cues):
             return refine(m, folded)
     return None
 
