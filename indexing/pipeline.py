@@ -1,8 +1,9 @@
 """files → readers → parser → chunks → embeddings → index, one file at a time.
 
-Incremental by content hash: an unchanged file is a no-op, a changed file (same file name, new content) replaces its
-old record and chunks, a new file is added. A file that cannot be read or parsed is named in `failures` and the
-batch goes on. Only one report is in memory at a time, so a 1,000-report ingest stays small.
+Incremental by content hash: an unchanged file is a no-op; a new version of a report (same body and year, new
+content, any file name) is written first and then replaces the old record and chunks; a new report is added.
+A file that cannot be read, parsed or written is named in `failures` and the batch goes on. Only one report is in
+memory at a time, so a 1,000-report ingest stays small.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class IngestSummary:
         )
 
 
+def version_key(agency: str, year: int | None, source: str) -> str:
+    """One report per body per year: a new file for the same body and year replaces the indexed one, whatever its
+    file name; two bodies whose files share a name (“2021年年度报告.docx”) stay apart."""
+    return f"{agency}|{year}" if year is not None else f"{agency}|{source_key(source)}"
+
+
 def _report_files(paths: Iterable[Path]) -> list[Path]:
     from indexing.readers import iter_report_files
 
@@ -67,47 +74,66 @@ def ingest_paths(
     files = _report_files(paths)
     summary.files = len(files)
     say(f"共 {len(files)} 个文件")
-    by_hash = {m.get("content_hash"): rid for rid, m in idx.record_meta().items()}
-    by_source: dict[str, list[str]] = {}
-    for rid, m in idx.record_meta().items():
-        by_source.setdefault(m.get("source", ""), []).append(rid)
+    meta = idx.record_meta()
+    by_hash = {m.get("content_hash"): rid for rid, m in meta.items()}
+    by_version: dict[str, list[str]] = {}
+    for rid, m in meta.items():
+        by_version.setdefault(version_key(m.get("agency", ""), m.get("year"), m.get("source", "")), []).append(rid)
+    from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
     slow = float(os.environ.get(SLOW_ENV, "0") or 0)
     changed = bool(cleaned)
 
     for n, path in enumerate(files, start=1):
         name = path.name
+        step = f"[{n}/{len(files)}] {name}"
         try:
             report = _parse(path)
         except ReadError as exc:
             summary.failures.append((exc.source or str(path), exc.reason))
-            say(f"[{n}/{len(files)}] {name}：失败（{exc.reason}）")
+            say(f"{step}：失败（{exc.reason}）")
             continue
         except Exception as exc:  # noqa: BLE001  (a parser bug on one file must not stop the batch)
             summary.failures.append((str(path), f"解析出错：{exc.__class__.__name__}: {exc}"))
-            say(f"[{n}/{len(files)}] {name}：失败（{exc.__class__.__name__}）")
+            say(f"{step}：失败（{exc.__class__.__name__}）")
             continue
 
+        key = version_key(report.agency, report.year, report.source)
+        if key in from_file and from_file[key] != name:
+            say(f"注意：{name} 与 {from_file[key]} 是同一单位同一年度的报告，保留后读入的 {name}")
+        from_file[key] = name
         if report.content_hash in by_hash:
-            summary.unchanged.append(by_hash[report.content_hash])
-            say(f"[{n}/{len(files)}] {name}：未变")
+            kept = by_hash[report.content_hash]
+            # Versions this file supersedes but that are still there (a run killed before it deleted them).
+            for rid in [r for r in by_version.get(key, []) if r != kept]:
+                idx.delete_report(rid)
+                summary.removed.append(rid)
+                changed = True
+            by_version[key] = [kept]
+            summary.unchanged.append(kept)
+            say(f"{step}：未变")
             continue
 
-        older = [rid for rid in by_source.get(source_key(report.source), []) if rid != report.report_id]
+        older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
+        misses_before = idx.embedder.misses
+        try:
+            chunks = chunk_report(report)
+            vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
+            idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
+        except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
+            summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
+            say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
+            continue
         for rid in older:
             idx.delete_report(rid)
             summary.removed.append(rid)
-        chunks = chunk_report(report)
-        misses_before = idx.embedder.misses
-        vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
-        idx.put_report(report, chunks, vectors)
         changed = True
         summary.chunks += len(chunks)
         summary.embedded += idx.embedder.misses - misses_before
         (summary.replaced if older else summary.added).append(report.report_id)
         by_hash[report.content_hash] = report.report_id
-        by_source[source_key(report.source)] = [report.report_id]
+        by_version[key] = [report.report_id]
         say(
-            f"[{n}/{len(files)}] {name}：{'更新' if older else '新增'} {report.short_name} {report.year or ''}，"
+            f"{step}：{'更新' if older else '新增'} {report.short_name} {report.year or ''}，"
             f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个"
         )
         del report, chunks, vectors

@@ -63,7 +63,7 @@ def _client(config: IndexConfig):
 
 
 def source_key(source: str) -> str:
-    """Reports are replaced by file name: the same name with new content is a new version of that report."""
+    """The file name a record keeps as its source (what `nianbao remove NAME` matches)."""
     return Path(source).name
 
 

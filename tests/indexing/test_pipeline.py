@@ -90,6 +90,59 @@ def test_changed_file_replaces_its_record_and_chunks(tmp_path):
     assert hit.report_id == new_id and "十二场" in hit.text
 
 
+def test_two_bodies_whose_files_share_a_name_stay_apart(tmp_path):
+    """Downloads are often all called “年度报告.txt”: the file name alone never decides which report is replaced."""
+    for i, folder in ((0, "a"), (3, "b")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SAMPLES[i], tmp_path / folder / "年度报告.txt")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    first = ingest_paths([tmp_path / "a"], config)
+    second = ingest_paths([tmp_path / "b"], config)
+    assert len(first.added) == len(second.added) == 1 and not second.replaced and not second.removed
+    assert sorted(r.short_name for r in Index.open(config).reports()) == ["侯家镇", "港口乡"]
+
+
+def test_the_same_report_under_a_new_name_replaces_the_old_one(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus", [0])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    old_id = ingest_paths([corpus], config).added[0]
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "侯家镇2021年报（修订）.txt").write_text(text + "\n（修订稿）\n", encoding="utf-8")
+
+    summary = ingest_paths([again], config)
+    assert summary.removed == [old_id] and len(summary.replaced) == 1
+    reports = Index.open(config).reports()
+    assert [(r.short_name, r.year, r.source) for r in reports] == [("侯家镇", 2021, "侯家镇2021年报（修订）.txt")]
+    assert not [i for i in _chunk_ids(Index.open(config)) if i.startswith(old_id + ":")]
+
+
+def test_a_failed_write_keeps_the_old_version_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import indexing.pipeline as pipeline
+
+    corpus = _copy_samples(tmp_path / "corpus", [0, 1])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    first = ingest_paths([corpus], config)
+    old_id = next(rid for rid in first.added if rid.startswith("侯家镇"))
+    target = corpus / SAMPLES[0].name
+    target.write_text(target.read_text(encoding="utf-8") + "\n（修订稿）\n", encoding="utf-8")
+    shutil.copy(SAMPLES[3], corpus / SAMPLES[3].name)
+
+    def chunk_or_fail(report):
+        if report.short_name == "侯家镇":
+            raise RuntimeError("disk full")
+        return chunk_report(report)
+
+    monkeypatch.setattr(pipeline, "chunk_report", chunk_or_fail)
+    summary = ingest_paths([corpus], config)
+    assert [(Path(src).name, "disk full" in why) for src, why in summary.failures] == [(SAMPLES[0].name, True)]
+    assert len(summary.added) == 1 and not summary.removed  # 港口乡 went in; 侯家镇's old version stayed
+    index = Index.open(config)
+    assert index.report(old_id) is not None
+    assert sorted(r.short_name for r in index.reports()) == ["侯家镇", "港口乡", "辉渠镇"]
+
+
 def test_remove_by_report_id_or_file_name(tmp_path):
     corpus = _copy_samples(tmp_path / "corpus", [0, 1, 2])
     config = IndexConfig(index_dir=tmp_path / "index")
