@@ -12,7 +12,7 @@ import time
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
 from answering.compose import note_shared_names
-from answering.lookup import answer_stated_number, names_a_thing_beyond
+from answering.lookup import answer_figure_not_found, answer_stated_number, names_a_thing_beyond
 from answering.models import Answer, Query
 from answering.passages import answer_passages
 from answering.structured import answer_structured
@@ -95,6 +95,9 @@ class Assistant:
             stated = answer_stated_number(query, reports, filters)
             if stated is not None:
                 return stated
+            if query.measure is None and query.topic is None and (query.bodies or query.agencies):
+                # A figure with no table cell or fact, and not stated in prose: say so, never a passage instead.
+                return answer_figure_not_found(query, reports, filters)
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
         answer = answer_passages(query, reports, self.index, filters)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from answering.compose import Sources, body_year, passage_citation
+from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import select
 from answering.understand import fold
@@ -80,30 +80,46 @@ def _sentences(report: Report) -> list[tuple[str, str]]:
     return out
 
 
-def find_stated_number(report: Report, terms: list[str]) -> tuple[str, float | int, str, str] | None:
-    """(matched words, number, section, sentence) for the longest question noun with a number beside it."""
+def asked_terms(query: Query) -> list[str]:
+    """The nouns a figure question names beyond its body, year and measure (longest first)."""
+    return _terms(query)
+
+
+def find_stated_number(
+    report: Report, terms: list[str], *, in_wan: bool = False
+) -> tuple[str, float | int, str, str] | None:
+    """(matched words, number, section, sentence) for the longest question noun with a number beside it.
+
+    `in_wan`: the question counts in 万 (“多少万张”), so “24万张” answers 24, not 240,000."""
     sentences = _sentences(report)
     for term in terms:
         t = re.escape(term)
         after = re.compile(t + _CLAUSE_GAP + r"(\d+(?:\.\d+)?)\s*" + _UNIT)
-        before = re.compile(r"(\d+(?:\.\d+)?)\s*" + _UNIT + r"?[^，。；;,\d]{0,3}?" + t)
+        # The unit is required: “2.政策法规类信息” is an item number, not two items.
+        before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"[^，。；;,\d]{0,3}?" + t)
         for section, sentence in sentences:
             f = fold(sentence)
             m = after.search(f) or before.search(f)
             if m:
                 n = m.group(1)
-                return m.group(0), (float(n) if "." in n else int(n)), section, sentence
+                value = float(n) if "." in n else int(n)
+                if not in_wan and f.startswith("万", m.end(1)) and not f.startswith("万元", m.end(1)):
+                    value *= 10000  # “24万张” is 240,000 sheets; 万元 stays the unit of money figures
+                return m.group(0), value, section, sentence
     return None
 
 
 def answer_stated_number(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    if query.unknown_years and not query.years:
+        return None  # only years the corpus lacks: the caller says so, never another year's figure
     selected = select(reports, query, filters)
     agencies = {r.agency for r in selected}
     if len(agencies) != 1:
         return None
     report = max(selected, key=lambda r: r.year or 0)  # one body: the asked year, else its latest report
     terms = _terms(query)
-    found = find_stated_number(report, terms) if terms else None
+    in_wan = bool(re.search(r"(?:多少|几)万", query.folded or ""))
+    found = find_stated_number(report, terms, in_wan=in_wan) if terms else None
     if found is None:
         return None
     matched, value, section, sentence = found
@@ -112,3 +128,16 @@ def answer_stated_number(query: Query, reports: list[Report], filters=None) -> A
     text = f"{body_year(report)}报告写明：“{matched}”{mark}。"
     return Answer(query.text, text, "value", value=value, items=[report.short_name], citations=s.citations,
                   rows=[{"body": report.short_name, "year": report.year, "value": value}], query=query)
+
+
+def answer_figure_not_found(query: Query, reports: list[Report], filters=None) -> Answer:
+    """A figure question whose noun no table, fact or sentence of the asked reports gives a number for."""
+    if query.unknown_years and not query.years:
+        years = "、".join(f"{y}年" for y in query.unknown_years)
+        return unknown(query.text, f"语料中没有找到{years}的报告。", query)
+    searched = [body_year(r) for r in select(reports, query, filters)]
+    terms = asked_terms(query)
+    noun = terms[0].lstrip("名位人") if terms else ""  # “多少名工作人员…”: the measure word is not the noun
+    thing = f"“{noun}”的数量" if noun else "这个数字"
+    where = f"已查找{'、'.join(searched)}报告的表格和正文" if searched else "语料中没有符合条件的报告"
+    return unknown(query.text, f"报告未披露{thing}：{where}，没有找到相应数字。", query)

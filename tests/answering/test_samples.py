@@ -291,3 +291,25 @@ def test_generic_disclosure_words_in_a_comparison(reports_assistant):
     ans = reports_assistant.ask("侯家镇和港口乡谁公开得多")
     assert ans.kind == "list" and ans.items == ["侯家镇"]
     assert [r["value"] for r in ans.rows] == [329, 16]
+
+
+@pytest.mark.parametrize("question", [
+    "港口乡2021年政策解读有几条？",  # its report numbers list items “2.政策法规类信息”: an item number is no count
+    "港口乡有多少名工作人员负责信息公开？",
+    "白奎镇2021年开展了几次政务公开培训？",
+])
+def test_a_figure_no_report_states_is_not_disclosed(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "unknown" and ans.value is None
+    assert "报告未披露" in ans.answer and "已查找" in ans.answer
+    assert not ans.citations
+
+
+def test_a_stated_number_is_never_taken_from_another_year(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2019年政策解读有几条？")  # 侯家镇 has 2021 only; 2021 states 政策解读5条
+    assert ans.kind == "unknown" and "2019年" in ans.answer and "5" not in ans.answer
+
+
+def test_a_number_in_wan_is_scaled_unless_asked_in_wan(reports_assistant):
+    assert reports_assistant.ask("辉渠镇2020年发放了多少张明白纸？").value == 240000
+    assert reports_assistant.ask("辉渠镇2020年发放了多少万张明白纸？").value == 24
