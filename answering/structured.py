@@ -7,11 +7,12 @@ named as unknown — never counted as zero.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from answering.chart import CHART_FACTS, SOURCE_YEAR, chart_reports
 from answering.compose import Sources, body_year, join_names, number, passage_citation, unknown
 from answering.models import Answer, Citation, Query
+from answering.understand import fold
 from answering.vocabulary import Measure, cell_text, fact_label, measure_by_key
 from indexing.models import Report
 from indexing.schema import TABLE_TITLES
@@ -53,7 +54,9 @@ def resolve(report: Report, measure: Measure) -> Figure:
             return Figure(report, fact.value, [cite])
     for key in measure.zero_facts:
         fact = report.facts.get(key)
-        if fact is not None and fact.value is True:
+        if fact is None or fact.value is not True:
+            continue
+        if not measure.zero_words or any(w in fold(fact.sentence) for w in measure.zero_words):
             return Figure(report, 0, [passage_citation(report, fact.section, fact.sentence)], stated_zero=True)
     if missing_tables:
         tables = "、".join(dict.fromkeys(TABLE_TITLES[t].split()[0] for t in missing_tables))
@@ -149,7 +152,10 @@ def answer_structured(query: Query, reports: list[Report], filters=None) -> Answ
     miss = _missing_scope(query, reports)
     if miss:
         return unknown(q, miss, query)
-    selected = select(reports, query, filters)
+    scope = query
+    if query.operation == "change" and len(query.years) == 1:  # “2021年…比上年”: the year before is the base
+        scope = replace(query, years=[query.years[0] - 1, query.years[0]])
+    selected = select(reports, scope, filters)
     if not selected:
         return unknown(q, f"语料中没有找到{scope_text(query)}的报告，无法回答{measure.label}。", query)
     figures = [resolve(r, measure) for r in selected]
@@ -158,7 +164,24 @@ def answer_structured(query: Query, reports: list[Report], filters=None) -> Answ
         "value": _value, "list": _list, "count": _count, "sum": _sum_avg, "average": _sum_avg,
         "max": _extreme, "min": _extreme, "rank": _rank, "compare": _compare, "change": _change, "yesno": _yesno,
     }.get(op, _value)
-    return handler(query, measure, figures)
+    answer = handler(query, measure, figures)
+    absent = _absent_note(query, reports)
+    if absent and answer.kind != "unknown":
+        answer.answer += absent
+    return answer
+
+
+def _absent_note(query: Query, reports: list[Report]) -> str:
+    """Asked years (or body-years) the corpus has no report for, when others were answered: said, not dropped."""
+    if query.operation == "change":
+        return ""
+    asked = sorted(set(query.years + query.unknown_years))
+    if query.bodies and asked:
+        have = {(r.short_name, r.year) for r in reports}
+        gaps = [f"{b}{y}年" for b in query.bodies for y in asked if (b, y) not in have]
+    else:
+        gaps = [f"{y}年" for y in query.unknown_years]
+    return f"（语料中没有{'、'.join(gaps)}的报告。）" if gaps else ""
 
 
 def _asks_for_year_without_report(query: Query, reports: list[Report]) -> bool:
@@ -344,7 +367,8 @@ def _compare(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     if unknowns or missing or len(known) < 2:
         s = Sources()
         said = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
-        gaps = [f"{body_year(f.report)}{f.note}" for f in unknowns] + [f"语料中没有{b}的报告" for b in missing]
+        years = "、".join(f"{y}年" for y in query.years)
+        gaps = [f"{body_year(f.report)}{f.note}" for f in unknowns] + [f"语料中没有{b}{years}的报告" for b in missing]
         text = f"无法比较{measure.label}：{'；'.join(gaps)}。" + (f"已知：{said}。" if said else "")
         return unknown(query.text, text, query, s)
     ranked = sorted(known, key=lambda f: -f.value if query.descending else f.value)
@@ -397,6 +421,9 @@ def _change(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
                   rows=[row_of(first), row_of(last)], query=query)
 
 
+_EVERY = re.compile(r"所有|每个|每一个|各个|全部|都|均")
+
+
 def _yesno(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     from answering.models import Condition
 
@@ -406,8 +433,15 @@ def _yesno(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
         return _all_unknown(query, measure, figures)
     s = Sources()
     hits = [f for f in known if cond.holds(float(f.value))]
-    yes = bool(hits)
+    unknowns = [f for f in figures if not f.known]
+    every = len(figures) > 1 and bool(_EVERY.search(query.folded))
+    # “是否所有…都…” needs every figure; “有没有…” needs one. An unknown figure can decide neither way.
+    yes = len(hits) == len(known) if every else bool(hits)
     shown = "；".join(f"{body_year(f.report)}{measure.label}：{show(f, measure, s)}" for f in known)
-    text = f"{'是' if yes else '否'}。{shown}。" + _unknown_note([f for f in figures if not f.known])
+    if unknowns and (yes if every else not yes):
+        verdict = "都满足" if every else "都不满足"
+        text = f"无法确定：已知的报告{verdict}，但有报告未披露该数字。{shown}。" + _unknown_note(unknowns)
+        return unknown(query.text, text, query, s)
+    text = f"{'是' if yes else '否'}。{shown}。" + _unknown_note(unknowns)
     return Answer(query.text, text, "yesno", value=yes, items=[f.report.short_name for f in hits],
                   citations=s.citations, rows=[row_of(f) for f in known], query=query)

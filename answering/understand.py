@@ -107,7 +107,8 @@ def find_years(folded: str, catalog: Catalog) -> list[int]:
     text = _YEAR_RANGE.sub(" ", text)
     years.extend(int(y) for y in _YEAR.findall(text))
     latest = catalog.latest_year
-    if latest is not None:  # relative years count back from the newest report: 去年 = the latest report year
+    # “2021年…比上一年” names its own base year; relative words count from the corpus only when no year is named.
+    if latest is not None and not years:  # 去年 = the latest report year
         if "前年" in text:
             years.append(latest - 1)
         if "去年" in text or "上一年" in text or "最近一年" in text or "最新" in text:
@@ -289,6 +290,8 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     near, unknown = find_unknown_bodies(blanked, catalog, folded)
     bodies += [b for b in near if b not in bodies]
     years = find_years(folded, catalog)
+    if bodies and re.search(r"最新|最近一年", folded) and not _YEAR.search(folded):
+        years = []  # “侯家镇最新一年…”: that body's latest report, not the corpus's latest year
     known_years = set(catalog.years)
     q = Query(text=question, folded=folded)
     q.bodies = bodies

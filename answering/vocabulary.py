@@ -34,6 +34,7 @@ class Measure:
     facts: tuple[str, ...] = ()  # numeric prose facts to fall back on
     zero_facts: tuple[str, ...] = ()  # prose facts whose True means a stated zero (“未收到…申请”)
     related: tuple[str, ...] = ()  # facts worth mentioning when this one is not stated (微博、微信 together)
+    zero_words: tuple[str, ...] = ()  # a zero fact applies only when its sentence holds one of these (empty: any)
 
     @property
     def tables(self) -> set[str]:
@@ -112,9 +113,14 @@ MEASURES: tuple[Measure, ...] = (
     Measure("fact.channel_website", "通过政府网站发布的信息", "条", ("政府网站", "门户网站", "政务网站", "网站"),
             facts=("channel_website",)),
     Measure("info_fee", "收取信息处理费", "万元", ("信息处理费", "处理费"), zero_facts=("no_fees",)),
+    # A stated zero counts only for what its sentence names: “未承办过人大代表建议” says nothing about 政协提案.
     Measure("proposals", "人大代表建议和政协委员提案", "件",
-            ("人大代表建议", "政协提案", "政协委员提案", "建议提案", "提案"),
-            zero_facts=("no_proposals",)),
+            ("建议和政协", "建议与政协", "建议、政协", "建议提案", "建议和提案", "建议、提案", "提案建议"),
+            zero_facts=("no_proposals",), zero_words=("提案",)),  # a sentence on 人大建议 alone does not do
+    Measure("proposals.npc", "人大代表建议", "件", ("人大代表建议", "人大建议", "代表建议"),
+            zero_facts=("no_proposals",), zero_words=("人大", "代表建议", "提案建议", "建议提案")),
+    Measure("proposals.cppcc", "政协委员提案", "件", ("政协提案", "政协委员提案", "委员提案", "提案"),
+            zero_facts=("no_proposals",), zero_words=("政协", "提案")),
     Measure("proactive.licensing.decisions", "行政许可处理决定数量", "件", ("行政许可", "许可"),
             _pro("licensing", "decisions")),
     Measure("proactive.penalty.decisions", "行政处罚处理决定数量", "件", ("行政处罚", "处罚"),

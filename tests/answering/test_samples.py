@@ -313,3 +313,37 @@ def test_a_stated_number_is_never_taken_from_another_year(reports_assistant):
 def test_a_number_in_wan_is_scaled_unless_asked_in_wan(reports_assistant):
     assert reports_assistant.ask("辉渠镇2020年发放了多少张明白纸？").value == 240000
     assert reports_assistant.ask("辉渠镇2020年发放了多少万张明白纸？").value == 24
+
+
+def test_every_body_yes_no_is_not_an_any_body_yes_no(reports_assistant):
+    every = reports_assistant.ask("是否所有乡镇都通过微信公众号发布了超过200条信息？")
+    assert every.kind == "unknown" and "无法确定" in every.answer  # two known, both > 200; three undisclosed
+    assert reports_assistant.ask("是否所有乡镇都通过微信公众号发布了超过300条信息？").value is False  # 侯家镇 235
+    none = reports_assistant.ask("2021年是否所有乡镇都没有收到政府信息公开申请？")
+    assert none.kind == "yesno" and none.value is True
+
+
+def test_a_stated_zero_covers_only_what_its_sentence_names(reports_assistant):
+    # 米山镇: “2022年我单位未承办过人大代表建议办理。” — nothing about 政协提案.
+    npc = reports_assistant.ask("米山镇2022年承办过人大代表建议吗？")
+    assert npc.kind == "yesno" and npc.value is False
+    for question in ("米山镇2022年收到多少件政协提案？", "米山镇2022年收到人大代表建议和政协委员提案了吗？"):
+        ans = reports_assistant.ask(question)
+        assert ans.kind == "unknown" and ans.value is None, question
+    both = reports_assistant.ask("侯家镇2021年收到人大代表建议和政协委员提案了吗？")
+    assert both.kind == "yesno" and both.value is False
+
+
+def test_relative_years_count_from_the_year_asked(reports_assistant):
+    for word in ("上年", "上一年"):
+        ans = reports_assistant.ask(f"侯家镇2021年通过政府网站发布的信息比{word}增加了多少？")
+        assert ans.kind == "value" and ans.value == 59 - 51  # 2020 from the 2021 report's chart
+    latest = reports_assistant.ask("侯家镇最新一年收到多少申请？")
+    assert latest.kind == "value" and latest.value == 0 and latest.citations[0].year == 2021
+
+
+def test_years_without_a_report_are_said_not_dropped(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年和2022年收到的申请分别是多少？")
+    assert ans.value == 0 and "语料中没有侯家镇2022年的报告" in ans.answer
+    cmp = reports_assistant.ask("侯家镇和米山镇2021年谁通过微信公众号发布的信息更多？")
+    assert cmp.kind == "unknown" and "没有米山镇2021年的报告" in cmp.answer
