@@ -273,7 +273,13 @@ def _row_pairs(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def _row_label(row: dict[str, Any]) -> str:
     year = row.get("year")
-    return f"{row.get('body', '')}（{year}年）" if year else str(row.get("body", ""))
+    return f"{_body_label(row)}（{year}年）" if year else _body_label(row)
+
+
+def _body_label(row: dict[str, Any]) -> str:
+    """The body, and the figure when one answer holds several of one report (“侯家镇·通过政府网站发布的信息”)."""
+    body = str(row.get("body", ""))
+    return f"{body}·{row['measure']}" if row.get("measure") else body
 
 
 def shows_rows(answer: Answer) -> bool:
@@ -285,7 +291,7 @@ def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The rows of a list/ranking/comparison answer as the table users see (unknown values stay blank)."""
     return pd.DataFrame(
         {
-            "单位": [r.get("body", "") for r in rows],
+            "单位": [_body_label(r) for r in rows],
             "年份": [r.get("year") if r.get("year") is not None else "" for r in rows],
             "数值": ["未披露" if r.get("value") is None else fmt_number(r["value"]) for r in rows],
         }
@@ -295,7 +301,7 @@ def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def chart_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Bars for the rows with a known value; an unknown value is left out, never drawn as zero."""
     known = [r for r in rows if isinstance(r.get("value"), int | float) and not isinstance(r.get("value"), bool)]
-    labels = [f"{r.get('body', '')}{r.get('year') or ''}" for r in known]  # short: axis labels must not collide
+    labels = [f"{_body_label(r)}{r.get('year') or ''}" for r in known]  # short: axis labels must not collide
     return pd.DataFrame({"单位": labels, "数值": [float(r["value"]) for r in known]})
 
 

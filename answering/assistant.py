@@ -11,6 +11,7 @@ import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
+from answering.combine import answer_combined
 from answering.compose import note_shared_names
 from answering.lookup import answer_figure_not_found, answer_stated_number, names_a_thing_beyond
 from answering.models import Answer, Query
@@ -98,6 +99,10 @@ class Assistant:
             if query.measure is None and query.topic is None and (query.bodies or query.agencies):
                 # A figure with no table cell or fact, and not stated in prose: say so, never a passage instead.
                 return answer_figure_not_found(query, reports, filters)
+        if query.measures:
+            combined = answer_combined(query, reports, filters)
+            if combined is not None:
+                return combined
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
         answer = answer_passages(query, reports, self.index, filters)

@@ -13,7 +13,7 @@ KINDS: tuple[str, ...] = ("value", "list", "count", "yesno", "text", "unknown")
 
 # What a question asks us to do with the figures (or that it wants prose).
 Operation = Literal[
-    "value", "list", "count", "sum", "average", "max", "min", "rank", "compare", "change", "yesno", "text"
+    "value", "list", "count", "sum", "average", "max", "min", "rank", "compare", "change", "yesno", "ratio", "text"
 ]
 
 
@@ -54,6 +54,7 @@ class Query:
     unknown_bodies: list[str] = field(default_factory=list)  # names that look like bodies but are not in the corpus
     unknown_years: list[int] = field(default_factory=list)  # years asked that no report covers
     measure: str | None = None  # vocabulary measure key, e.g. "requests.new_received.total" / "fact.channel_wechat"
+    measures: list[str] = field(default_factory=list)  # every figure named, in question order, when there are several
     operation: Operation | None = None
     condition: Condition | None = None
     descending: bool = True  # for max/rank: most first; min flips it
@@ -72,6 +73,7 @@ class Query:
             q.years = list(previous.years)
         if q.measure is None and q.topic is None:
             q.measure, q.topic = previous.measure, previous.topic
+            q.measures = list(previous.measures)
             if q.condition is None and q.operation in ("list", "count", "yesno"):
                 q.condition = previous.condition  # “一共有几个？” counts what the last turn listed
         if q.operation is None:
@@ -86,6 +88,7 @@ class Query:
         return {
             "years": self.years, "bodies": self.bodies, "regions": self.regions, "levels": self.levels,
             "unknown_bodies": self.unknown_bodies, "unknown_years": self.unknown_years, "measure": self.measure,
+            "measures": self.measures,
             "operation": self.operation,
             "condition": None if self.condition is None else {"op": self.condition.op,
                                                               "value": self.condition.threshold},
@@ -129,7 +132,8 @@ class Answer:
     items: list[str] = field(default_factory=list)  # short names; the winner first for comparisons
     citations: list[Citation] = field(default_factory=list)
     elapsed_ms: float = 0.0
-    rows: list[dict[str, Any]] = field(default_factory=list)  # [{"body", "year", "value"}] for list/rank/compare
+    # [{"body", "year", "value"}] for list/rank/compare; with "measure" when one report gives several figures
+    rows: list[dict[str, Any]] = field(default_factory=list)
     query: Query | None = None  # what was understood (follow-ups inherit from it)
     unsupported_numbers: list[str] = field(default_factory=list)  # LLM numbers not found in the evidence
 

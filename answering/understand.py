@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from answering.models import Condition, Query
-from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_topic
+from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
 
 
@@ -254,6 +254,8 @@ def find_operation(text: str, n_bodies: int, n_years: int) -> tuple[str | None, 
     """(operation, descending). None when the question names no operation (a follow-up inherits one)."""
     if re.search(r"是否|有没有|是不是|有无|吗[?？。\s]*$", text):
         return "yesno", True
+    if re.search(r"占比|比例|比重|百分比|百分之几|占[^，。？?]{0,15}(?:多少|几成)", text):
+        return "ratio", True
     compare_words = r"谁|哪个|哪一个|哪家|比较|相比|对比|更多|更少|多还是少|高还是低|差多少|差距|相差|比"
     if n_bodies >= 2 and re.search(compare_words, text):
         fewer = re.search(r"更少|更低|较少|(?:谁|哪个|哪一个|哪家)[^多高]{0,10}[少低]", text) and not re.search(
@@ -319,11 +321,14 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
             r"公开|发布|公布", blanked):
         measure = MEASURE_BY_KEY["fact.proactive_total"]  # “谁公开得多”: the proactive-disclosure total
     # A prose topic (问题, 措施, 平台…) wins unless the question plainly asks for a figure.
-    numeric = operation in ("value", "count", "sum", "average", "max", "min", "rank", "compare", "change", "yesno")
+    numeric = operation in ("value", "count", "sum", "average", "max", "min", "rank", "compare", "change", "yesno",
+                            "ratio")
     if operation == "text" or (topic is not None and (measure is None or not numeric)):
         q.topic, q.operation = topic, "text"
     else:
         q.measure = measure.key if measure else None
+        named = find_measures(blanked, ratio=operation == "ratio") if measure else []
+        q.measures = [m.key for m in named] if len(named) > 1 else []
         q.operation = operation
         q.descending = descending
         if operation in ("list", "count", "yesno", None):

@@ -188,6 +188,51 @@ def find_measure(folded: str) -> Measure | None:
     return None
 
 
+_JOINER = re.compile(r"和|与|及|、|跟|同|以及|还有|加上|占")
+_CATCH_ALL = frozenset({"requests.new_received.total", "fact.proactive_total"})
+
+
+def _family(key: str) -> str:
+    return key.split(".")[0]
+
+
+def _joined_after(folded: str, taken: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    before = max((b for _, b in taken if b <= span[0]), default=None)
+    return before is not None and bool(_JOINER.search(folded[before:span[0]]))
+
+
+def find_measures(folded: str, *, ratio: bool = False) -> list[Measure]:
+    """Every figure a question names (“网站和公众号一共…”, “予以公开和部分公开…”), in question order.
+
+    Measures join only within one family (prose facts, table 3, table 4, table 2) and only on cue words no earlier
+    measure already took. The generic proactive total joins only a ratio (“…占主动公开总数的比例”): elsewhere its
+    words (“发布了多少”) are the question's verb, not a figure of their own."""
+    first = find_measure(folded)
+    if first is None:
+        return []
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Measure]] = []
+    for m in MEASURES:
+        if _family(m.key) != _family(first.key) or (m.key == "fact.proactive_total" and not ratio):
+            continue
+        spans = [
+            (i.start(), i.end()) for cue in m.cues for i in re.finditer(re.escape(cue), folded)
+            if not (m.key in _CATCH_ALL and m.key != first.key and len(cue) < 4)  # 申请: the noun of every row
+        ]
+        free = [sp for sp in spans if all(sp[1] <= a or sp[0] >= b for a, b in taken)]
+        if free:
+            # Prefer the words that follow a joiner (“…占主动公开总数”), then the longest, then the first.
+            span = min(free, key=lambda sp: (not _joined_after(folded, taken, sp), sp[0] - sp[1], sp[0]))
+            taken.append(span)
+            found.append((span, refine(m, folded)))
+    found.sort(key=lambda x: x[0])
+    joined = found[:1]
+    for span, m in found[1:]:  # figures are named side by side: “予以公开和部分公开”, not “国家秘密不予公开”
+        if _JOINER.search(folded[joined[-1][0][1]:span[0]]):
+            joined.append((span, m))
+    return [m for _, m in joined]
+
+
 APPEAL_COLUMN_CUES: tuple[tuple[str, str], ...] = (
     ("维持", "upheld"), ("纠正", "corrected"), ("尚未审结", "pending"), ("未审结", "pending"), ("其他结果", "other"),
 )

@@ -347,3 +347,28 @@ def test_years_without_a_report_are_said_not_dropped(reports_assistant):
     assert ans.value == 0 and "语料中没有侯家镇2022年的报告" in ans.answer
     cmp = reports_assistant.ask("侯家镇和米山镇2021年谁通过微信公众号发布的信息更多？")
     assert cmp.kind == "unknown" and "没有米山镇2021年的报告" in cmp.answer
+
+
+def test_two_figures_of_one_report_summed_each_cited(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年通过网站和公众号一共发布了多少条信息？")
+    assert ans.kind == "value" and ans.value == 59 + 235
+    assert "59条" in ans.answer and "235条" in ans.answer
+    assert_cited(ans)
+    rows = reports_assistant.ask("侯家镇2021年予以公开和部分公开的申请一共多少件？")
+    assert rows.value == 0 and {c.row for c in rows.citations} == {"granted", "partial"}
+
+
+def test_a_share_of_the_total(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年政府网站发布的信息占主动公开总数的比例是多少？")
+    assert ans.kind == "value" and ans.value == pytest.approx(round(59 / 329 * 100, 1))
+    assert "59条 ÷ 329条" in ans.answer
+
+
+def test_an_unknown_part_makes_the_sum_unknown(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年通过网站和微博一共发布了多少条信息？")  # 微博 is not stated
+    assert ans.kind == "unknown" and ans.value is None and "无法合计" in ans.answer
+
+
+def test_a_row_inside_its_group_is_one_figure(reports_assistant):
+    ans = reports_assistant.ask("白奎镇2021年因属于国家秘密不予公开的申请有多少件？")
+    assert ans.kind == "value" and [c.row for c in ans.citations] == ["denied_state_secret"]
