@@ -13,7 +13,12 @@ import nianbao  # noqa: F401  (offline environment before any model library load
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.lookup import answer_figure_not_found, answer_stated_number, names_a_thing_beyond
+from answering.lookup import (
+    answer_figure_not_found,
+    answer_stated_figures,
+    answer_stated_number,
+    names_a_thing_beyond,
+)
 from answering.models import Answer, Query
 from answering.passages import answer_passages
 from answering.structured import answer_structured
@@ -99,6 +104,10 @@ class Assistant:
             if query.measure is None and query.topic is None and (query.bodies or query.agencies):
                 # A figure with no table cell or fact, and not stated in prose: say so, never a passage instead.
                 return answer_figure_not_found(query, reports, filters)
+        if query.operation in _ACROSS_BODIES and names_a_thing_beyond(query):
+            stated = answer_stated_figures(query, reports, filters)
+            if stated is not None:
+                return stated
         if query.measures:
             combined = answer_combined(query, reports, filters)
             if combined is not None:
@@ -111,3 +120,7 @@ class Assistant:
 
             answer = rewrite(answer, self.llm)
         return answer
+
+
+# Operations over several bodies' figures (a stated-number lookup for one body is the "value" path above).
+_ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare"})

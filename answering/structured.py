@@ -158,17 +158,20 @@ def answer_structured(query: Query, reports: list[Report], filters=None) -> Answ
     selected = select(reports, scope, filters)
     if not selected:
         return unknown(q, f"语料中没有找到{scope_text(query)}的报告，无法回答{measure.label}。", query)
-    figures = [resolve(r, measure) for r in selected]
-    op = query.operation or "value"
-    handler = {
-        "value": _value, "list": _list, "count": _count, "sum": _sum_avg, "average": _sum_avg,
-        "max": _extreme, "min": _extreme, "rank": _rank, "compare": _compare, "change": _change, "yesno": _yesno,
-    }.get(op, _value)
-    answer = handler(query, measure, figures)
+    answer = answer_figures(query, measure, [resolve(r, measure) for r in selected])
     absent = _absent_note(query, reports)
     if absent and answer.kind != "unknown":
         answer.answer += absent
     return answer
+
+
+def answer_figures(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
+    """The operation the question asks for, over one figure per selected report."""
+    handler = {
+        "value": _value, "list": _list, "count": _count, "sum": _sum_avg, "average": _sum_avg,
+        "max": _extreme, "min": _extreme, "rank": _rank, "compare": _compare, "change": _change, "yesno": _yesno,
+    }.get(query.operation or "value", _value)
+    return handler(query, measure, figures)
 
 
 def _absent_note(query: Query, reports: list[Report]) -> str:

@@ -221,7 +221,7 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:少于|低于|小于|不到|不足|<)\s*" + _NUM), "<"),
     (re.compile(_NUM + r"\s*[件条篇次个项万元]*\s*(?:以上|及以上)"), ">="),
     (re.compile(_NUM + r"\s*[件条篇次个项万元]*\s*(?:以下|及以下)"), "<="),
-    (re.compile(r"(?:等于|为|是)\s*" + _NUM + r"\s*[件条篇次个项]"), "=="),
+    (re.compile(r"(?:等于|为|是|有|达到|达)\s*" + _NUM + r"\s*[件条篇次个项]"), "=="),
 )
 _ZERO = re.compile(r"没|未|为0|为零|是0|等于0|零|从无|无(?!法)|0件|0条|不曾")
 _FOLLOW_UP = re.compile(r"^(那|那么|它|它的|其|该|这个|还有|另外|同样|那个)|呢[?？。!！\s]*$")

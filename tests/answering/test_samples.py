@@ -372,3 +372,17 @@ def test_an_unknown_part_makes_the_sum_unknown(reports_assistant):
 def test_a_row_inside_its_group_is_one_figure(reports_assistant):
     ans = reports_assistant.ask("白奎镇2021年因属于国家秘密不予公开的申请有多少件？")
     assert ans.kind == "value" and [c.row for c in ans.citations] == ["denied_state_secret"]
+
+
+def test_a_list_over_a_thing_only_prose_states(reports_assistant):
+    ans = reports_assistant.ask("哪些乡镇发布的政策文件有3条？")
+    assert ans.kind == "list" and set(ans.items) == {"侯家镇", "米山镇"}
+    assert all("政策文件3条" in c.text for c in ans.citations)
+    assert "未披露" in ans.answer  # the other three are named as unknown, not counted as zero
+    assert_cited(ans)
+
+
+def test_a_shorter_noun_in_another_phrase_is_not_the_thing_asked(reports_assistant):
+    # 辉渠镇 states “法规条文解读19条”: that is not 政策解读.
+    ans = reports_assistant.ask("哪个乡镇的政策解读信息最多？")
+    assert ans.items == ["米山镇"] and "19" not in ans.answer
