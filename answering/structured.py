@@ -26,6 +26,7 @@ class Figure:
     citations: list[Citation] = field(default_factory=list)
     stated_zero: bool = False  # zero said in prose (“未收到申请”), not printed as a number
     note: str = ""  # why the value is unknown
+    unit: str = ""  # the unit the source wrote (“35篇”), when it differs from the measure's
 
     @property
     def known(self) -> bool:
@@ -51,7 +52,7 @@ def resolve(report: Report, measure: Measure) -> Figure:
         if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
             cite = passage_citation(report, fact.section, fact.sentence)
             cite.year = SOURCE_YEAR.get((report.report_id, report.year), cite.year)  # a chart cites its own report
-            return Figure(report, fact.value, [cite])
+            return Figure(report, fact.value, [cite], unit=fact.unit)
     for key in measure.zero_facts:
         fact = report.facts.get(key)
         if fact is None or fact.value is not True:
@@ -81,9 +82,10 @@ def show(fig: Figure, measure: Measure, sources: Sources) -> str:
     marks = sources.mark(fig.citations)
     if fig.stated_zero:
         return f"无（报告正文所述）{marks}"
+    shown = number(fig.value, fig.unit or measure.unit)
     if "所附图表" in fig.report.title:
-        return f"{number(fig.value, measure.unit)}（据{fig.report.short_name}后一年报告所附图表数据）{marks}"
-    return f"{number(fig.value, measure.unit)}{marks}"
+        return f"{shown}（据{fig.report.short_name}后一年报告所附图表数据）{marks}"
+    return f"{shown}{marks}"
 
 
 def row_of(fig: Figure) -> dict:

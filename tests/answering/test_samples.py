@@ -352,7 +352,7 @@ def test_years_without_a_report_are_said_not_dropped(reports_assistant):
 def test_two_figures_of_one_report_summed_each_cited(reports_assistant):
     ans = reports_assistant.ask("侯家镇2021年通过网站和公众号一共发布了多少条信息？")
     assert ans.kind == "value" and ans.value == 59 + 235
-    assert "59条" in ans.answer and "235条" in ans.answer
+    assert "59篇" in ans.answer and "235条" in ans.answer  # each in the unit its sentence wrote
     assert_cited(ans)
     rows = reports_assistant.ask("侯家镇2021年予以公开和部分公开的申请一共多少件？")
     assert rows.value == 0 and {c.row for c in rows.citations} == {"granted", "partial"}
@@ -386,3 +386,8 @@ def test_a_shorter_noun_in_another_phrase_is_not_the_thing_asked(reports_assista
     # 辉渠镇 states “法规条文解读19条”: that is not 政策解读.
     ans = reports_assistant.ask("哪个乡镇的政策解读信息最多？")
     assert ans.items == ["米山镇"] and "19" not in ans.answer
+
+
+def test_a_figure_keeps_the_unit_its_sentence_wrote(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年通过新闻媒体发布了多少篇报道？")  # “…新媒体发表报道35篇”
+    assert ans.value == 35 and "35篇" in ans.answer
