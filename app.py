@@ -547,6 +547,10 @@ def chat_tab(state: AppState) -> Refresher:
                         x="单位", y="数值", label="柱状图", elem_id="nb-chart", scale=1, height=300,
                         y_axis_format=",.6~g",  # 329, 1.5, 0 — not 0.000000
                         x_label_angle=-30,
+                        # Biggest first, as rankings read. Set once: Gradio 6.31 applies a sort or y_lim sent with
+                        # a new value to the next answer's chart, not this one's.
+                        sort="-y",
+                        y_lim=[0, None],  # bars start at zero: 235 against 306 must not look like 1 against 8
                     )
                 csv_file = gr.DownloadButton("下载 CSV", elem_id="nb-csv")
         with gr.Column(scale=1, min_width=220):
@@ -578,8 +582,9 @@ def chat_tab(state: AppState) -> Refresher:
             "",
             gr.update(visible=True),
             rows_frame(answer.rows),
-            # keep the answer's order (winner first); a y range even when every value is 0 (“which had none”)
-            gr.update(value=plot, sort=list(plot["单位"]), y_lim=[0, max([1.0, *plot["数值"]]) * 1.1]),
+            # a y range even when every value is 0 (“which had none”)
+            # All zeros (“which had none”) draws no bars: the table says it; an empty chart looks broken.
+            gr.update(value=plot, visible=bool((plot["数值"] != 0).any())),
             gr.update(value=str(write_rows_csv(answer.rows, state.download_dir))),
         )
 
