@@ -29,6 +29,7 @@ import pandas as pd
 from answering.assistant import Assistant
 from answering.llm import LLMConfig
 from answering.models import Answer, Citation, fmt_number
+from answering.models import section_title as answer_section_title
 from indexing import schema
 from indexing.models import Report
 from indexing.pipeline import ingest_paths
@@ -94,9 +95,7 @@ def _esc_lines(text: str) -> str:
 
 
 def section_title(section: str | None) -> str:
-    if not section:
-        return "正文"
-    return schema.SECTION_TITLES.get(section, section)
+    return answer_section_title(section) if section else "正文"
 
 
 def cell_label(table: str | None, row: str | None, column: str | None) -> str:
@@ -674,7 +673,8 @@ def upload_report_files(state: AppState, files: list[str] | None) -> str:
         summary = state.ingest(accepted, progress=progress.append)
         lines.extend(f"✗ {Path(source).name}：{why}" for source, why in summary.failures)
         lines.append("")
-        lines.extend(m for m in progress if m.startswith("["))  # the per-file lines: 新增 / 未变 / 失败
+        # the per-file lines (新增 / 未变 / 更新); failures are listed above with their reasons
+        lines.extend(m for m in progress if m.startswith("[") and "：失败" not in m)
         lines.append(summary.describe())
     else:
         lines.append("没有可入库的文件。")

@@ -22,7 +22,7 @@ from answering.lookup import (
 from answering.models import Answer, Query
 from answering.passages import answer_passages
 from answering.structured import answer_structured
-from answering.understand import Catalog, understand
+from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
 
 
@@ -83,6 +83,10 @@ class Assistant:
     def ask(self, question: str, *, history: list[Answer] | None = None, filters=None) -> Answer:
         start = time.perf_counter()
         answer = self._answer(question.strip(), history, filters)
+        if answer.kind == "unknown" and filters is not None and self._answer(question.strip(), history, None).kind != (
+                "unknown"):
+            # The corpus does answer it; the filters left the report out. Say so, or users conclude it was never filed.
+            answer.answer += "（当前筛选条件排除了能回答此问题的报告；取消筛选后可以查到。）"
         answer.elapsed_ms = (time.perf_counter() - start) * 1000
         return answer
 
@@ -93,6 +97,9 @@ class Assistant:
         if not reports:
             return Answer(question, "语料中没有找到任何报告：索引为空，请先导入年度报告。", "unknown")
         query = self.understand(question, history)
+        if not history and is_bare_follow_up(query):
+            return Answer(question, "这像是在接着上一个问题追问，但还没有上一个问题。请把单位、年份和要问的事项说完整，"
+                                    "例如：2020年哪些乡镇没有收到政府信息公开申请？", "unknown", query=query)
         about = answer_about(query, reports, filters)
         if about is not None:
             return about

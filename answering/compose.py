@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from answering.models import Answer, Citation, Query, fmt_number
 from indexing.models import Report
-from indexing.schema import SECTION_TITLES
 
 
 @dataclass
@@ -50,10 +49,6 @@ def note_shared_names(reports: list[Report]) -> None:
         seen.setdefault(r.short_name, set()).add(r.agency)
     _SHARED_NAMES.clear()
     _SHARED_NAMES.update(k for k, v in seen.items() if len(v) > 1)
-
-
-def section_title(key: str) -> str:
-    return SECTION_TITLES.get(key) or {"preamble": "报告开头"}.get(key, key)
 
 
 def passage_citation(report: Report, section: str, text: str) -> Citation:

@@ -161,14 +161,15 @@ class Answer:
             lines.append("来源：")
             for i, c in enumerate(self.citations, 1):
                 text = " ".join(c.text.split())
-                lines.append(f"[{i}] {c.agency}（{c.year or '年份不详'}年）· {_section_title(c.section)}：{text}")
+                lines.append(f"[{i}] {c.agency}（{c.year or '年份不详'}年）· {section_title(c.section)}：{text}")
         return "\n".join(lines)
 
 
-def _section_title(key: str) -> str:
+def section_title(key: str) -> str:
+    """A section key in words; the text before section 1 is “preface” in the index and “preamble” here."""
     from indexing.schema import SECTION_TITLES
 
-    return SECTION_TITLES.get(key) or {"preamble": "报告开头"}.get(key, key)
+    return SECTION_TITLES.get(key) or {"preamble": "报告开头", "preface": "报告开头"}.get(key, key)
 
 
 def _fmt(n: float | int) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from answering.compose import Sources, body_year, passage_citation, section_title, unknown
-from answering.models import Answer, Query
+from answering.compose import Sources, body_year, passage_citation, unknown
+from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
 from answering.understand import fold
 from answering.vocabulary import TOPICS

@@ -224,6 +224,7 @@ _CONDITIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:等于|为|是|有|达到|达)\s*" + _NUM + r"\s*[件条篇次个项]"), "=="),
 )
 _ZERO = re.compile(r"没|未|为0|为零|是0|等于0|零|从无|无(?!法)|0件|0条|不曾")
+_ASKS_FIGURE = re.compile(r"几|多少|哪些|哪个|哪几|一共|合计|总共|排名|排序|最多|最少|是否|有没有|吗|分别")
 _FOLLOW_UP = re.compile(r"^(那|那么|它|它的|其|该|这个|还有|另外|同样|那个)|呢[?？。!！\s]*$")
 
 
@@ -333,8 +334,11 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
         q.descending = descending
         if operation in ("list", "count", "yesno", None):
             q.condition = find_condition(rest)
+    # A follow-up leans on the last turn (“那2020年呢？”, “一共有几个？”); a question that names nothing and asks no
+    # figure (“天气怎么样”) is not one, and must not inherit the last turn's bodies and topic.
+    names_nothing = not (bodies or regions or q.levels or unknown or q.measure or q.topic)
     is_follow_up = previous is not None and (
-        bool(_FOLLOW_UP.search(folded)) or not (bodies or regions or q.levels or unknown or q.measure or q.topic)
+        bool(_FOLLOW_UP.search(folded)) or (names_nothing and bool(_ASKS_FIGURE.search(folded)))
     )
     if is_follow_up:
         named_here = bool(bodies or regions or q.levels)
@@ -347,3 +351,9 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     if q.operation is None:  # nothing said how: a figure's value, or prose (retrieval over every section)
         q.operation = "value" if q.measure else "text"
     return q
+
+
+def is_bare_follow_up(query: Query) -> bool:
+    """“那2020年呢？” with no earlier turn to lean on: it names no figure and no topic of its own."""
+    return not query.follow_up and query.measure is None and query.topic is None and bool(
+        _FOLLOW_UP.search(query.folded))

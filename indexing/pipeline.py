@@ -76,6 +76,7 @@ def ingest_paths(
     say(f"共 {len(files)} 个文件")
     meta = idx.record_meta()
     by_hash = {m.get("content_hash"): rid for rid, m in meta.items()}
+    sources = {rid: m.get("source", "") for rid, m in meta.items()}
     by_version: dict[str, list[str]] = {}
     for rid, m in meta.items():
         by_version.setdefault(version_key(m.get("agency", ""), m.get("year"), m.get("source", "")), []).append(rid)
@@ -110,7 +111,8 @@ def ingest_paths(
                 changed = True
             by_version[key] = [kept]
             summary.unchanged.append(kept)
-            say(f"{step}：未变")
+            stored_as = sources.get(kept, name)
+            say(f"{step}：未变" + (f"（与已入库的 {stored_as} 内容相同）" if stored_as != name else ""))
             continue
 
         older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
@@ -131,6 +133,7 @@ def ingest_paths(
         summary.embedded += idx.embedder.misses - misses_before
         (summary.replaced if older else summary.added).append(report.report_id)
         by_hash[report.content_hash] = report.report_id
+        sources[report.report_id] = name
         by_version[key] = [report.report_id]
         say(
             f"{step}：{'更新' if older else '新增'} {report.short_name} {report.year or ''}，"

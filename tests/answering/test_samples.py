@@ -391,3 +391,22 @@ def test_a_shorter_noun_in_another_phrase_is_not_the_thing_asked(reports_assista
 def test_a_figure_keeps_the_unit_its_sentence_wrote(reports_assistant):
     ans = reports_assistant.ask("侯家镇2021年通过新闻媒体发布了多少篇报道？")  # “…新媒体发表报道35篇”
     assert ans.value == 35 and "35篇" in ans.answer
+
+
+def test_a_filter_that_hides_the_answer_is_named(reports_assistant):
+    from indexing.retrieve import SearchFilters
+
+    ans = reports_assistant.ask("侯家镇2021年通过微信公众号发布了多少条信息？", filters=SearchFilters(years=[2020]))
+    assert ans.kind == "unknown" and "筛选" in ans.answer  # not just “no such report”: it is there, filtered out
+
+
+def test_a_follow_up_with_nothing_to_follow_asks_for_the_whole_question(reports_assistant):
+    ans = reports_assistant.ask("那2020年呢？")
+    assert ans.kind == "unknown" and "上一个问题" in ans.answer and not ans.citations
+
+
+def test_an_unrelated_question_does_not_inherit_the_last_turn(reports_assistant):
+    first = reports_assistant.ask("侯家镇的联系电话是多少？")
+    assert first.kind == "text"
+    ans = reports_assistant.ask("天气怎么样", history=[first])
+    assert ans.kind == "unknown" and not ans.citations

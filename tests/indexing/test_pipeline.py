@@ -245,3 +245,17 @@ def test_killed_ingest_process_reopens_and_rerun_completes(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "未变 " in result.stdout and "失败 0 份" in result.stdout
     _assert_consistent(config, sorted(corpus.iterdir()))
+
+
+def test_a_renamed_copy_is_unchanged_and_says_which_file_holds_it(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus", [3])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    ingest_paths([corpus], config)
+    copy = tmp_path / "copy" / "港口乡2021年报.txt"
+    copy.parent.mkdir()
+    shutil.copy(SAMPLES[3], copy)
+    lines: list[str] = []
+    summary = ingest_paths([copy], config, progress=lines.append)
+    assert len(summary.unchanged) == 1 and not summary.added
+    assert any("未变" in line and SAMPLES[3].name in line for line in lines), lines
+    assert len(Index.open(config).reports()) == 1
