@@ -30,6 +30,7 @@ from answering.assistant import Assistant
 from answering.llm import LLMConfig
 from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
+from answering.vocabulary import column_label, row_label
 from indexing import schema
 from indexing.models import Report
 from indexing.pipeline import ingest_paths
@@ -92,6 +93,21 @@ def _esc_lines(text: str) -> str:
     """
     lines = [line.strip() for line in text.splitlines()]
     return "<br>".join(_esc(line) for line in lines if line)
+
+
+def cell_words(cell: str) -> str:
+    """A flag's cell key in the words of the report: “requests.new_received.total” → 表三 本年新收… × 总计."""
+    parts = cell.split(".")
+    if parts[0] == "sections" and len(parts) == 2:
+        return section_title(parts[1])
+    if parts[0] not in schema.TABLE_TITLES:
+        return cell
+    words = [schema.TABLE_TITLES[parts[0]].split()[0]]
+    if len(parts) > 1:
+        words.append(row_label(parts[0], parts[1]))
+    if len(parts) > 2:
+        words.append(f"× {column_label(parts[0], parts[2])}")
+    return " ".join(words)
 
 
 def section_title(section: str | None) -> str:
@@ -400,7 +416,7 @@ def report_meta_html(r: Report) -> str:
     if r.flags:
         flags = "".join(
             f"<li><strong>{_esc(FLAG_RULE_LABELS.get(f.rule, f.rule))}</strong>：{_esc(f.message)}"
-            + (f"（涉及：{_esc('、'.join(f.cells))}）" if f.cells else "")
+            + (f"（涉及：{_esc('、'.join(cell_words(c) for c in f.cells))}）" if f.cells else "")
             + "</li>"
             for f in r.flags
         )

@@ -96,6 +96,7 @@ def test_report_meta_shows_flags_in_chinese_and_escapes():
     out = app.report_meta_html(_report(flags=[flag], title=MARKUP))
     assert "勾稽关系不平衡" in out and "勾稽不平&lt;b&gt;" in out
     assert "<script" not in out and "2021年新版格式" in out
+    assert "表三 本年新收政府信息公开申请数量 × 总计" in out and "requests.new_received" not in out  # words, not keys
 
 
 def test_upload_refuses_wrong_type_empty_and_oversize(tmp_path, monkeypatch):
