@@ -81,7 +81,7 @@ def show(fig: Figure, measure: Measure, sources: Sources) -> str:
     """A figure as written in the answer: the number with its unit and [n], or 无 for a stated zero."""
     marks = sources.mark(fig.citations)
     if fig.stated_zero:
-        return f"无（报告正文所述）{marks}"
+        return f"正文称无{marks}"  # a zero said in words (“未收到”), not printed as 0
     shown = number(fig.value, fig.unit or measure.unit)
     if "所附图表" in fig.report.title:
         return f"{shown}（据{fig.report.short_name}后一年报告所附图表数据）{marks}"
