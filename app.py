@@ -321,15 +321,15 @@ def chart_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def write_rows_csv(rows: list[dict[str, Any]], directory: Path) -> Path:
+    """A CSV named for people (年报问答数据.csv), in a folder of its own so concurrent answers never collide."""
     directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".csv", prefix="nianbao-", dir=directory, delete=False, encoding="utf-8-sig", newline=""
-    ) as fh:
+    path = Path(tempfile.mkdtemp(prefix="answer-", dir=directory)) / "年报问答数据.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["单位", "年份", "数值"])
         for r in rows:
-            writer.writerow([r.get("body", ""), r.get("year") or "", "" if r.get("value") is None else r["value"]])
-    return Path(fh.name)
+            writer.writerow([_body_label(r), r.get("year") or "", "" if r.get("value") is None else r["value"]])
+    return path
 
 
 # ---------------------------------------------------------------- corpus view
