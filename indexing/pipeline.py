@@ -42,10 +42,12 @@ class IngestSummary:
         )
 
 
-def version_key(agency: str, year: int | None, source: str) -> str:
+def version_key(region: str, agency: str, year: int | None, source: str) -> str:
     """One report per body per year: a new file for the same body and year replaces the indexed one, whatever its
-    file name; two bodies whose files share a name (“2021年年度报告.docx”) stay apart."""
-    return f"{agency}|{year}" if year is not None else f"{agency}|{source_key(source)}"
+    file name; two bodies whose files share a name (“2021年年度报告.docx”), or whose names are the same in two
+    counties (港口乡 of 铜鼓县 and of 修水县), stay apart."""
+    body = f"{region}|{agency}"
+    return f"{body}|{year}" if year is not None else f"{body}|{source_key(source)}"
 
 
 def _report_files(paths: Iterable[Path]) -> list[Path]:
@@ -79,7 +81,8 @@ def ingest_paths(
     sources = {rid: m.get("source", "") for rid, m in meta.items()}
     by_version: dict[str, list[str]] = {}
     for rid, m in meta.items():
-        by_version.setdefault(version_key(m.get("agency", ""), m.get("year"), m.get("source", "")), []).append(rid)
+        key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
+        by_version.setdefault(key, []).append(rid)
     from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
     slow = float(os.environ.get(SLOW_ENV, "0") or 0)
     changed = bool(cleaned)
@@ -98,15 +101,16 @@ def ingest_paths(
             say(f"{step}：失败（{exc.__class__.__name__}）")
             continue
 
-        key = version_key(report.agency, report.year, report.source)
+        key = version_key("/".join(report.region), report.agency, report.year, report.source)
         if key in from_file and from_file[key] != name:
             say(f"注意：{name} 与 {from_file[key]} 是同一单位同一年度的报告，保留后读入的 {name}")
         from_file[key] = name
-        if report.content_hash in by_hash:
+        if by_hash.get(report.content_hash) in sources:  # still indexed (not superseded earlier in this run)
             kept = by_hash[report.content_hash]
             # Versions this file supersedes but that are still there (a run killed before it deleted them).
             for rid in [r for r in by_version.get(key, []) if r != kept]:
                 idx.delete_report(rid)
+                sources.pop(rid, None)
                 summary.removed.append(rid)
                 changed = True
             by_version[key] = [kept]
@@ -127,6 +131,7 @@ def ingest_paths(
             continue
         for rid in older:
             idx.delete_report(rid)
+            sources.pop(rid, None)  # its content hash no longer means “already indexed”
             summary.removed.append(rid)
         changed = True
         summary.chunks += len(chunks)

@@ -259,3 +259,28 @@ def test_a_renamed_copy_is_unchanged_and_says_which_file_holds_it(tmp_path):
     assert len(summary.unchanged) == 1 and not summary.added
     assert any("未变" in line and SAMPLES[3].name in line for line in lines), lines
     assert len(Index.open(config).reports()) == 1
+
+
+def test_two_versions_in_one_folder_keep_the_later_file_on_every_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    (corpus / "a_v1.txt").write_text(text, encoding="utf-8")
+    (corpus / "b_v2.txt").write_text(text + "\n（修订稿）\n", encoding="utf-8")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    for _ in range(3):  # a re-run once deleted both versions (a stale content hash counted as “still indexed”)
+        lines: list[str] = []
+        ingest_paths([corpus], config, progress=lines.append)
+        assert [r.source for r in Index.open(config).reports()] == ["b_v2.txt"]
+        assert any("同一单位同一年度" in line for line in lines)
+
+
+def test_bodies_of_one_name_in_two_counties_stay_apart(tmp_path):
+    corpus = _copy_samples(tmp_path / "corpus", [3])
+    text = SAMPLES[3].read_text(encoding="utf-8")
+    assert "铜鼓县" in text
+    (corpus / "other_county.txt").write_text(text.replace("铜鼓县", "修水县"), encoding="utf-8")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    summary = ingest_paths([corpus], config)
+    assert len(summary.added) == 2 and not summary.removed
+    assert sorted(r.region[-1] for r in Index.open(config).reports()) == ["修水县", "铜鼓县"]
