@@ -7,6 +7,7 @@ answers numbers from the structured records and open questions from retrieved pa
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
@@ -97,7 +98,7 @@ class Assistant:
         if not reports:
             return Answer(question, "语料中没有找到任何报告：索引为空，请先导入年度报告。", "unknown")
         query = self.understand(question, history)
-        if not history and is_bare_follow_up(query):
+        if not history and is_bare_follow_up(query, self.catalog()):
             return Answer(question, "这像是在接着上一个问题追问，但还没有上一个问题。请把单位、年份和要问的事项说完整，"
                                     "例如：2020年哪些乡镇没有收到政府信息公开申请？", "unknown", query=query)
         about = answer_about(query, reports, filters)
@@ -108,14 +109,15 @@ class Assistant:
             stated = answer_stated_number(query, reports, filters)
             if stated is not None:
                 return stated
-            if query.measure is None and query.topic is None and (query.bodies or query.agencies):
+            asks_count = bool(_COUNT_ASKED.search(query.folded))
+            if query.measure is None and query.topic is None and (query.bodies or query.agencies) and asks_count:
                 # A figure with no table cell or fact, and not stated in prose: say so, never a passage instead.
                 return answer_figure_not_found(query, reports, filters)
         if query.operation in _ACROSS_BODIES and names_a_thing_beyond(query):
             stated = answer_stated_figures(query, reports, filters)
             if stated is not None:
                 return stated
-        if query.measures:
+        if query.measures or query.operation == "ratio":
             combined = answer_combined(query, reports, filters)
             if combined is not None:
                 return combined
@@ -130,4 +132,6 @@ class Assistant:
 
 
 # Operations over several bodies' figures (a stated-number lookup for one body is the "value" path above).
-_ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare"})
+_ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare", "yesno"})
+# A count is asked (“几条”, “多少个”, “数量”), not any value (“统计期限是多少” is a period, answered from prose).
+_COUNT_ASKED = re.compile(r"几|多少\s*[个条件项名家次篇张所座位户场期万元人]|数量|数目")

@@ -2,72 +2,149 @@
 
 “侯家镇2021年通过网站和公众号一共发布了多少条信息？” → 59 [1] + 235 [2] = 294.
 “…政府网站发布的信息占主动公开总数的比例是多少？” → 59 [1] ÷ 329 [2] = 17.9%.
-A sum or ratio is computed only from known figures; an unknown part makes the whole unknown, said as such.
+A ratio divides every figure named before the last by the last one (“网站和公众号…占主动公开总数” → (59+235) ÷ 329).
+A sum or ratio is computed only from known figures; an unknown part makes the whole unknown, said as such. A ratio
+whose base the question does not name is not guessed. Several bodies get one line each.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from answering.compose import Sources, body_year, number, unknown
+from answering.chart import chart_reports
+from answering.compose import Sources, body_year, number
 from answering.models import Answer, Query
-from answering.structured import Figure, resolve, select, show
+from answering.structured import Figure, asks_for_year_without_report, resolve, select, show
 from answering.vocabulary import Measure, measure_by_key
 from indexing.models import Report
 
 _SUM_WORDS = re.compile(r"合计|总共|一共|总和|加起来|共计|累计|总计|合起来|共有|共[收发公]")
 
 
+@dataclass
+class Part:
+    """One figure a question names: a vocabulary measure, or a noun only the prose states (政策解读)."""
+
+    label: str
+    unit: str
+    measure: Measure | None = None
+    noun_query: Query | None = None  # for a prose noun: the query whose terms find it
+
+    def figure(self, report: Report) -> Figure:
+        if self.measure is not None:
+            return resolve(report, self.measure)
+        from answering.lookup import stated_figure
+
+        return stated_figure(report, self.noun_query) or Figure(report, None, note="报告未披露")
+
+
 def answer_combined(query: Query, reports: list[Report], filters=None) -> Answer | None:
-    """None when the question is not about one report (the caller answers the first figure as usual)."""
-    measures = [m for m in (measure_by_key(k) for k in query.measures) if m is not None]
-    if len(measures) < 2 or query.operation not in ("value", "sum", "ratio"):
+    """None when the question names fewer than two figures and asks no ratio (the caller answers as usual)."""
+    parts = _parts(query)
+    if query.operation != "ratio" and (len(parts) < 2 or query.operation not in ("value", "sum")):
         return None
+    if query.bodies and query.years and asks_for_year_without_report(query, reports):
+        # A later report's chart may stand in for a year with no report (侯家镇 2020).
+        reports = reports + chart_reports([r for r in reports if r.short_name in query.bodies])
     selected = select(reports, query, filters)
-    if len({r.agency for r in selected}) != 1:
+    if not selected:
         return None
-    report = max(selected, key=lambda r: r.year or 0)  # one body: the asked year, else its latest report
-    figures = [resolve(report, m) for m in measures]
+    if not query.years:  # each body's latest report
+        latest: dict[str, Report] = {}
+        for r in sorted(selected, key=lambda r: r.year or 0):
+            latest[r.agency] = r
+        selected = sorted(latest.values(), key=lambda r: (r.short_name, r.year or 0))
     s = Sources()
-    parts = [_part(f, m, s) for f, m in zip(figures, measures, strict=True)]
-    rows = [{"body": report.short_name, "year": report.year, "value": f.value, "measure": m.label}
-            for f, m in zip(figures, measures, strict=True)]
-    head = f"{body_year(report)}：{'；'.join(parts)}。"
-    missing = [m.label for f, m in zip(figures, measures, strict=True) if not f.known]
-    if query.operation == "ratio":
-        return _ratio(query, report, figures, measures, head, missing, s, rows)
-    if query.operation == "sum" or _SUM_WORDS.search(query.folded):
-        if missing:
-            return unknown(query.text, f"{head}无法合计：{'、'.join(missing)}报告未披露。", query, s)
-        total = _sum([f.value for f in figures])
-        units = {m.unit for m in measures}
-        unit = units.pop() if len(units) == 1 else ""
-        text = f"{head}合计{number(total, unit)}。"
-        return Answer(query.text, text, "value", value=total, items=[report.short_name], citations=s.citations,
+    lines, rows, values = [], [], []
+    for report in selected:
+        line, value, report_rows = _one_report(query, report, parts, s)
+        lines.append(line)
+        rows.extend(report_rows)
+        values.append(value)
+    text = "".join(lines)
+    if len(selected) == 1:
+        value = values[0]
+        kind = "unknown" if value is None and (query.operation == "ratio" or _sums(query)) else "value"
+        if kind == "value" and value is None and all(r["value"] is None for r in rows):
+            kind = "unknown"
+        return Answer(query.text, text, kind, value=value, items=[selected[0].short_name], citations=s.citations,
                       rows=rows, query=query)
-    kind = "unknown" if len(missing) == len(figures) else "value"
-    return Answer(query.text, head, kind, value=None, items=[report.short_name], citations=s.citations, rows=rows,
-                  query=query)
-
-
-def _part(fig: Figure, measure: Measure, s: Sources) -> str:
-    return f"{measure.label}{show(fig, measure, s)}" if fig.known else f"{measure.label}{fig.note}"
-
-
-def _ratio(query: Query, report: Report, figures: list[Figure], measures: list[Measure], head: str,
-           missing: list[str], s: Sources, rows: list[dict]) -> Answer:
-    part, whole = figures[0], figures[-1]
-    if missing:
-        return unknown(query.text, f"{head}无法计算比例：{'、'.join(missing)}报告未披露。", query, s)
-    if not whole.value:
-        return unknown(query.text, f"{head}{measures[-1].label}为0，无法计算比例。", query, s)
-    pct = round(part.value / whole.value * 100, 1)
-    text = (f"{head}{measures[0].label}占{measures[-1].label}的"
-            f"{pct:g}%（{number(part.value, measures[0].unit)} ÷ {number(whole.value, measures[-1].unit)}）。")
-    return Answer(query.text, text, "value", value=pct, items=[report.short_name], citations=s.citations,
+    known = [v for v in values if v is not None]
+    kind = "value" if known else "unknown"
+    return Answer(query.text, text, kind, value=None, items=[r.short_name for r in selected], citations=s.citations,
                   rows=rows, query=query)
 
 
-def _sum(values: list) -> float | int:
+def _sums(query: Query) -> bool:
+    return query.operation == "sum" or bool(_SUM_WORDS.search(query.folded))
+
+
+def _parts(query: Query) -> list[Part]:
+    measures = [m for m in (measure_by_key(k) for k in (query.measures or [query.measure] if query.measure else []))
+                if m is not None]
+    parts = [Part(m.label, m.unit, measure=m) for m in measures]
+    if query.operation == "ratio" and len(parts) < 2:
+        from answering.lookup import asked_terms
+
+        # “政策解读占主动公开信息的比例”: the noun only prose states is the part, the named total the base.
+        base = [p for p in parts if p.measure is not None and p.measure.key == "fact.proactive_total"]
+        terms = asked_terms(query)
+        if base and terms:
+            parts = [Part(f"正文所述{terms[0]}", "", noun_query=query), base[0]]
+    return parts
+
+
+def _one_report(query: Query, report: Report, parts: list[Part], s: Sources) -> tuple[str, float | int | None, list]:
+    figures = [p.figure(report) for p in parts]
+    shown = [_shown(f, p, s) for f, p in zip(figures, parts, strict=True)]
+    rows = [{"body": report.short_name, "year": report.year, "value": f.value, "measure": p.label}
+            for f, p in zip(figures, parts, strict=True)]
+    core = f"{body_year(report)}：{'；'.join(shown)}"
+    head = f"{core}。"
+    missing = [p.label for f, p in zip(figures, parts, strict=True) if not f.known]
+    if query.operation == "ratio":
+        return _ratio(head, figures, parts, missing)
+    if _sums(query):
+        if missing:
+            return f"{head}无法合计：{'、'.join(missing)}报告未披露。", None, rows
+        total = _total([f.value for f in figures])
+        units = {f.unit or p.unit for f, p in zip(figures, parts, strict=True)}
+        unit = units.pop() if len(units) == 1 else ""
+        return f"{core}，合计{number(total, unit)}。", total, rows
+    return head, None, rows
+
+
+def _ratio(head: str, figures: list[Figure], parts: list[Part], missing: list[str]) -> tuple[str, float | None, list]:
+    if len(parts) < 2:
+        return f"{head}问题没有说明占什么的比例（例如“占主动公开总数的比例”），未计算。", None, []
+    if missing:
+        return f"{head}无法计算比例：{'、'.join(missing)}报告未披露。", None, []
+    *shares, whole = figures
+    if not whole.value:
+        return f"{head}{parts[-1].label}为0，无法计算比例。", None, []
+    pct = round(_total([f.value for f in shares]) / whole.value * 100, 1)
+    named = "、".join(p.label for p in parts[:-1])
+    top = " + ".join(_fmt(f.value) for f in shares)  # every number shown is a cited one; only the % is derived
+    top = f"({top})" if len(shares) > 1 else top
+    text = f"{head}{named}占{parts[-1].label}的{pct:g}%（{top} ÷ {_fmt(whole.value)}）。"
+    rows = [{"body": whole.report.short_name, "year": whole.report.year, "value": pct, "measure": "占比（%）"}]
+    return text, pct, rows
+
+
+def _shown(fig: Figure, part: Part, s: Sources) -> str:
+    if not fig.known:
+        return f"{part.label}{fig.note}"
+    if part.measure is not None:
+        return f"{part.label}{show(fig, part.measure, s)}"
+    return f"{part.label}{number(fig.value, fig.unit)}{s.mark(fig.citations)}"
+
+
+def _fmt(value: float | int) -> str:
+    return number(value, "")
+
+
+def _total(values: list) -> float | int:
     total = sum(values)
     return int(total) if isinstance(total, float) and total.is_integer() else total
+

@@ -18,7 +18,7 @@ from indexing.models import Report
 # Words that carry the question, not the thing counted.
 _NOISE = re.compile(
     r"多少|几|是|有|的|了|在|年度?|公开|发布|推送|通过|共|一共|总共|数量|数|情况|哪些|什么|报告|中|上|里|其中|"
-    r"最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|"
+    r"最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|占比|比例|比重|占|"
     r"[条篇件个次项家张]|[?？。，,!！“”\"'‘’《》()（）、\s]|□"
 )
 _GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
@@ -128,9 +128,7 @@ def answer_stated_number(query: Query, reports: list[Report], filters=None) -> A
     if len(agencies) != 1:
         return None
     report = max(selected, key=lambda r: r.year or 0)  # one body: the asked year, else its latest report
-    terms = _terms(query)
-    in_wan = bool(re.search(r"(?:多少|几)万", query.folded or ""))
-    found = find_stated_number(report, terms, in_wan=in_wan) if terms else None
+    found = _find_for(report, query)
     if found is None:
         return None
     matched, value, section, sentence = found
@@ -148,7 +146,7 @@ def answer_figure_not_found(query: Query, reports: list[Report], filters=None) -
         return unknown(query.text, f"语料中没有找到{years}的报告。", query)
     searched = [body_year(r) for r in select(reports, query, filters)]
     terms = asked_terms(query)
-    noun = terms[0].lstrip("名位人") if terms else ""  # “多少名工作人员…”: the measure word is not the noun
+    noun = re.sub(r"^[名位](?=..)", "", terms[0]) if terms else ""  # “多少名工作人员”: 名 is the measure word
     thing = f"“{noun}”的数量" if noun else "这个数字"
     where = f"已查找{'、'.join(searched)}报告的表格和正文" if searched else "语料中没有符合条件的报告"
     return unknown(query.text, f"报告未披露{thing}：{where}，没有找到相应数字。", query)
@@ -162,26 +160,31 @@ def answer_stated_figures(query: Query, reports: list[Report], filters=None) -> 
     if query.unknown_years and not query.years:
         return None
     selected = select(reports, query, filters)
-    terms = _terms_with_left(query)
-    if len({r.agency for r in selected}) < 2 or not terms:
+    if len({r.agency for r in selected}) < 2 or not (_terms_with_left(query) or _counted_nouns(query)):
         return None
-    in_wan = bool(re.search(r"(?:多少|几)万", query.folded or ""))
-    figures, units, nouns = [], [], []
-    for r in selected:
-        found = find_stated_number(r, terms, in_wan=in_wan)
-        if found is None:
-            figures.append(Figure(r, None, note="报告未披露"))
-            continue
-        matched, value, section, sentence = found
-        units.append(_unit_of(matched))
-        nouns.append(_noun_of(matched))
-        figures.append(Figure(r, value, [passage_citation(r, section, sentence)]))
-    if not any(f.known for f in figures):
+    figures = [stated_figure(r, query) or Figure(r, None, note="报告未披露") for r in selected]
+    known = [f for f in figures if f.known]
+    if not known:
         return None
+    nouns = [_noun_of(f.note) for f in known]
+    units = [f.unit for f in known]
     noun = max(nouns, key=nouns.count)
-    unit = max(set(units), key=units.count) if units else ""
+    unit = max(set(units), key=units.count)
+    for f in known:
+        f.note = ""
     measure = Measure(key=f"stated.{noun}", label=f"正文所述{noun}", unit=unit, cues=(noun,))
     return answer_figures(query, measure, figures)
+
+
+def stated_figure(report: Report, query: Query) -> Figure | None:
+    """The number one report's prose states beside the question's noun, as a cited Figure (None: not stated).
+    `note` carries the matched words (“政策解读7条”) for labelling; callers clear it."""
+    found = _find_for(report, query)
+    if found is None:
+        return None
+    matched, value, section, sentence = found
+    unit = _unit_of(matched, scaled=not _in_wan(query))
+    return Figure(report, value, [passage_citation(report, section, sentence)], note=matched, unit=unit)
 
 
 def _noun_of(matched: str) -> str:
@@ -189,6 +192,41 @@ def _noun_of(matched: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?\s*" + _UNIT + "?", "", matched).strip("，、：: ")
 
 
-def _unit_of(matched: str) -> str:
+def _unit_of(matched: str, *, scaled: bool) -> str:
+    """The unit as written, less 万 when the value was scaled out of it (24万张 → 240000 张)."""
     m = re.search(r"\d(?:\.\d+)?\s*(" + _UNIT[3:-1] + ")", matched)
-    return m.group(1) if m else ""
+    unit = m.group(1) if m else ""
+    return unit[1:] if scaled and unit.startswith("万") and unit != "万元" else unit
+
+
+def _in_wan(query: Query) -> bool:
+    return bool(re.search(r"(?:多少|几)万", query.folded or ""))
+
+
+def _find_for(report: Report, query: Query) -> tuple[str, float | int, str, str] | None:
+    terms = _terms_with_left(query)
+    found = find_stated_number(report, terms, in_wan=_in_wan(query)) if terms else None
+    return found or find_counted(report, _counted_nouns(query), in_wan=_in_wan(query))
+
+
+# “多少个村”, “几所学校”: a measure word and a short noun the word list drops (one character is too loose alone).
+_COUNTED = re.compile(
+    r"(?:多少|几)\s*(个|所|座|户|名|位|家|处|场|次|期|项)\s*([\u4e00-\u9fff]{1,3}?)(?=[?？。，,]|$|的|在|里)"
+)
+
+
+def _counted_nouns(query: Query) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in _COUNTED.finditer(query.folded or fold(query.text))]
+
+
+def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool = False
+                 ) -> tuple[str, float | int, str, str] | None:
+    """“40个村”: the number, the question's measure word and its noun, side by side in one sentence."""
+    for word, noun in counted:
+        pattern = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?" + re.escape(noun))
+        for section, sentence in _sentences(report):
+            m = pattern.search(fold(sentence))
+            if m:
+                n = m.group(1)
+                return m.group(0), (float(n) if "." in n else int(n)), section, sentence
+    return None

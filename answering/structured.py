@@ -148,7 +148,7 @@ def answer_structured(query: Query, reports: list[Report], filters=None) -> Answ
     measure = measure_by_key(query.measure)
     assert measure is not None, "answer_structured needs a measure"
     q = query.text
-    if query.bodies and CHART_FACTS & set(measure.facts) and _asks_for_year_without_report(query, reports):
+    if query.bodies and CHART_FACTS & set(measure.facts) and asks_for_year_without_report(query, reports):
         # A later report's chart may give a year the corpus has no report for (侯家镇 2021 prints 2020's figures).
         reports = reports + chart_reports([r for r in reports if r.short_name in query.bodies])
     miss = _missing_scope(query, reports)
@@ -189,7 +189,7 @@ def _absent_note(query: Query, reports: list[Report]) -> str:
     return f"（语料中没有{'、'.join(gaps)}的报告。）" if gaps else ""
 
 
-def _asks_for_year_without_report(query: Query, reports: list[Report]) -> bool:
+def asks_for_year_without_report(query: Query, reports: list[Report]) -> bool:
     """A named body asked about in a year it has no report for (or a change across years)."""
     if query.operation == "change":
         return True

@@ -107,11 +107,12 @@ def find_years(folded: str, catalog: Catalog) -> list[int]:
     text = _YEAR_RANGE.sub(" ", text)
     years.extend(int(y) for y in _YEAR.findall(text))
     latest = catalog.latest_year
-    # “2021年…比上一年” names its own base year; relative words count from the corpus only when no year is named.
-    if latest is not None and not years:  # 去年 = the latest report year
+    if latest is not None:  # relative years count back from the newest report: 去年 = the latest report year
+        named = bool(years)
         if "前年" in text:
             years.append(latest - 1)
-        if "去年" in text or "上一年" in text or "最近一年" in text or "最新" in text:
+        # “2021年…比上一年” names its own base year (the change operation reads it), not the corpus's latest.
+        if "去年" in text or "最近一年" in text or "最新" in text or ("上一年" in text and not named):
             years.append(latest)
     return sorted(set(years))
 
@@ -353,7 +354,12 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     return q
 
 
-def is_bare_follow_up(query: Query) -> bool:
-    """“那2020年呢？” with no earlier turn to lean on: it names no figure and no topic of its own."""
-    return not query.follow_up and query.measure is None and query.topic is None and bool(
-        _FOLLOW_UP.search(query.folded))
+def is_bare_follow_up(query: Query, catalog: Catalog) -> bool:
+    """“那2020年呢？”, “那侯家镇呢？” with no earlier turn to lean on: beside names and years, nothing is asked
+    (“辉渠镇发放了多少张明白纸呢？” is a whole question that happens to end in 呢)."""
+    if query.follow_up or query.measure is not None or query.topic is not None or not _FOLLOW_UP.search(query.folded):
+        return False
+    rest = _without_bodies(query.folded, catalog)
+    rest = re.sub(r"(?:19|20)\d\d\s*年?度?|[□?？。!！，,\s]|呢", "", rest)
+    rest = re.sub(r"^(?:那么|那|它的|它|其|该|还有|另外|同样|那个)", "", rest)
+    return len(rest) <= 2

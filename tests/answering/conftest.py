@@ -54,18 +54,30 @@ def uncited_numbers(answer: Answer) -> list[str]:
 
     Allowed besides: numbers the question itself gave (a threshold echoed back), years (“2021年”), citation marks,
     and what the answer derives and says it derives — a count
-    of the bodies it lists, a sum, average or change it shows the parts of (answer.value).
+    of the bodies it lists, a sum, average, change or ratio it shows the parts of (answer.value).
     """
     text = _YEAR.sub(" ", _MARK.sub(" ", answer.answer))
     cited = set()
     for c in answer.citations:
         cited.update(_NUMBER.findall(c.text))
     allowed = set(cited) | set(_NUMBER.findall(answer.question))  # a threshold the user gave is echoed back
-    if answer.kind == "count" or (answer.kind == "value" and len(answer.rows) > 1):
+    if answer.kind == "count" or (answer.kind == "value" and (len(answer.rows) > 1 or "÷" in answer.answer)):
         allowed.add(_fmt(answer.value))
         allowed.add(_fmt(abs(answer.value)) if isinstance(answer.value, int | float) else "")
         allowed.add(str(len(answer.rows)))
+    allowed |= _shown_sums(text)
     return [n for n in _NUMBER.findall(text) if n not in allowed]
+
+
+def _shown_sums(text: str) -> set[str]:
+    """“…59篇；…235条。合计294”: a total that equals the numbers shown before it, in its own sentence."""
+    out = set()
+    for sentence_parts in re.finditer(r"([^。]*?)合计(\d+(?:\.\d+)?)", text):
+        before = [float(n) for n in _NUMBER.findall(sentence_parts.group(1))]
+        total = sentence_parts.group(2)
+        if before and abs(sum(before) - float(total)) < 1e-9:
+            out.add(total)
+    return out
 
 
 def _fmt(v) -> str:

@@ -361,7 +361,24 @@ def test_two_figures_of_one_report_summed_each_cited(reports_assistant):
 def test_a_share_of_the_total(reports_assistant):
     ans = reports_assistant.ask("侯家镇2021年政府网站发布的信息占主动公开总数的比例是多少？")
     assert ans.kind == "value" and ans.value == pytest.approx(round(59 / 329 * 100, 1))
-    assert "59条 ÷ 329条" in ans.answer
+    assert "59 ÷ 329" in ans.answer
+    assert_cited(ans)
+    several = reports_assistant.ask("侯家镇2021年网站和公众号发布的信息占主动公开总数的比例")
+    assert several.value == pytest.approx(round((59 + 235) / 329 * 100, 1))  # every part over the base
+    assert_cited(several)
+    noun = reports_assistant.ask("米山镇2022年政策解读占主动公开信息的比例")  # a noun only the prose states
+    assert noun.value == pytest.approx(round(7 / 365 * 100, 1))
+    assert_cited(noun)
+    no_base = reports_assistant.ask("侯家镇2021年公众号发布的信息占比")
+    assert no_base.value != 235 and "没有说明占什么" in no_base.answer  # a share of what? not guessed
+
+
+def test_sums_take_a_charted_year_and_several_bodies(reports_assistant):
+    charted = reports_assistant.ask("侯家镇2020年网站和公众号一共发布了多少条")
+    assert charted.value == 51 + 228
+    both = reports_assistant.ask("侯家镇和米山镇通过网站和公众号一共发布了多少条信息")
+    assert "294" in both.answer and "365" in both.answer  # each body's own total, never one body alone
+    assert_cited(both)
 
 
 def test_an_unknown_part_makes_the_sum_unknown(reports_assistant):
@@ -410,3 +427,37 @@ def test_an_unrelated_question_does_not_inherit_the_last_turn(reports_assistant)
     assert first.kind == "text"
     ans = reports_assistant.ask("天气怎么样", history=[first])
     assert ans.kind == "unknown" and not ans.citations
+
+
+def test_a_figure_in_wan_keeps_one_scale_in_lists(reports_assistant):
+    ans = reports_assistant.ask("哪个乡镇发放的明白纸最多")
+    assert ans.value == 240000 and "240000张" in ans.answer and "万张" not in ans.answer
+
+
+@pytest.mark.parametrize("question", ["辉渠镇2020年政策解读有几条", "米山镇2022年工作动态有几条"])
+def test_one_body_noun_must_read_as_the_question_writes_it(reports_assistant, question):
+    # 辉渠镇 states 法规条文解读19条; 米山镇 states 业务动态30条: neither is what was asked.
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "unknown" and ans.value is None
+
+
+def test_a_counted_noun_of_one_character_and_a_value_that_is_no_count(reports_assistant):
+    villages = reports_assistant.ask("米山镇有多少个村？")
+    assert villages.value == 40 and "40个村" in villages.citations[0].text
+    period = reports_assistant.ask("港口乡报告的统计期限是多少？")
+    assert period.kind == "text" and "2021年1月1日" in period.answer
+
+
+def test_a_whole_question_ending_in_ne_is_answered(reports_assistant):
+    ans = reports_assistant.ask("辉渠镇发放了多少张明白纸呢？")
+    assert ans.kind == "value" and ans.value == 240000
+
+
+def test_a_named_year_and_qunian_both_count(reports_assistant):
+    ans = reports_assistant.ask("2021年和去年各乡镇主动公开的信息一共多少条")
+    assert ans.value == 329 + 16 + 365  # 去年 is the corpus's latest year, 2022 (米山镇)
+
+
+def test_every_body_yes_no_over_a_noun_only_prose_states(reports_assistant):
+    ans = reports_assistant.ask("是否所有乡镇都发布了政策解读？")
+    assert ans.kind == "unknown" and "无法确定" in ans.answer and "329" not in ans.answer
