@@ -17,9 +17,10 @@ from indexing.models import Report
 
 # Words that carry the question, not the thing counted.
 _NOISE = re.compile(
-    r"多少|几|是|有|的|了|在|年度?|公开|发布|推送|通过|共|一共|总共|数量|数|情况|哪些|什么|报告|中|上|里|其中|"
-    r"最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|占比|比例|比重|占|"
-    r"[条篇件个次项家张]|[?？。，,!！“”\"'‘’《》()（）、\s]|□"
+    # A measure word goes only with its number or 多少/几: the 条 of 条文 and the 件 of 文件 stay in their nouns.
+    r"(?:多少|几|\d+(?:\.\d+)?)\s*[条篇件个次项家张名]?|是|有|的|了|在|年度?|公开|发布|推送|通过|共|一共|总共|"
+    r"数量|数|情况|哪些|什么|报告|中|上|里|其中|最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|"
+    r"占比|比例|比重|占|以及|和|与|及|分别|[?？。，,!！“”\"'‘’《》()（）、\s]|□"
 )
 _GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
 _UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|余车次|场|期|人次|名|万元|元)"
@@ -54,17 +55,23 @@ def _terms(query: Query) -> list[str]:
 
 def _terms_with_left(query: Query) -> dict[str, str]:
     """Question nouns, longest first → the word the question puts right before each (“政策|解读” → 解读: 政策)."""
-    text = _blank(query.folded or fold(query.text), (*query.bodies, *query.regions, *_measure_cues(query)))
+    text = _blank(query.noun_text or query.folded or fold(query.text),
+                  (*query.bodies, *query.regions, *_measure_cues(query)))
     text = re.sub(r"(?:19|20)\d\d年?", "□", text)
-    runs = [r for r in _NOISE.split(text) if len(r) >= 2]
+    # a measure word left over where a cue took its 多少 (“公开了多少|条人事信息”) is not part of the noun
+    runs = [re.sub(r"^[条篇件个次项家张名]", "", r) for r in _NOISE.split(text)]
+    runs = [r for r in runs if len(r) >= 2]
     terms: dict[str, str] = {}
     for run in runs:  # whole words only: spans of jieba tokens, never “务信息” cut out of “政务信息”
         tokens = words(run)
         for i in range(len(tokens)):
             for j in range(i + 1, len(tokens) + 1):
                 term = "".join(tokens[i:j])
-                if len(term) >= 2 and term not in _GENERIC:
-                    terms.setdefault(term, tokens[i - 1] if i else "")
+                # A Chinese noun ends in its head: 业务动态 is not 业务; 政策解读(信息) may drop a generic tail.
+                head_kept = all(t in _GENERIC or t == "类" for t in tokens[j:])
+                if len(term) >= 2 and term not in _GENERIC and head_kept:
+                    left = tokens[i - 1] if i and len(tokens[i - 1]) >= 2 else ""  # a word, not a stray character
+                    terms.setdefault(term, left)
     return dict(sorted(terms.items(), key=lambda kv: -len(kv[0])))
 
 
@@ -104,7 +111,9 @@ def find_stated_number(
         t = re.escape(term)
         after = re.compile(t + _CLAUSE_GAP + r"(\d+(?:\.\d+)?)\s*" + _UNIT)
         # The unit is required: “2.政策法规类信息” is an item number, not two items.
-        before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"[^，。；;,\d]{0,3}?" + t)
+        # A two-character noun must end where the sentence's noun ends (“9个社区服务点” holds no count of 社区).
+        end = r"(?![\u4e00-\u9fff](?<!信)(?<!类)(?<!的))" if len(term) <= 2 else ""
+        before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"[^，。；;,\d]{0,3}?" + t + end)
         for section, sentence in sentences:
             f = fold(sentence)
             m = after.search(f)
@@ -223,10 +232,13 @@ def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool
                  ) -> tuple[str, float | int, str, str] | None:
     """“40个村”: the number, the question's measure word and its noun, side by side in one sentence."""
     for word, noun in counted:
-        pattern = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?" + re.escape(noun))
+        # “40个村，” but not “9个社区服务点” for 社区: the noun ends where the sentence's noun ends.
+        pattern = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?" + re.escape(noun)
+                             + r"(?![\u4e00-\u9fff])|(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?"
+                             + re.escape(noun) + r"(?=[的和及、])")
         for section, sentence in _sentences(report):
             m = pattern.search(fold(sentence))
             if m:
-                n = m.group(1)
+                n = m.group(1) or m.group(2)
                 return m.group(0), (float(n) if "." in n else int(n)), section, sentence
     return None

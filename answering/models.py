@@ -60,6 +60,7 @@ class Query:
     descending: bool = True  # for max/rank: most first; min flips it
     topic: str | None = None  # open prose question topic, e.g. "problems"
     follow_up: bool = False  # the question leaned on the previous turn
+    noun_text: str = ""  # the question with bodies blanked: where nouns only prose states are read from
 
     def merged_with(self, previous: Query | None) -> Query:
         """Fill the slots this (follow-up) question left implicit from the previous turn's query."""
@@ -74,6 +75,7 @@ class Query:
         if q.measure is None and q.topic is None:
             q.measure, q.topic = previous.measure, previous.topic
             q.measures = list(previous.measures)
+            q.noun_text = previous.noun_text  # “那侯家镇呢？” after “米山镇政策解读有几条”: the same noun
             if q.condition is None and q.operation in ("list", "count", "yesno"):
                 q.condition = previous.condition  # “一共有几个？” counts what the last turn listed
         if q.operation is None:

@@ -305,6 +305,7 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     q.years = [y for y in years if y in known_years]
     q.unknown_years = [y for y in years if y not in known_years]
     q.levels = [] if bodies else find_levels(blanked)
+    q.noun_text = blanked
     measure = find_measure(blanked)
     topic = find_topic(blanked)
     # Remove the measure's own words before reading the condition (“无法提供” is not “无”).
