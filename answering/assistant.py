@@ -12,7 +12,7 @@ import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
-from answering.combine import answer_combined
+from answering.combine import answer_combined, noun_parts
 from answering.compose import note_shared_names
 from answering.lookup import (
     answer_figure_not_found,
@@ -104,23 +104,25 @@ class Assistant:
         about = answer_about(query, reports, filters)
         if about is not None:
             return about
-        if query.operation == "value" and names_a_thing_beyond(query):
-            # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
-            stated = answer_stated_number(query, reports, filters)
-            if stated is not None:
-                return stated
-            asks_count = bool(_COUNT_ASKED.search(query.folded))
-            if query.measure is None and query.topic is None and (query.bodies or query.agencies) and asks_count:
-                # A figure with no table cell or fact, and not stated in prose: say so, never a passage instead.
-                return answer_figure_not_found(query, reports, filters)
-        if query.operation in _ACROSS_BODIES and names_a_thing_beyond(query):
-            stated = answer_stated_figures(query, reports, filters)
-            if stated is not None:
-                return stated
-        if query.measures or query.operation == "ratio":
+        if query.measures or query.operation == "ratio" or len(noun_parts(query)) > 1:
+            # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.
             combined = answer_combined(query, reports, filters)
             if combined is not None:
                 return combined
+        if names_a_thing_beyond(query) and query.operation in ("value", *_ACROSS_BODIES):
+            # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
+            if query.operation == "value":
+                stated = answer_stated_number(query, reports, filters)
+            else:
+                stated = answer_stated_figures(query, reports, filters)
+            if stated is not None:
+                return stated
+            asks_count = bool(_COUNT_ASKED.search(query.folded)) or query.operation != "value"
+            if query.topic is None and asks_count and (query.measure is None and (query.bodies or query.agencies)
+                                                        or query.operation != "value"):
+                # A figure with no table cell or fact, and not stated in prose: say so, never a passage or the
+                # total of everything instead.
+                return answer_figure_not_found(query, reports, filters)
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
         answer = answer_passages(query, reports, self.index, filters)

@@ -80,10 +80,34 @@ def _sums(query: Query) -> bool:
     return query.operation == "sum" or bool(_SUM_WORDS.search(query.folded))
 
 
+_JOINERS = re.compile(r"以及|和|与|及|、|加上")
+
+
+def noun_parts(query: Query) -> list[Part]:
+    """“政策解读和政策文件一共多少条”: each side of a joiner a noun only the prose states, when every side has one."""
+    from dataclasses import replace
+
+    from answering.lookup import asked_terms
+
+    if query.measure not in (None, "fact.proactive_total") or not _JOINERS.search(query.noun_text):
+        return []
+    parts = []
+    for side in _JOINERS.split(query.noun_text):
+        sub = replace(query, noun_text=side)
+        terms = asked_terms(sub)
+        if not terms:
+            return []
+        parts.append(Part(f"正文所述{terms[0]}", "", noun_query=sub))
+    return parts
+
+
 def _parts(query: Query) -> list[Part]:
     measures = [m for m in (measure_by_key(k) for k in (query.measures or [query.measure] if query.measure else []))
                 if m is not None]
     parts = [Part(m.label, m.unit, measure=m) for m in measures]
+    nouns = noun_parts(query)
+    if len(parts) < 2 and len(nouns) > 1:
+        return nouns
     if query.operation == "ratio" and len(parts) < 2:
         from answering.lookup import asked_terms
 

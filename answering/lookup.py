@@ -18,9 +18,14 @@ from indexing.models import Report
 # Words that carry the question, not the thing counted.
 _NOISE = re.compile(
     # A measure word goes only with its number or 多少/几: the 条 of 条文 and the 件 of 文件 stay in their nouns.
-    r"(?:多少|几|\d+(?:\.\d+)?)\s*[条篇件个次项家张名]?|是|有|的|了|在|年度?|公开|发布|推送|通过|共|一共|总共|"
+    r"(?:多少|几|\d+(?:\.\d+)?)\s*[条篇件个次项家张名]?|是否|是|有|的|了|过|在|年度?|公开|发布|推送|通过|共|一共|总共|"
     r"数量|数|情况|哪些|什么|报告|中|上|里|其中|最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|"
-    r"占比|比例|比重|占|以及|和|与|及|分别|[?？。，,!！“”\"'‘’《》()（）、\s]|□"
+    r"占比|比例|比重|占|以及|和|与|及|分别|"
+    # the operation's and the condition's own words (“不少于365条的乡镇”, “平均”, “排名”)
+    r"不少于|不低于|至少|不超过|不多于|至多|超过|大于|多于|高于|少于|低于|小于|不到|不足|以上|以下|等于|为零|为0|"
+    r"合计|总计|累计|总和|加起来|平均|均值|排名|排序|排行|从高到低|从多到少|从少到多|从低到高|依次|前[三五十\d]+名?|"
+    r"变化|增加|减少|增长|下降|相差|差多少|对比|比较|相比|没有|没|未|零|得多|得少|较多|较少|"
+    r"[?？。，,!！“”\"'‘’《》()（）、\s]|□"
 )
 _GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
 _UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|余车次|场|期|人次|名|万元|元)"
@@ -169,7 +174,8 @@ def answer_stated_figures(query: Query, reports: list[Report], filters=None) -> 
     if query.unknown_years and not query.years:
         return None
     selected = select(reports, query, filters)
-    if len({r.agency for r in selected}) < 2 or not (_terms_with_left(query) or _counted_nouns(query)):
+    fewest = 1 if query.operation == "yesno" else 2  # one body's yes/no is about its own prose too
+    if len({r.agency for r in selected}) < fewest or not (_terms_with_left(query) or _counted_nouns(query)):
         return None
     figures = [stated_figure(r, query) or Figure(r, None, note="报告未披露") for r in selected]
     known = [f for f in figures if f.known]
