@@ -66,9 +66,9 @@ class Assistant:
     def warm_up(self) -> None:
         """Load records, names and the query embedder now, so the first question is as fast as the rest."""
         self.catalog()
-        from answering.lookup import words
+        from answering.lookup import tagged_words
 
-        words("政府信息公开")  # jieba's dictionary loads on first use (~1 s): not inside a question
+        tagged_words("政府信息公开")  # jieba's dictionaries load on first use (~1 s): not inside a question
         if self.index is not None:
             # An empty index has nothing to search yet; asking will say so.
             with contextlib.suppress(Exception):

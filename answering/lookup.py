@@ -68,16 +68,33 @@ def _terms_with_left(query: Query) -> dict[str, str]:
     runs = [r for r in runs if len(r) >= 2]
     terms: dict[str, str] = {}
     for run in runs:  # whole words only: spans of jieba tokens, never “务信息” cut out of “政务信息”
-        tokens = words(run)
+        tagged = tagged_words(run)
+        tokens = [w for w, _ in tagged]
         for i in range(len(tokens)):
             for j in range(i + 1, len(tokens) + 1):
                 term = "".join(tokens[i:j])
                 # A Chinese noun ends in its head: 业务动态 is not 业务; 政策解读(信息) may drop a generic tail.
                 head_kept = all(t in _GENERIC or t == "类" for t in tokens[j:])
                 if len(term) >= 2 and term not in _GENERIC and head_kept:
-                    left = tokens[i - 1] if i and len(tokens[i - 1]) >= 2 else ""  # a word, not a stray character
+                    # the noun before it (政策|解读) must stay before it; a verb (发放|明白纸) need not
+                    noun_before = i and len(tokens[i - 1]) >= 2 and tagged[i - 1][1] in _NOUNISH
+                    left = tokens[i - 1] if noun_before else ""
                     terms.setdefault(term, left)
     return dict(sorted(terms.items(), key=lambda kv: -len(kv[0])))
+
+
+_NOUNISH = frozenset({"n", "nz", "nt", "ns", "nr", "vn", "an", "ng"})  # jieba flags of nouns and verbal nouns
+
+
+def tagged_words(run: str) -> list[tuple[str, str]]:
+    """jieba's words with their part-of-speech flags (n… nouns, v… verbs)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return [(p.word, p.flag) for p in jieba.posseg.cut(run)]
 
 
 def words(run: str) -> list[str]:

@@ -246,6 +246,9 @@ def find_condition(text: str) -> Condition | None:
         if m:
             n = _number(m.group(1))
             if n is not None:
+                after = text[m.end(1):]
+                if after.startswith("万") and not after.startswith("万元"):
+                    n *= 10000  # “超过30万张”: figures are kept in units (24万张 → 240000); 万元 stays the money unit
                 return Condition(op, n)
     if _ZERO.search(text.replace("有没有", "")):
         return Condition("==", 0)
