@@ -19,6 +19,7 @@ from answering.structured import Figure, asks_for_year_without_report, resolve, 
 from answering.vocabulary import Measure, measure_by_key
 from indexing.models import Report
 
+_DIFFERENCE = re.compile(r"相差|差多少|差距|差了|比[^，。？?]{0,12}[多少]多少|多多少|少多少")
 _SUM_WORDS = re.compile(r"合计|总共|一共|总和|加起来|共计|累计|总计|合起来|共有|共[收发公]")
 
 
@@ -129,6 +130,11 @@ def _one_report(query: Query, report: Report, parts: list[Part], s: Sources) -> 
     missing = [p.label for f, p in zip(figures, parts, strict=True) if not f.known]
     if query.operation == "ratio":
         return _ratio(head, figures, parts, missing)
+    if len(parts) == 2 and _DIFFERENCE.search(query.folded):  # “网站发布的信息比公众号少多少”
+        if missing:
+            return f"{head}无法相减：{'、'.join(missing)}报告未披露。", None, rows
+        diff = abs(_total([figures[0].value, -figures[1].value]))
+        return f"{core}，相差{_fmt(diff)}。", diff, rows
     if _sums(query):
         if missing:
             return f"{head}无法合计：{'、'.join(missing)}报告未披露。", None, rows

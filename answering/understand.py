@@ -51,6 +51,7 @@ class Catalog:
     short_names: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)  # folded region names, longest first
     years: list[int] = field(default_factory=list)
+    body_years: set[tuple[str, int]] = field(default_factory=set)  # (short name, year) of every report
 
     @classmethod
     def from_reports(cls, reports: list[Report]) -> Catalog:
@@ -72,6 +73,7 @@ class Catalog:
             short_names=sorted({r.short_name for r in reports}),
             regions=sorted(regions - set(names), key=len, reverse=True),
             years=sorted({r.year for r in reports if r.year}),
+            body_years={(r.short_name, r.year) for r in reports if r.year},
         )
 
     @property
@@ -257,8 +259,11 @@ def find_condition(text: str) -> Condition | None:
 
 def find_operation(text: str, n_bodies: int, n_years: int) -> tuple[str | None, bool]:
     """(operation, descending). None when the question names no operation (a follow-up inherits one)."""
+    if re.search(r"什么时候|何时|哪天|哪一天|几月|日期|时间", text):
+        return "text", True  # “报告是什么时候发布的”: a date, read from the report, not a figure
     if re.search(r"是否|有没有|是不是|有无|吗[?？。\s]*$", text):
         return "yesno", True
+
     if re.search(r"占比|比例|比重|百分比|百分之几|占[^，。？?]{0,15}(?:多少|几成)", text):
         return "ratio", True
     compare_words = r"谁|哪个|哪一个|哪家|比较|相比|对比|更多|更少|多还是少|高还是低|差多少|差距|相差|比"
@@ -348,6 +353,15 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     if is_follow_up:
         named_here = bool(bodies or regions or q.levels)
         q = q.merged_with(previous)
+        if bodies and not (years or q.unknown_years) and not any(
+                (b, y) in catalog.body_years for b in q.bodies for y in q.years):
+            q.years = []  # “侯家镇呢？” after a 米山镇 2022 question: 侯家镇's own report, not a 2022 it lacks
+        step = -1 if re.search(r"上一年|前一年|上年", folded) else 1 if re.search(r"下一年|后一年|次年", folded) else 0
+        if step and previous.years and not _YEAR.search(folded):
+            # “那上一年呢？” steps from the year the last turn asked about, not from the corpus's newest year
+            stepped = [y + step for y in previous.years]
+            q.years = [y for y in stepped if y in known_years]
+            q.unknown_years = [y for y in stepped if y not in known_years]
         if not named_here and re.search(r"它|其|该", folded) and previous_items and len(previous_items) == 1:
             # “它的…呢” after an answer that named one body: that body, and a plain value for it.
             q.bodies, q.regions, q.levels, q.agencies = list(previous_items), [], [], []

@@ -188,7 +188,7 @@ def find_measure(folded: str) -> Measure | None:
     return None
 
 
-_JOINER = re.compile(r"和|与|及|、|跟|同|以及|还有|加上|占")
+_JOINER = re.compile(r"和|与|及|、|跟|同|以及|还有|加上|占|比|较")
 _CATCH_ALL = frozenset({"requests.new_received.total", "fact.proactive_total"})
 
 

@@ -461,3 +461,44 @@ def test_a_named_year_and_qunian_both_count(reports_assistant):
 def test_every_body_yes_no_over_a_noun_only_prose_states(reports_assistant):
     ans = reports_assistant.ask("是否所有乡镇都发布了政策解读？")
     assert ans.kind == "unknown" and "无法确定" in ans.answer and "329" not in ans.answer
+
+
+def test_two_nouns_only_prose_states_summed(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年政策解读和政策文件一共多少条？")  # 政策文件3条，政策解读5条
+    assert ans.value == 8 and "合计8条" in ans.answer
+    assert_cited(ans)
+
+
+def test_the_difference_of_two_figures_of_one_report(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年网站发布的信息比公众号少多少？")
+    assert ans.value == 235 - 59 and "59篇" in ans.answer and "235条" in ans.answer
+    assert_cited(ans)
+
+
+def test_one_body_yes_no_over_a_prose_noun_is_not_the_total(reports_assistant):
+    stated = reports_assistant.ask("侯家镇是否发布过政策解读？")
+    assert stated.value is True and "政策解读5条" in stated.citations[0].text
+    unstated = reports_assistant.ask("港口乡是否发布过政策解读？")  # only “做好政策解读”, no count
+    assert unstated.kind == "unknown" and "16" not in unstated.answer
+
+
+def test_a_threshold_in_wan(reports_assistant):
+    over = reports_assistant.ask("哪些乡镇发放明白纸超过30万张？")
+    assert over.items == [] and "300000" in over.answer
+    under = reports_assistant.ask("哪些乡镇发放明白纸少于30万张？")
+    assert under.items == ["辉渠镇"]
+
+
+def test_a_date_question_is_not_a_figure(reports_assistant):
+    ans = reports_assistant.ask("米山镇2022年的报告是什么时候发布的？")
+    assert ans.value != 365 and "2023年1月16日" in ans.answer
+
+
+def test_follow_ups_step_from_the_asked_year_and_switch_bodies(reports_assistant):
+    first = reports_assistant.ask("侯家镇2021年通过网站发布了多少条信息？")
+    for follow in ("那上一年呢？", "前一年呢？"):
+        ans = reports_assistant.ask(follow, history=[first])
+        assert ans.value == 51, follow  # 2020, from the 2021 report's chart
+    noun = reports_assistant.ask("米山镇2022年政策解读有几条？")
+    other = reports_assistant.ask("侯家镇呢？", history=[noun])
+    assert other.value == 5 and other.citations[0].year == 2021  # the noun carried over; 侯家镇 has no 2022
