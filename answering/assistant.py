@@ -111,8 +111,8 @@ class Assistant:
                 return combined
         if names_a_thing_beyond(query) and query.operation in ("value", *_ACROSS_BODIES):
             # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
-            if query.operation == "value":
-                stated = answer_stated_number(query, reports, filters)
+            if query.operation == "value":  # one body's figure; “各乡镇…分别多少” lists every body's
+                stated = answer_stated_number(query, reports, filters) or answer_stated_figures(query, reports, filters)
             else:
                 stated = answer_stated_figures(query, reports, filters)
             if stated is not None:

@@ -190,6 +190,8 @@ def answer_stated_figures(query: Query, reports: list[Report], filters=None) -> 
     report that states none is unknown (left out and named), never zero."""
     if query.unknown_years and not query.years:
         return None
+    if query.unknown_bodies and not query.bodies:
+        return None  # “文登区人民政府…”: a body the corpus lacks; the caller says so, never the others' figures
     selected = select(reports, query, filters)
     fewest = 1 if query.operation == "yesno" else 2  # one body's yes/no is about its own prose too
     if len({r.agency for r in selected}) < fewest or not (_terms_with_left(query) or _counted_nouns(query)):

@@ -502,3 +502,9 @@ def test_follow_ups_step_from_the_asked_year_and_switch_bodies(reports_assistant
     noun = reports_assistant.ask("米山镇2022年政策解读有几条？")
     other = reports_assistant.ask("侯家镇呢？", history=[noun])
     assert other.value == 5 and other.citations[0].year == 2021  # the noun carried over; 侯家镇 has no 2022
+
+
+def test_every_body_listed_for_a_prose_noun(reports_assistant):
+    ans = reports_assistant.ask("各乡镇政策解读分别是多少条？")
+    assert [r["value"] for r in ans.rows] == [5, 7] and "未披露" in ans.answer
+    assert_cited(ans)
