@@ -237,7 +237,8 @@ def key_figures(report: Report) -> dict[str, int | float | bool]:
     return out
 
 
-def report_metadata(report: Report) -> dict[str, Any]:
+def identity_metadata(report: Report) -> dict[str, Any]:
+    """Who and when, as scalar Chroma metadata (nulls left out): shared by every chunk and the report's record."""
     meta: dict[str, Any] = {
         "report_id": report.report_id,
         "source": report.source,
@@ -252,8 +253,14 @@ def report_metadata(report: Report) -> dict[str, Any]:
         meta[f"region_{i}"] = name
     if report.year is not None:
         meta["year"] = int(report.year)
-    meta.update(key_figures(report))
     return {k: v for k, v in meta.items() if v is not None}
+
+
+def report_metadata(report: Report) -> dict[str, Any]:
+    """A chunk's report-level metadata: identity plus the key table figures (null cells left out, never 0)."""
+    meta = identity_metadata(report)
+    meta.update({k: v for k, v in key_figures(report).items() if v is not None})
+    return meta
 
 
 # ---------------------------------------------------------------- the component

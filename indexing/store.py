@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 import nianbao  # noqa: F401  (offline environment before Chroma/transformers load)
-from indexing.chunking import Chunk
+from indexing.chunking import Chunk, identity_metadata
 from indexing.embedders import CachedEmbedder, ConstantEmbedder, chroma_embedding_function, make_embedder
 from indexing.models import Report
 from indexing.retrieve import Bm25Store, ChunkEntry, Hit, SearchFilters, rrf
@@ -68,21 +68,8 @@ def source_key(source: str) -> str:
 
 
 def record_metadata(report: Report) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "report_id": report.report_id,
-        "source": source_key(report.source),
-        "content_hash": report.content_hash,
-        "agency": report.agency,
-        "short_name": report.short_name,
-        "region": "/".join(report.region),
-        "level": report.level,
-        "template": report.template,
-    }
-    for i, name in enumerate(report.region, start=1):
-        meta[f"region_{i}"] = name
-    if report.year is not None:
-        meta["year"] = int(report.year)
-    return {k: v for k, v in meta.items() if v is not None}
+    """The record's small metadata: the chunks' identity fields, with the source as the file name `remove` takes."""
+    return {**identity_metadata(report), "source": source_key(report.source)}
 
 
 class Index:
