@@ -283,7 +283,8 @@ def find_operation(text: str, n_bodies: int, n_years: int) -> tuple[str | None, 
         return "average", True
     if re.search(r"几个|多少个|有几|几家|多少家|数目", text):
         return "count", True
-    if re.search(r"合计|总共|一共|总和|加起来|共计|累计|总计|合起来|总数|总量", text) and n_bodies != 1:
+    summing = re.search(r"合计|总共|一共|总和|加起来|共计|累计|总计|合起来|总数|总量", text)
+    if summing and (n_bodies != 1 or n_years > 1):  # one body's 总数 is its own figure, unless over several years
         return "sum", True
     if re.search(r"哪些|哪几|哪个|哪一个|哪家|有谁|列出|名单|谁", text):
         return "list", True

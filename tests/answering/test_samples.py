@@ -508,3 +508,9 @@ def test_every_body_listed_for_a_prose_noun(reports_assistant):
     ans = reports_assistant.ask("各乡镇政策解读分别是多少条？")
     assert [r["value"] for r in ans.rows] == [5, 7] and "未披露" in ans.answer
     assert_cited(ans)
+
+
+def test_one_body_summed_over_the_years_asked(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年和2020年网站一共发布多少？")
+    assert ans.value == 59 + 51  # 2020 from the 2021 report's chart
+    assert_cited(ans)
