@@ -10,8 +10,9 @@ from dataclasses import replace
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import scope_text, select
-from answering.understand import fold
 from indexing.models import Report
+from indexing.normalize import fold
+from indexing.schema import PREFACE
 
 _INVENTORY = re.compile(
     r"(几份|多少份|哪些|几个|多少个|有哪|哪几).{0,12}(报告|年报)|(报告|年报).{0,6}(几份|多少份|哪些)"
@@ -63,7 +64,7 @@ def _which_region(query: Query, reports: list[Report], m: re.Match) -> Answer:
             continue
         region = fitting[-1]
         sentence = _sentence_with(r, region, r.short_name) or _sentence_with(r, region)
-        mark = s.mark([passage_citation(r, "preamble", sentence)]) if sentence else ""
+        mark = s.mark([passage_citation(r, PREFACE, sentence)]) if sentence else ""
         chain = "".join(r.region[: r.region.index(region) + 1])
         parts.append(f"{r.short_name}属于{chain}{mark}")
     if not parts:
@@ -78,7 +79,7 @@ def _in_region(query: Query, reports: list[Report]) -> Answer:
     for r in _latest_per_body(_reports_of(replace(query, regions=[]), reports)):
         inside = all(region in r.region for region in query.regions)
         sentence = _sentence_with(r, *(query.regions[:1]), r.short_name) or _sentence_with(r, r.short_name)
-        mark = s.mark([passage_citation(r, "preamble", sentence)]) if sentence else ""
+        mark = s.mark([passage_citation(r, PREFACE, sentence)]) if sentence else ""
         where = "".join(r.region) or "（报告未写明所属地区）"
         verdicts.append((inside, f"{r.short_name}属于{where}{mark}"))
     if not verdicts:
@@ -130,11 +131,11 @@ def _latest_per_body(reports: list[Report]) -> list[Report]:
 
 def _naming_citations(r: Report) -> list:
     """The title; and when it does not name the body (侯家镇's does not), the first sentence that does."""
-    cites = [passage_citation(r, "preamble", r.title)]
+    cites = [passage_citation(r, PREFACE, r.title)]
     if r.agency not in r.title and r.short_name not in r.title:
         naming = _sentence_with(r, r.agency)
         if naming:
-            cites.append(passage_citation(r, "preamble", naming))
+            cites.append(passage_citation(r, PREFACE, naming))
     return cites
 
 

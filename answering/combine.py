@@ -10,12 +10,13 @@ whose base the question does not name is not guessed. Several bodies get one lin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answering.chart import chart_reports
 from answering.compose import Sources, body_year, number
+from answering.lookup import asked_terms, stated_figure
 from answering.models import Answer, Query
-from answering.structured import Figure, asks_for_year_without_report, resolve, select, show
+from answering.structured import Figure, add_up, asks_for_year_without_report, resolve, select, show
 from answering.vocabulary import Measure, measure_by_key
 from indexing.models import Report
 
@@ -35,8 +36,6 @@ class Part:
     def figure(self, report: Report) -> Figure:
         if self.measure is not None:
             return resolve(report, self.measure)
-        from answering.lookup import stated_figure
-
         return stated_figure(report, self.noun_query) or Figure(report, None, note="报告未披露")
 
 
@@ -86,10 +85,6 @@ _JOINERS = re.compile(r"以及|和|与|及|、|加上")
 
 def noun_parts(query: Query) -> list[Part]:
     """“政策解读和政策文件一共多少条”: each side of a joiner a noun only the prose states, when every side has one."""
-    from dataclasses import replace
-
-    from answering.lookup import asked_terms
-
     if query.measure not in (None, "fact.proactive_total") or not _JOINERS.search(query.noun_text):
         return []
     parts = []
@@ -110,8 +105,6 @@ def _parts(query: Query) -> list[Part]:
     if len(parts) < 2 and len(nouns) > 1:
         return nouns
     if query.operation == "ratio" and len(parts) < 2:
-        from answering.lookup import asked_terms
-
         # “政策解读占主动公开信息的比例”: the noun only prose states is the part, the named total the base.
         base = [p for p in parts if p.measure is not None and p.measure.key == "fact.proactive_total"]
         terms = asked_terms(query)
@@ -133,12 +126,12 @@ def _one_report(query: Query, report: Report, parts: list[Part], s: Sources) -> 
     if len(parts) == 2 and _DIFFERENCE.search(query.folded):  # “网站发布的信息比公众号少多少”
         if missing:
             return f"{head}无法相减：{'、'.join(missing)}报告未披露。", None, rows
-        diff = abs(_total([figures[0].value, -figures[1].value]))
+        diff = abs(add_up([figures[0].value, -figures[1].value]))
         return f"{core}，相差{_fmt(diff)}。", diff, rows
     if _sums(query):
         if missing:
             return f"{head}无法合计：{'、'.join(missing)}报告未披露。", None, rows
-        total = _total([f.value for f in figures])
+        total = add_up([f.value for f in figures])
         units = {f.unit or p.unit for f, p in zip(figures, parts, strict=True)}
         unit = units.pop() if len(units) == 1 else ""
         return f"{core}，合计{number(total, unit)}。", total, rows
@@ -153,7 +146,7 @@ def _ratio(head: str, figures: list[Figure], parts: list[Part], missing: list[st
     *shares, whole = figures
     if not whole.value:
         return f"{head}{parts[-1].label}为0，无法计算比例。", None, []
-    pct = round(_total([f.value for f in shares]) / whole.value * 100, 1)
+    pct = round(add_up([f.value for f in shares]) / whole.value * 100, 1)
     named = "、".join(p.label for p in parts[:-1])
     top = " + ".join(_fmt(f.value) for f in shares)  # every number shown is a cited one; only the % is derived
     top = f"({top})" if len(shares) > 1 else top
@@ -172,9 +165,3 @@ def _shown(fig: Figure, part: Part, s: Sources) -> str:
 
 def _fmt(value: float | int) -> str:
     return number(value, "")
-
-
-def _total(values: list) -> float | int:
-    total = sum(values)
-    return int(total) if isinstance(total, float) and total.is_integer() else total
-

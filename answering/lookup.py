@@ -7,13 +7,14 @@ clause) is the answer, cited to its sentence. Nothing found → None (the caller
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import Figure, answer_figures, select
-from answering.understand import fold
 from answering.vocabulary import MEASURE_BY_KEY, Measure
 from indexing.models import Report
+from indexing.normalize import fold
 
 # Words that carry the question, not the thing counted.
 _NOISE = re.compile(
@@ -42,7 +43,7 @@ def names_a_thing_beyond(query: Query) -> bool:
     (“主动公开的信息里政策解读有几条”: 政策解读 is a part of the total, stated beside its number in prose)."""
     if query.measure is None:
         return True
-    return query.measure == "fact.proactive_total" and bool(_terms(query))
+    return query.measure == "fact.proactive_total" and bool(asked_terms(query))
 
 
 def _blank(text: str, words: tuple[str, ...]) -> str:
@@ -54,15 +55,21 @@ def _blank(text: str, words: tuple[str, ...]) -> str:
     return "".join("□" if c else ch for ch, c in zip(text, covered, strict=True))
 
 
-def _terms(query: Query) -> list[str]:
+def asked_terms(query: Query) -> list[str]:
+    """The nouns a figure question names beyond its body, year and measure (longest first)."""
     return list(_terms_with_left(query))
 
 
 def _terms_with_left(query: Query) -> dict[str, str]:
     """Question nouns, longest first → the word the question puts right before each (“政策|解读” → 解读: 政策)."""
-    text = _blank(query.noun_text or query.folded or fold(query.text),
-                  (*query.bodies, *query.regions, *_measure_cues(query)))
-    text = re.sub(r"(?:19|20)\d\d年?", "□", text)
+    text = query.noun_text or query.folded or fold(query.text)
+    return dict(_noun_terms(text, (*query.bodies, *query.regions, *_measure_cues(query))))
+
+
+@lru_cache(maxsize=512)
+def _noun_terms(text: str, blanks: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # Cached: one question asks for its terms once per report it looks at; jieba's tagging is the cost.
+    text = re.sub(r"(?:19|20)\d\d年?", "□", _blank(text, blanks))
     # a measure word left over where a cue took its 多少 (“公开了多少|条人事信息”) is not part of the noun
     runs = [re.sub(r"^[条篇件个次项家张名]", "", r) for r in _NOISE.split(text)]
     runs = [r for r in runs if len(r) >= 2]
@@ -80,7 +87,7 @@ def _terms_with_left(query: Query) -> dict[str, str]:
                     noun_before = i and len(tokens[i - 1]) >= 2 and tagged[i - 1][1] in _NOUNISH
                     left = tokens[i - 1] if noun_before else ""
                     terms.setdefault(term, left)
-    return dict(sorted(terms.items(), key=lambda kv: -len(kv[0])))
+    return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
 
 
 _NOUNISH = frozenset({"n", "nz", "nt", "ns", "nr", "vn", "an", "ng"})  # jieba flags of nouns and verbal nouns
@@ -97,27 +104,14 @@ def tagged_words(run: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in jieba.posseg.cut(run)]
 
 
-def words(run: str) -> list[str]:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.lcut(run)
-
-
-def _sentences(report: Report) -> list[tuple[str, str]]:
+def _sentences(report: Report) -> list[tuple[str, str, str]]:
+    """(section, sentence as written, its folded matching form) — folded once per lookup, not once per term."""
     out = []
     for key, text in report.sections.items():
         for s in re.split(r"(?<=[。！？；])|\n+", text):
             if s.strip():
-                out.append((key, s.strip()))
+                out.append((key, s.strip(), fold(s.strip())))
     return out
-
-
-def asked_terms(query: Query) -> list[str]:
-    """The nouns a figure question names beyond its body, year and measure (longest first)."""
-    return _terms(query)
 
 
 def find_stated_number(
@@ -136,8 +130,7 @@ def find_stated_number(
         # A two-character noun must end where the sentence's noun ends (“9个社区服务点” holds no count of 社区).
         end = r"(?![\u4e00-\u9fff](?<!信)(?<!类)(?<!的))" if len(term) <= 2 else ""
         before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"[^，。；;,\d]{0,3}?" + t + end)
-        for section, sentence in sentences:
-            f = fold(sentence)
+        for section, sentence, f in sentences:
             m = after.search(f)
             if m and left and not f[: m.start()].endswith(left):
                 m = None  # the question's 政策解读 is not the sentence's 条文解读
@@ -261,8 +254,8 @@ def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool
         pattern = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?" + re.escape(noun)
                              + r"(?![\u4e00-\u9fff])|(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?"
                              + re.escape(noun) + r"(?=[的和及、])")
-        for section, sentence in _sentences(report):
-            m = pattern.search(fold(sentence))
+        for section, sentence, folded in _sentences(report):
+            m = pattern.search(folded)
             if m:
                 n = m.group(1) or m.group(2)
                 return m.group(0), (float(n) if "." in n else int(n)), section, sentence

@@ -168,10 +168,10 @@ class Answer:
 
 
 def section_title(key: str) -> str:
-    """A section key in words; the text before section 1 is “preface” in the index and “preamble” here."""
-    from indexing.schema import SECTION_TITLES
+    """A section key in words (the text before section 1 included)."""
+    from indexing.schema import PREFACE, PREFACE_TITLE, SECTION_TITLES
 
-    return SECTION_TITLES.get(key) or {"preamble": "报告开头", "preface": "报告开头"}.get(key, key)
+    return PREFACE_TITLE if key == PREFACE else SECTION_TITLES.get(key, key)
 
 
 def _fmt(n: float | int) -> str:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
-from answering.understand import fold
 from answering.vocabulary import TOPICS
 from indexing.models import Report
+from indexing.normalize import fold
+from indexing.schema import PREFACE
 
 MAX_SENTENCES = 3
 MAX_CHARS = 360
@@ -132,8 +133,9 @@ def gather(query: Query, reports: list[Report], index, filters) -> list[Passage]
         return found
     out = []
     for r in selected:
-        if _preamble(r):
-            out.append(Passage(r, "preamble", _preamble(r), 0))
+        preamble = _preamble(r)
+        if preamble:
+            out.append(Passage(r, PREFACE, preamble, 0))
         for i, (key, text) in enumerate(r.sections.items()):
             out.append(Passage(r, key, text, i))
     return out

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from answering.chart import CHART_FACTS, SOURCE_YEAR, chart_reports
 from answering.compose import Sources, body_year, join_names, number, passage_citation, unknown
 from answering.models import Answer, Citation, Query
-from answering.understand import fold
 from answering.vocabulary import Measure, cell_text, fact_label, measure_by_key
 from indexing.models import Report
+from indexing.normalize import fold
 from indexing.schema import TABLE_TITLES
 
 
@@ -46,7 +46,7 @@ def resolve(report: Report, measure: Measure) -> Figure:
         else:
             if values and all(v is not None for v in values):
                 cites = [_cell_citation(report, t, r, c, v) for (t, r, c), v in zip(option, values, strict=True)]
-                return Figure(report, _sum(values), cites)
+                return Figure(report, add_up(values), cites)
     for key in measure.facts:
         fact = report.facts.get(key)
         if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
@@ -67,7 +67,8 @@ def resolve(report: Report, measure: Measure) -> Figure:
     return Figure(report, None, note="报告未披露")
 
 
-def _sum(values: list) -> float | int:
+def add_up(values: list) -> float | int:
+    """A sum that stays an int when its parts are whole (329 + 16 is 345, not 345.0)."""
     total = sum(values)
     return int(total) if isinstance(total, float) and total.is_integer() else total
 
@@ -296,7 +297,7 @@ def _sum_avg(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     if not known:
         return _all_unknown(query, measure, figures)
     s = Sources()
-    total = _sum([f.value for f in known])
+    total = add_up([f.value for f in known])
     parts = " + ".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
     if query.operation == "average":
         value = round(total / len(known), 2)
@@ -384,7 +385,7 @@ def _compare(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
                 f"{show(a, measure, s)}、{show(b, measure, s)}。")
         items = [a.report.short_name, b.report.short_name]
     elif _DIFFERENCE.search(query.folded):  # “相差多少 / 比…少公开多少”: the difference, both figures cited
-        diff = abs(_sum([a.value, -b.value]))
+        diff = abs(add_up([a.value, -b.value]))
         text = (f"{body_year(a.report)}{measure.label}{show(a, measure, s)}，"
                 f"{body_year(b.report)}{show(b, measure, s)}，相差{number(diff, measure.unit)}。") + _years_note(ranked)
         return Answer(query.text, text, "value", value=diff, items=[a.report.short_name, b.report.short_name],
@@ -417,7 +418,7 @@ def _change(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
         gaps = "；".join(f"{body_year(f.report)}{f.note}" for f in (first, last) if not f.known)
         return unknown(query.text, f"无法计算{measure.label}的变化：{gaps}。", query)
     s = Sources()
-    diff = _sum([last.value, -first.value])
+    diff = add_up([last.value, -first.value])
     trend = "增加" if diff > 0 else "减少" if diff < 0 else "没有变化"
     amount = "" if diff == 0 else number(abs(diff), measure.unit)
     text = (f"{bodies[0]}{measure.label}：{years[0]}年{show(first, measure, s)}，"

@@ -7,7 +7,6 @@ The Catalog lists what the corpus holds, so names and years are checked against 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -15,29 +14,7 @@ from rapidfuzz import fuzz
 from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
-
-
-def fold(text: str) -> str:
-    """The parser's matching form when it is available; else the same idea (OpenCC t2s + NFKC)."""
-    try:
-        from indexing.normalize import fold as parser_fold
-    except ImportError:  # parser not installed yet — keep answering usable
-        parser_fold = None
-    if parser_fold is not None:
-        return parser_fold(text)
-    return _t2s(unicodedata.normalize("NFKC", text))
-
-
-_OPENCC = None
-
-
-def _t2s(text: str) -> str:
-    global _OPENCC
-    if _OPENCC is None:
-        import opencc
-
-        _OPENCC = opencc.OpenCC("t2s")
-    return _OPENCC.convert(text)
+from indexing.normalize import fold  # the parser's matching form: simplified, half-width
 
 
 # ---------------------------------------------------------------- the corpus catalog

@@ -292,20 +292,17 @@ def measure_by_key(key: str | None) -> Measure | None:
 
 
 # ---------------------------------------------------------------- rendering a cell for a citation
+_ROW_LABELS = {"requests": REQUEST_ROW_LABELS, "proactive": PROACTIVE_ROW_LABELS, "appeals": APPEAL_BLOCK_LABELS}
+_COLUMN_LABELS = {"requests": REQUEST_COLUMN_LABELS, "proactive": PROACTIVE_COLUMN_LABELS,
+                  "appeals": APPEAL_COLUMN_LABELS}
+
+
 def row_label(table: str, row: str) -> str:
-    if table == "requests":
-        return REQUEST_ROW_LABELS.get(row, row)
-    if table == "proactive":
-        return PROACTIVE_ROW_LABELS.get(row, row)
-    return APPEAL_BLOCK_LABELS.get(row, row)
+    return _ROW_LABELS.get(table, {}).get(row, row)
 
 
 def column_label(table: str, column: str) -> str:
-    if table == "requests":
-        return REQUEST_COLUMN_LABELS.get(column, column)
-    if table == "proactive":
-        return PROACTIVE_COLUMN_LABELS.get(column, column)
-    return APPEAL_COLUMN_LABELS.get(column, column)
+    return _COLUMN_LABELS.get(table, {}).get(column, column)
 
 
 def cell_text(table: str, row: str, column: str, value: float | int) -> str:

@@ -17,8 +17,7 @@ from indexing.models import Report
 
 MAX_CHARS = 600
 CN_NUMERALS = "一二三四五六七八九十"
-PREFACE = "preface"  # the text before section 1 (purpose, statistics period, contact address)
-PREFACE_TITLE = "报告说明"
+PREFACE, PREFACE_TITLE = schema.PREFACE, schema.PREFACE_TITLE
 UNKNOWN = "未填报"
 
 _JUNK = re.compile(r"\[bookmark:[^\]]*\]")

@@ -19,6 +19,9 @@ SECTION_TITLES: dict[str, str] = {
     "problems": "存在的主要问题及改进情况",
     "other": "其他需要报告的事项",
 }
+# The text before section 1 (purpose, statistics period, contact address): not a section, but chunked and cited.
+PREFACE = "preface"
+PREFACE_TITLE = "报告说明"
 
 # Words that identify a section heading whatever its numbering (一、/1、/（一）/(1)).
 SECTION_CUES: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from answering.understand import fold
+from indexing.normalize import fold
 
 from .conftest import assert_cited
 
