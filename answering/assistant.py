@@ -7,19 +7,13 @@ answers numbers from the structured records and open questions from retrieved pa
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
-from answering.combine import answer_combined, noun_parts
+from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.lookup import (
-    answer_figure_not_found,
-    answer_stated_figures,
-    answer_stated_number,
-    names_a_thing_beyond,
-)
+from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
 from answering.structured import answer_structured
@@ -104,25 +98,13 @@ class Assistant:
         about = answer_about(query, reports, filters)
         if about is not None:
             return about
-        if query.measures or query.operation == "ratio" or len(noun_parts(query)) > 1:
-            # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.
-            combined = answer_combined(query, reports, filters)
-            if combined is not None:
-                return combined
-        if names_a_thing_beyond(query) and query.operation in ("value", *_ACROSS_BODIES):
-            # “公开了多少条人事信息”: a figure the schema has no key for, stated beside its noun in prose.
-            if query.operation == "value":  # one body's figure; “各乡镇…分别多少” lists every body's
-                stated = answer_stated_number(query, reports, filters) or answer_stated_figures(query, reports, filters)
-            else:
-                stated = answer_stated_figures(query, reports, filters)
-            if stated is not None:
-                return stated
-            asks_count = bool(_COUNT_ASKED.search(query.folded)) or query.operation != "value"
-            if query.topic is None and asks_count and (query.measure is None and (query.bodies or query.agencies)
-                                                        or query.operation != "value"):
-                # A figure with no table cell or fact, and not stated in prose: say so, never a passage or the
-                # total of everything instead.
-                return answer_figure_not_found(query, reports, filters)
+        # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.
+        combined = answer_combined(query, reports, filters)
+        if combined is not None:
+            return combined
+        prose_figure = answer_prose_figure(query, reports, filters)
+        if prose_figure is not None:
+            return prose_figure
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
         answer = answer_passages(query, reports, self.index, filters)
@@ -131,9 +113,3 @@ class Assistant:
 
             answer = rewrite(answer, self.llm)
         return answer
-
-
-# Operations over several bodies' figures (a stated-number lookup for one body is the "value" path above).
-_ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare", "yesno"})
-# A count is asked (“几条”, “多少个”, “数量”), not any value (“统计期限是多少” is a period, answered from prose).
-_COUNT_ASKED = re.compile(r"几|多少\s*[个条件项名家次篇张所座位户场期万元人]|数量|数目")

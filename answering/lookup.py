@@ -260,3 +260,25 @@ def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool
                 n = m.group(1) or m.group(2)
                 return m.group(0), (float(n) if "." in n else int(n)), section, sentence
     return None
+
+
+# Operations over several bodies' figures (one body's figure is the "value" operation).
+_ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare", "yesno"})
+# A count is asked (“几条”, “多少个”, “数量”), not any value (“统计期限是多少” is a period, answered from prose).
+_COUNT_ASKED = re.compile(r"几|多少\s*[个条件项名家次篇张所座位户场期万元人]|数量|数目")
+
+
+def answer_prose_figure(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    """A figure the schema has no key for (“公开了多少条人事信息”), stated beside its noun in prose, for one body
+    or across bodies. Not stated anywhere: 报告未披露 — never a passage, never the total of everything instead.
+    None when the question is not of this kind (the caller goes on)."""
+    if not names_a_thing_beyond(query) or query.operation not in ("value", *_ACROSS_BODIES):
+        return None
+    one = query.operation == "value"
+    stated = (answer_stated_number(query, reports, filters) if one else None) or answer_stated_figures(
+        query, reports, filters)
+    if stated is not None or query.topic is not None:
+        return stated
+    named_count = query.measure is None and bool(query.bodies or query.agencies) and bool(
+        _COUNT_ASKED.search(query.folded))
+    return answer_figure_not_found(query, reports, filters) if not one or named_count else None
