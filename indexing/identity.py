@@ -1,6 +1,10 @@
-"""Who wrote the report and for which year: title, agency, short name, region chain, level, signing date.
+"""Who wrote the report and for which year, from every place that names them.
 
-The year comes from the title (“2021年政府信息公开工作年度报告”), never from the signing date.
+Real files often carry no title line (it sat in the page's <title> or the file name), open with page chrome, or name
+the body only in the opening sentence (“现将我镇2022年度…报告如下”), a metadata row (发布机构：…), the statistics
+period or the signature. Each place gives *candidates*; each field takes the first candidate in `PRIORITY` order and
+keeps where it came from (`Identity.sources`). A field no place names stays empty: it is flagged, never guessed.
+The year is the year reported on, never the signing or publishing date.
 """
 
 from __future__ import annotations
@@ -8,85 +12,152 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from indexing.normalize import chinese_number, clean_display, fold, strip_junk
 
-MAX_TITLE_SEARCH_LINES = 60  # page furniture (breadcrumbs, 字号, 打印本页) may sit above the title
+MAX_TITLE_SEARCH_LINES = 60  # page chrome (breadcrumbs, 字号, 打印本页, metadata rows) may sit above the title
+MAX_TITLE_CHARS = 60
+MAX_OPENING_LINES = 15  # the opening sentence and the statistics period sit right after the title
 MAX_LINES_AFTER_SIGNATURE = 10  # only export junk (chart data, page footers) follows a signature
-_TITLE_WORDS = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)")
-_TITLE_HEAD = re.compile(r"政府信息公开(?:工作)?$")
-_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
+
+# Where a field may come from, most trusted first.
+PRIORITY: tuple[str, ...] = (
+    "title", "manifest", "page_title", "opening", "statistics_period", "signature", "metadata", "file_name",
+)  # fmt: skip
+
+_REPORT_WORDS = r"(?:政府信息公开|政务公开|信息公开)"
+_TITLE_WORDS = re.compile(
+    rf"{_REPORT_WORDS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)|{_REPORT_WORDS}(?:工作)?(?:情况|工作情况)的?(?:报告|年报)"
+)
+_TITLE_HEAD = re.compile(rf"{_REPORT_WORDS}(?:工作)?(?:年度)?$")
+_NOT_TITLE = re.compile(r"现将|如下|根据|按照|依据|编制|[，。；>»/]|首页|当前位置|您的位置|发布时间|浏览|点击")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _YEAR_ANY_WIDTH = re.compile(r"(?:[12１２][0-9０-９]{3})\s*年")
 _CN_DATE_DIGITS = "〇零一二三四五六七八九十"
 _DATE_LINE = re.compile(
     rf"(?P<y>(?:19|20)\d\d|[{_CN_DATE_DIGITS}]{{4}})年(?P<m>\d{{1,2}}|[{_CN_DATE_DIGITS}]{{1,2}})月"
     rf"(?P<d>\d{{1,2}}|[{_CN_DATE_DIGITS}]{{1,3}})日$"
 )
-_FURNITURE = ("首页", ">", "/", "当前位置", "您的位置", "字号", "打印", "关闭窗口", "分享到")
-_ORG_END = re.compile(r"(人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|厅|院|署|所|站|公司|管委会)$")
-_PUBLISH = re.compile(r"(?:公布)([\u4e00-\u9fff]{2,30}?)\s*(?:19|20)\d\d\s*年度?(?:政府信息公开|政务公开)")
+_ORG_SUFFIX = r"(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|厅|院|署|所|站|公司|管委会|管理委员会)"
+_ORG_END = re.compile(rf"{_ORG_SUFFIX}$")
+_NAME = r"[\u4e00-\u9fff（）()·]{2,40}?"
+# The opening sentence names the body and the year: “现公布X2021年…”, “现将我镇2022年度…报告如下”, “编制《X2022年…》”.
+_OPENING = re.compile(
+    rf"(?:现将|现公布|现予公布|特公布|予以公布|现发布|编制|发布)了?《?(?:我[镇乡区县市局办委]|本机关|本单位|本部门)?"
+    rf"(?P<agency>{_NAME})?\s*(?P<year>(?:19|20)\d\d)\s*年度?(?:的)?{_REPORT_WORDS}"
+)
+_COMPILED_BY = re.compile(rf"(?:本(?:年度)?报告由|报告由)(?P<agency>{_NAME})(?:负责)?(?:编制|编写|制作|发布)")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期|范围)[^。；\n]{0,10}?((?:19|20)\d\d)")
+_METADATA = re.compile(
+    r"(?:发布机构|发文机关|发布单位|来源|信息来源|公开主体|所属机构|发布部门)\s*[:：]\s*(?P<value>[^\s|:：]{2,40})"
+)
+_LABEL = re.compile(r"^(?:标题|標題|名称|名稱|题名|題名|文章标题|信息名称)\s*[:：]\s*")
+_MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 
 # Region tokens inside a name, outermost first: 省/自治区, 市/州/盟/地区, 区/县/旗/县级市.
 _REGION_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|特别行政区|省|自治州|地区|市|州|盟|自治县|区|县|旗)")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:办事处)?$")
+_GENERIC = {"街道", "镇", "乡", "办事处", "人民政府", "政府", "街道办事处"}  # a level word is not a body's name
 _FUNCTION_CHARS = set("的在和及与对向由于为是我本各该其了好把将从按经据请可")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What came with the file rather than in its text: its name, an HTML <title> or .docx title, a manifest row."""
+
+    file_name: str = ""
+    page_titles: tuple[str, ...] = ()
+    agency: str = ""  # manifest
+    region: tuple[str, ...] = ()  # manifest
+    year: int | None = None  # manifest
 
 
 @dataclass
 class Identity:
-    title: str
-    title_lines: tuple[int, int]  # [first, last] line index of the title
-    year: int | None
+    title: str = ""
+    title_lines: tuple[int, int] | None = None  # [first, last] line index of the title in the text
+    body_start: int = 0  # first line of the report body (after the title or the page chrome)
+    year: int | None = None
     agency: str = ""
     short_name: str = ""
     region: list[str] = field(default_factory=list)
     level: str = ""
     signed_date: str | None = None
-    signature_line: int | None = None  # the agency line of the signature block (body ends here)
+    signature_line: int | None = None  # the agency (or date) line of the signature block: the body ends there
+    sources: dict[str, str] = field(default_factory=dict)  # field -> PRIORITY entry it came from
+
+
+# ---------------------------------------------------------------- lines
+def _compact(line: str) -> str:
+    return re.sub(r"\s+", "", fold(line))
+
+
+def _fields(line: str) -> list[str]:
+    """A line's text pieces as written: pipe cells of a metadata row apart, markdown marks and “标题：” labels gone."""
+    out = []
+    for part in re.sub(r"\s+", "", clean_display(line)).split("|"):
+        part = _LABEL.sub("", _MARKUP.sub("", part))
+        if part:
+            out.append(part)
+    return out
+
+
+def is_title(text: str) -> bool:
+    compact = _compact(text)
+    return bool(_TITLE_WORDS.search(compact)) and len(compact) <= MAX_TITLE_CHARS and not _NOT_TITLE.search(compact)
 
 
 def find_title(lines: list[str]) -> tuple[str, int, int] | None:
-    """(title, first line, last line): the first line naming the report, joined with a wrapped line.
+    """(title, first line, last line): the first line near the top naming the report, joined with a wrapped line.
 
-    Page furniture (breadcrumbs “首页/政府信息公开/年报”) is skipped; a title with a year beats one without.
+    Chrome and metadata labels around it are dropped (“|标题:|…|”, “# …”); a title with a year beats one without.
     """
     seen = 0
     yearless: tuple[str, int, int] | None = None
     for i, line in enumerate(lines):
-        folded = re.sub(r"\s+", "", fold(line))
-        if not folded:
+        if not line.strip():
             continue
         seen += 1
         if seen > MAX_TITLE_SEARCH_LINES:
             break
-        if len(folded) > 60 or any(m in folded for m in _FURNITURE):
+        found = _title_at(lines, i)
+        if found is None:
             continue
-        first, last = i, i
-        if not _TITLE_WORDS.search(folded):
-            nxt = _next_nonblank(lines, i)
-            if nxt is None or not _TITLE_HEAD.search(folded):
-                continue
-            joined = folded + re.sub(r"\s+", "", fold(lines[nxt]))
-            if not _TITLE_WORDS.search(joined):
-                continue
-            last = nxt
-        # A title that starts with the year may have the body's name on the line above (sample 002).
-        prev = _prev_nonblank(lines, i)
-        if _YEAR.match(folded) and prev is not None:
-            above = re.sub(r"\s+", "", fold(lines[prev]))
-            if above and len(above) <= 30 and _ORG_END.search(above) and "政府信息公开" not in above:
-                first = prev
-        title = "".join(_clean(lines[k]) for k in range(first, last + 1))
-        if _YEAR.search(fold(title)):
-            return title, first, last
-        yearless = yearless or (title, first, last)
+        if _YEAR.search(fold(found[0])):
+            return found
+        yearless = yearless or found
     return yearless
 
 
+def _title_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
+    pieces = _fields(lines[i])
+    for piece in pieces:
+        if is_title(piece):
+            return _with_name_above(lines, i, piece, i)
+    # A title wrapped after “…政府信息公开工作” continues on the next line.
+    nxt = _next_nonblank(lines, i)
+    if nxt is None or len(pieces) != 1 or not _TITLE_HEAD.search(fold(pieces[0])):
+        return None
+    joined = pieces[0] + "".join(_fields(lines[nxt]))
+    return _with_name_above(lines, i, joined, nxt) if is_title(joined) else None
+
+
+def _with_name_above(lines: list[str], i: int, title: str, last: int) -> tuple[str, int, int]:
+    """A title that starts with the year may have the body's name alone on the line above (sample 002)."""
+    prev = _prev_nonblank(lines, i)
+    if _YEAR.match(fold(title)) and prev is not None:
+        above = "".join(_fields(lines[prev]))
+        if above and len(above) <= 30 and _ORG_END.search(fold(above)) and "信息公开" not in fold(above):
+            return above + title, prev, last
+    return title, i, last
+
+
+# ---------------------------------------------------------------- signature
 def find_signature(lines: list[str], after: int) -> tuple[int | None, int | None, str | None]:
     """(agency line, date line, ISO date) of the closing signature block, searching from the end."""
     for i in range(len(lines) - 1, after, -1):
-        folded = re.sub(r"\s+", "", fold(lines[i]))
+        folded = _compact(lines[i])
         m = _DATE_LINE.search(folded)
         if not m or not folded:
             continue
@@ -100,7 +171,7 @@ def find_signature(lines: list[str], after: int) -> tuple[int | None, int | None
             return (i if _ORG_END.search(name) and len(name) <= 40 else None), i, date
         prev = _prev_nonblank(lines, i)
         if prev is not None and prev > after:
-            name = re.sub(r"\s+", "", fold(lines[prev]))
+            name = _compact(lines[prev])
             if name and len(name) <= 40 and _ORG_END.search(name):
                 return prev, i, date
         return None, i, date
@@ -121,49 +192,170 @@ def _cn_digits(y: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) == 4 else None
 
 
-def identify(lines: list[str]) -> Identity | None:
+# ---------------------------------------------------------------- candidates
+Candidates = dict[str, list[tuple[str, object]]]  # field -> [(where, value)]
+
+
+def _title_names(title: str) -> tuple[str, int | None]:
+    """(body name, year) a title states: the prefix before the year, or the name after it (“2021年度X政府信息…”)."""
+    text = re.sub(r"\s+", "", strip_junk(title))
+    m = _YEAR.search(fold(text))
+    year = int(m.group(1)) if m else None
+    prefix = re.sub(r"^关于|关于$", "", _YEAR_ANY_WIDTH.split(text, maxsplit=1)[0])
+    if prefix and "信息公开" not in fold(prefix) and "政务公开" not in fold(prefix):
+        return prefix, year
+    after = re.search(rf"年度?(.+?){_REPORT_WORDS}", text)
+    if after and _ORG_END.search(fold(after.group(1))):
+        return after.group(1), year
+    return "", year
+
+
+def _opening(lines: list[str], start: int) -> tuple[str, int | None]:
+    text = _compact("".join(lines[start : start + MAX_OPENING_LINES]))
+    agency, year = "", None
+    m = _OPENING.search(text)
+    if m:
+        agency, year = m.group("agency") or "", int(m.group("year"))
+    by = _COMPILED_BY.search(text)
+    if by and not agency:
+        agency = by.group("agency")
+    return agency, year
+
+
+def _period_year(lines: list[str], start: int) -> int | None:
+    m = _PERIOD.search(_compact("".join(lines[start : start + MAX_OPENING_LINES])))
+    return int(m.group(1)) if m else None
+
+
+def _metadata_agency(lines: list[str]) -> str:
+    for line in lines[:MAX_TITLE_SEARCH_LINES]:
+        for m in _METADATA.finditer(_compact(line).replace("|", " ")):
+            value = _MARKUP.sub("", m.group("value"))
+            if _ORG_END.search(value):
+                return value
+    return ""
+
+
+def _file_name(name: str) -> tuple[str, int | None]:
+    stem = fold(PurePath(name).stem)
+    if not re.search(r"报告|年报|信息公开|政务公开", stem):
+        return "", None
+    m = _YEAR.search(stem) or re.search(r"((?:19|20)\d\d)", stem)
+    year = int(m.group(1)) if m else None
+    prefix = re.sub(r"[^\u4e00-\u9fff]", "", stem[: m.start()] if m else "")
+    return (prefix if _ORG_END.search(prefix) else ""), year
+
+
+def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int | None) -> Candidates:
+    cands: Candidates = {"agency": [], "year": []}
+
+    def add(where: str, agency: str, year: int | None) -> None:
+        agency = _clean_name(agency)
+        if agency:
+            cands["agency"].append((where, agency))
+        if year is not None:
+            cands["year"].append((where, year))
+
+    if ident.title:
+        add("title", *_title_names(ident.title))
+    add("manifest", hints.agency, hints.year)
+    for page_title in hints.page_titles:
+        if is_title(page_title):
+            add("page_title", *_title_names(page_title))
+    add("opening", *_opening(lines, ident.body_start))
+    add("statistics_period", "", _period_year(lines, ident.body_start))
+    if sig_line is not None:
+        add("signature", _DATE_LINE.split("".join(_fields(lines[sig_line])))[0], None)
+    add("metadata", _metadata_agency(lines), None)
+    add("file_name", *_file_name(hints.file_name))
+    return cands
+
+
+def _clean_name(name: str) -> str:
+    """A body name as written, or "" when the text is not one (a sentence, “我镇”, a level word alone)."""
+    name = _LABEL.sub("", _MARKUP.sub("", re.sub(r"\s+", "", clean_display(name or ""))))
+    name = re.sub(r"^[《“\"]|[》”\"]$", "", name)
+    core = fold(name)
+    if not (2 <= len(core) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", core):
+        return ""
+    if core in _GENERIC or core.startswith(("我", "本")):
+        return ""
+    return name
+
+
+def _resolve(cands: Candidates, key: str) -> tuple[object, str] | None:
+    ranked = sorted(cands[key], key=lambda c: PRIORITY.index(c[0]))
+    return (ranked[0][1], ranked[0][0]) if ranked else None
+
+
+def _fullest(names: list[tuple[str, object]], chosen: str) -> str:
+    """The longest spelling among the candidates that name the same body as the chosen one."""
+    _, short = split_name(chosen)
+    same = [str(n) for _, n in names if split_name(str(n))[1] == short]
+    return max(same, key=len) if same else chosen
+
+
+# ---------------------------------------------------------------- entry point
+def identify(lines: list[str], hints: Hints | None = None) -> Identity:
+    """Identity from the text and what came with the file; empty fields where nothing names them."""
+    hints = hints or Hints()
+    ident = Identity()
     found = find_title(lines)
-    if found is None:
-        return None
-    title, first, last = found
-    m = _YEAR.search(fold(title))
-    ident = Identity(title=title, title_lines=(first, last), year=int(m.group(1)) if m else None)
-    sig_line, date_line, ident.signed_date = find_signature(lines, last)
+    if found is not None:
+        ident.title, first, last = found
+        ident.title_lines = (first, last)
+        ident.body_start = last + 1
+    else:
+        ident.body_start = chrome_end(lines)
+        ident.title = next((t for t in hints.page_titles if is_title(t)), "")
+    sig_line, date_line, ident.signed_date = find_signature(lines, ident.body_start - 1)
     ident.signature_line = sig_line if sig_line is not None else date_line
-    ident.agency = _agency(lines, title, sig_line, last)
-    ident.region, ident.short_name = split_name(ident.agency)
-    if ident.region and level_of(ident.agency, ident.short_name) == "部门":
-        ident.short_name = ident.region[-1] + ident.short_name  # 教育局 alone names no one: 文登区教育局
-    if not ident.region:
-        ident.region = _region_from_mentions(lines, ident.short_name)
-    ident.level = level_of(ident.agency, ident.short_name) if ident.agency else ""
+    cands = _candidates(lines, ident, hints, sig_line)
+    year = _resolve(cands, "year")
+    if year is not None:
+        ident.year, ident.sources["year"] = int(year[0]), year[1]
+    agency = _resolve(cands, "agency")
+    if agency is not None:
+        ident.agency = _fullest(cands["agency"], str(agency[0]))
+        ident.sources["agency"] = agency[1]
+    _name_parts(ident, lines, hints)
     return ident
 
 
-def _agency(lines: list[str], title: str, sig_line: int | None, title_end: int) -> str:
-    """The body's full name as written: signature, then “现公布X2021年…”, then the title's prefix."""
-    names: list[str] = []
-    if sig_line is not None:
-        names.append(_clean(lines[sig_line]))
-    body = "\n".join(lines[title_end + 1 : title_end + 8])
-    m = _PUBLISH.search(fold(body))
-    if m:
-        names.append(m.group(1))
-    prefix = _YEAR_ANY_WIDTH.split(re.sub(r"\s+", "", strip_junk(title)), maxsplit=1)[0]
-    prefix = re.sub(r"关于$", "", prefix)
-    if prefix and "政府信息公开" not in fold(prefix):
-        names.append(prefix)
-    # “2021年度威海市文登区侯家镇人民政府政府信息公开工作年度报告”: the name after the year.
-    after = re.search(r"年度?(.+?)(?:政府信息公开|政务公开)", re.sub(r"\s+", "", strip_junk(title)))
-    if after and _ORG_END.search(fold(after.group(1))):
-        names.append(after.group(1))
-    names = [n for n in names if 2 <= len(n) <= 40]
-    if not names:
-        return ""
-    # The longest name that contains the title's own name is the fullest spelling of the same body.
-    return max(names, key=lambda n: (len(n), -names.index(n)))
+def _name_parts(ident: Identity, lines: list[str], hints: Hints) -> None:
+    if not ident.agency:
+        return
+    ident.region, ident.short_name = split_name(ident.agency)
+    ident.level = level_of(ident.agency, ident.short_name)
+    if hints.region and not ident.region:
+        ident.region, ident.sources["region"] = list(hints.region), "manifest"
+    elif not ident.region:
+        ident.region = _region_from_mentions(lines, ident.short_name)
+        if ident.region:
+            ident.sources["region"] = "text_mentions"
+    elif ident.region:
+        ident.sources["region"] = ident.sources.get("agency", "")
+    if ident.region and ident.level == "部门":
+        ident.short_name = ident.region[-1] + ident.short_name  # 教育局 alone names no one: 文登区教育局
 
 
+# ---------------------------------------------------------------- page chrome
+_CHROME = re.compile(
+    r"首页|当前位置|您的位置|您现在的位置|字号|字体|打印|关闭窗口|分享到|语音|朗读|浏览次数|阅读次数|访问量|发布时间|发布日期|"
+    r"成文日期|索引号|文号|主题分类|信息分类|发布机构|来源|信息公开元数据|【|】|>|»|^[\W_]*$"
+)
+
+
+def chrome_end(lines: list[str]) -> int:
+    """First line after the page chrome (breadcrumbs, 字号, metadata rows) that opens a page with no title line."""
+    for i, line in enumerate(lines[:MAX_TITLE_SEARCH_LINES]):
+        compact = _compact(line)
+        if compact and not (len(compact) <= 80 and _CHROME.search(compact)):
+            return i
+    return 0
+
+
+# ---------------------------------------------------------------- names
 def split_name(agency: str) -> tuple[list[str], str]:
     """“威海市文登区侯家镇人民政府” → (["威海市", "文登区"], "侯家镇")."""
     name = fold(agency).strip()
@@ -175,8 +367,8 @@ def split_name(agency: str) -> tuple[list[str], str]:
             break
         tail = rest[m.end() :]
         core = _GOV_SUFFIX.sub("", tail)
-        if len(core) < 2:
-            break  # the token *is* the body (铜鼓县人民政府): it is not a region it sits in
+        if len(core) < 2 or core in _GENERIC:
+            break  # the token *is* the body (铜鼓县人民政府, 城区街道): it is not a region it sits in
         region.append(m.group(0))
         rest = tail
     short = _GOV_SUFFIX.sub("", rest) or rest
@@ -214,11 +406,6 @@ def _region_from_mentions(lines: list[str], short_name: str) -> list[str]:
                 votes[name + m.group(1)] += 1
     ranked = sorted((c for c in votes if short_name not in c), key=lambda c: (-votes[c], len(c)))
     return ranked[:1]
-
-
-def _clean(line: str) -> str:
-    """Display form of a title or name line: export junk and spaces gone, characters as written."""
-    return re.sub(r"\s+", "", clean_display(line))
 
 
 def _next_nonblank(lines: list[str], i: int) -> int | None:

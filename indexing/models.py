@@ -32,7 +32,8 @@ class Document:
     source: str  # file name as given (display, errors)
     text: str
     content_hash: str  # sha256 of the file bytes
-    format: str  # txt | docx | html | pdf
+    format: str  # txt | md | docx | html | pdf
+    page_titles: tuple[str, ...] = ()  # titles that came with the file, not in its text: HTML <title>, .docx title
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Report:
     facts: dict[str, Fact]
     flags: list[Flag]
     text: str  # the whole document text as read (display)
+    sources: dict[str, str] = field(default_factory=dict)  # identity field -> where it was read (identity.PRIORITY)
+    corrections: dict[str, Any] = field(default_factory=dict)  # identity fields a person set (`nianbao fix`)
 
     # ------------------------------------------------------------ access
     def cell(self, table: str, row: str, column: str) -> Number | None:

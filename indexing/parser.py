@@ -8,32 +8,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexing.facts import extract_facts
-from indexing.identity import identify
+from indexing.identity import Hints, chrome_end, identify
 from indexing.models import Document, Flag, ReadError, Report
+from indexing.screen import gather, refusal
 from indexing.sections import split_sections
 from indexing.tables import parse_tables
 from indexing.validate import validate
 
-NOT_A_REPORT = "不是政府信息公开工作年度报告"
+HEAD_LINES = 3  # where a page says what kind of document it is: its first lines after the chrome
 
 
-def parse_file(path: Path) -> Report:
+def parse_file(path: Path, manifest: Hints | None = None) -> Report:
     from indexing.readers import read_document
 
-    return parse_document(read_document(Path(path)))
+    return parse_document(read_document(Path(path)), manifest)
 
 
-def parse_document(doc: Document) -> Report:
+def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
+    """The report in `doc`; raises ReadError when the file is not a report. `manifest` carries a crawl's row."""
     lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    ident = identify(lines)
-    if ident is None:
-        raise ReadError(doc.source, f"{NOT_A_REPORT}（没有找到“政府信息公开工作年度报告”标题）")
-    start = ident.title_lines[1] + 1
+    m = manifest or Hints()
+    hints = Hints(doc.source, doc.page_titles, m.agency, m.region, m.year)
+    ident = identify(lines, hints)
+    start = ident.body_start
     # The body ends at the signature: exports may append chart data after it (samples 000, 002).
-    end = ident.signature_line if ident.signature_line is not None else len(lines)
+    end = ident.signature_line if ident.signature_line is not None and ident.signature_line >= start else len(lines)
     sections, spans, flags = split_sections(lines, start, end)
-    if not spans:
-        raise ReadError(doc.source, f"{NOT_A_REPORT}（有标题但没有找到任何一个部分的标题，如“一、总体情况”）")
+    reason = refusal(gather(doc.text, _head(doc, lines), bool(ident.title), len(spans)))
+    if reason:
+        raise ReadError(doc.source, reason)
 
     table_start, table_end = _table_area(spans, start, end)
     headings = {k: spans[k][0] - table_start for k in ("requests", "appeals") if k in spans}
@@ -41,10 +44,11 @@ def parse_document(doc: Document) -> Report:
     facts = extract_facts(sections)
     flags = flags + tables.flags + validate(tables.tables, tables.template, facts)
     if not ident.agency:
-        message = "没有找到发布报告的机关名称（标题、落款和正文开头都没有）"
+        message = "没有找到发布报告的机关名称（标题、开头、落款、页面信息和文件名都没有）；可用 nianbao fix 补上"
         flags.append(Flag(rule="agency.missing", message=message, cells=["agency"]))
     if ident.year is None:
-        flags.append(Flag(rule="year.missing", message="标题中没有年份，报告年度未知", cells=["year"]))
+        message = "没有找到报告年度（标题、开头、统计期限和文件名都没有）；可用 nianbao fix 补上"
+        flags.append(Flag(rule="year.missing", message=message, cells=["year"]))
 
     short = ident.short_name or ident.agency or Path(doc.source).stem
     return Report(
@@ -64,7 +68,13 @@ def parse_document(doc: Document) -> Report:
         facts=facts,
         flags=flags,
         text=doc.text,
+        sources=dict(ident.sources),
     )
+
+
+def _head(doc: Document, lines: list[str]) -> list[str]:
+    first = [line for line in lines[chrome_end(lines) :] if line.strip()][:HEAD_LINES]
+    return [*doc.page_titles, *first]
 
 
 def _table_area(spans: dict[str, tuple[int, int]], start: int, end: int) -> tuple[int, int]:

@@ -17,6 +17,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -32,9 +33,15 @@ CJK_RE = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 class Reader(Protocol):
     formats: tuple[str, ...]  # file suffixes this reader takes, lower case with the dot
 
-    def read(self, data: bytes, source: str) -> str:
-        """The document as text (\\n line ends); raises ReadError(source, reason)."""
+    def read(self, data: bytes, source: str) -> Read:
+        """The document as text (\\n line ends) and its titles; raises ReadError(source, reason)."""
         ...
+
+
+@dataclass(frozen=True)
+class Read:
+    text: str
+    titles: tuple[str, ...] = ()  # titles that come with the file outside its text: HTML <title>, .docx/.pdf title
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -188,15 +195,37 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> str:
 class TextReader:
     formats = (".txt",)
 
-    def read(self, data: bytes, source: str) -> str:
-        return decode_text(data, source)
+    def read(self, data: bytes, source: str) -> Read:
+        return Read(decode_text(data, source))
+
+
+# ---------------------------------------------------------------- .md
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?!\s)|`")
+
+
+class MarkdownReader:
+    """Markdown as PDF-to-Markdown converters write it: `#` headings, pipe tables with `|---|` rules, emphasis.
+
+    Headings become plain lines, rules are dropped, pipe rows stay pipe rows (the parser reads them as tables)."""
+
+    formats = (".md", ".markdown")
+
+    def read(self, data: bytes, source: str) -> Read:
+        lines = []
+        for line in decode_text(data, source).split("\n"):
+            if _MD_RULE.match(line):
+                continue
+            lines.append(_MD_EMPHASIS.sub("", _MD_HEADING.sub("", line)))
+        return Read("\n".join(lines))
 
 
 # ---------------------------------------------------------------- .docx
 class DocxReader:
     formats = (".docx",)
 
-    def read(self, data: bytes, source: str) -> str:
+    def read(self, data: bytes, source: str) -> Read:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise ReadError(source, "这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中另存为 .docx 后再导入")
         try:
@@ -204,6 +233,7 @@ class DocxReader:
 
             document = docx.Document(io.BytesIO(data))
             lines = list(_docx_block_lines(document.element.body, document))
+            title = (document.core_properties.title or "").strip()
         except ReadError:
             raise
         except Exception as exc:  # python-docx / zipfile / lxml raise many kinds for a damaged package
@@ -211,7 +241,7 @@ class DocxReader:
         text = "\n".join(lines)
         if not text.strip():
             raise ReadError(source, "Word 文档中没有文字")
-        return text
+        return Read(text, (title,) if title else ())
 
 
 def _docx_block_lines(container, parent) -> Iterable[str]:
@@ -282,12 +312,14 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
 class HtmlReader:
     formats = (".html", ".htm")
 
-    def read(self, data: bytes, source: str) -> str:
+    def read(self, data: bytes, source: str) -> Read:
         text = decode_text(data, source, declared=_declared_charset(data))
         try:
             from bs4 import BeautifulSoup
 
             soup = BeautifulSoup(text, "lxml")
+            titles = [soup.title.get_text(" ", strip=True)] if soup.title else []
+            titles += [str(m.get("content", "")).strip() for m in soup.find_all("meta", attrs={"name": _TITLE_META})]
             out: list[str] = []
             _html_walk(soup, out, pre=False)
         except Exception as exc:  # lxml rarely fails, but never let it escape
@@ -300,7 +332,10 @@ class HtmlReader:
         text = "\n".join(line for line in lines if line.strip())
         if not text.strip():
             raise ReadError(source, "HTML 中没有正文文字")
-        return text
+        return Read(text, tuple(dict.fromkeys(t for t in titles if t)))
+
+
+_TITLE_META = re.compile(r"^(?:ArticleTitle|title|dc\.title)$", re.I)
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -408,13 +443,14 @@ def _html_covered_cells(
 class PdfReader:
     formats = (".pdf",)
 
-    def read(self, data: bytes, source: str) -> str:
+    def read(self, data: bytes, source: str) -> Read:
         if b"%PDF-" not in data[:1024]:
             raise ReadError(source, "不是有效的 PDF 文件")
         try:
             import pdfplumber
 
             with pdfplumber.open(io.BytesIO(data)) as pdf:
+                title = str((pdf.metadata or {}).get("Title") or "").strip()
                 lines: list[str] = []
                 has_chars = False
                 for page in pdf.pages:
@@ -432,7 +468,7 @@ class PdfReader:
             raise ReadError(source, "PDF 没有文字层（可能是扫描件），无法读取文字")
         if len(re.findall(r"\(cid:\d+\)", text)) > max(3, len(text) // 200):
             raise ReadError(source, "PDF 的文字无法解码（字体缺少编码表）")
-        return text
+        return Read(text, (title,) if title else ())
 
 
 def _pdf_page_lines(page) -> list[str]:
@@ -489,9 +525,11 @@ def _pdf_table_lines(table) -> list[str]:
 
 
 # ---------------------------------------------------------------- entry points
-READERS: tuple[Reader, ...] = (TextReader(), DocxReader(), HtmlReader(), PdfReader())
+READERS: tuple[Reader, ...] = (TextReader(), MarkdownReader(), DocxReader(), HtmlReader(), PdfReader())
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for r in READERS for s in r.formats)
-_FORMAT_NAMES = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+_FORMAT_NAMES = {
+    ".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf",
+}  # fmt: skip
 
 
 def reader_for(path: Path) -> Reader | None:
@@ -520,26 +558,27 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
         raise ReadError(source, "文件为空")
     if len(data) > max_bytes:  # grew between stat and read
         raise ReadError(source, f"文件过大（{_human_size(len(data))}，上限 {_human_size(max_bytes)}）")
-    text = _read_with(reader, data, source)
+    read = _read_with(reader, data, source)
     return Document(
         source=source,
-        text=text,
+        text=read.text,
         content_hash=hashlib.sha256(data).hexdigest(),
         format=_FORMAT_NAMES[path.suffix.lower()],
+        page_titles=read.titles,
     )
 
 
-def _read_with(reader: Reader, data: bytes, source: str) -> str:
+def _read_with(reader: Reader, data: bytes, source: str) -> Read:
     try:
-        text = reader.read(data, source)
+        read = reader.read(data, source)
     except ReadError:
         raise
     except Exception as exc:  # a reader bug must still name the file, not crash the batch
         raise ReadError(source, f"读取失败（{type(exc).__name__}）") from exc
-    text = _normalise_newlines(text).replace("\x00", "")
+    text = _normalise_newlines(read.text).replace("\x00", "")
     if not text.strip():
         raise ReadError(source, "文件中没有文字")
-    return text
+    return Read(text, read.titles)
 
 
 def iter_report_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -574,6 +613,7 @@ __all__: list[str] = [
     "SUPPORTED_SUFFIXES",
     "DocxReader",
     "HtmlReader",
+    "MarkdownReader",
     "PdfReader",
     "Reader",
     "TextReader",

@@ -25,12 +25,16 @@ PREFACE_TITLE = "报告说明"
 
 # Words that identify a section heading whatever its numbering (一、/1、/（一）/(1)).
 SECTION_CUES: dict[str, tuple[str, ...]] = {
-    "overview": ("总体情况",),
+    "overview": ("总体情况", "基本情况", "概述"),
+    # Overview sub-headings reuse these words (“（一）主动公开情况”, “（二）依申请公开情况”): only full phrases count.
     "proactive": ("主动公开政府信息情况", "主动公开政府信息", "行政机关主动公开"),
     "requests": ("收到和处理政府信息公开申请", "收到和处理依申请公开", "政府信息公开申请情况"),
-    "appeals": ("行政复议、行政诉讼", "行政复议和行政诉讼", "行政复议、提起行政诉讼", "被申请行政复议"),
-    "problems": ("存在的主要问题", "存在主要问题", "主要问题及改进", "问题和改进"),
-    "other": ("其他需要报告的事项", "其它需要报告的事项"),
+    "appeals": (
+        "行政复议、行政诉讼", "行政复议和行政诉讼", "行政复议、提起行政诉讼", "被申请行政复议", "行政复议及行政诉讼",
+        "行政复议和提起行政诉讼",
+    ),
+    "problems": ("存在的主要问题", "存在主要问题", "主要问题及改进", "问题和改进", "存在的问题", "主要问题和改进"),
+    "other": ("其他需要报告的事项", "其它需要报告的事项", "其他需要报告事项"),
 }
 
 # ---------------------------------------------------------------- table 3: requests
@@ -216,13 +220,24 @@ FACT_LABELS: dict[str, str] = {
     "channel_weibo_wechat": "通过政务微博、微信发布",
     "channel_media": "通过新闻媒体发布",
     "channel_douyin": "通过抖音号发布",
+    "channel_new_media": "通过政务新媒体发布",
+    "channel_board": "通过政务公开栏（公示栏）发布",
+    "channel_app": "通过政务客户端（APP）发布",
+    "press_conferences": "举办新闻发布会（场次）",
+    "policy_interpretations": "发布政策解读",
     "requests_received": "收到政府信息公开申请（正文所述）",
+    "requests_handled": "办结（答复）政府信息公开申请（正文所述）",
+    "reviews": "政府信息公开行政复议（正文所述）",
+    "lawsuits": "政府信息公开行政诉讼（正文所述）",
     "no_requests": "正文称未收到政府信息公开申请",
     "no_fees": "正文称未收取信息处理费",
     "no_appeals": "正文称未发生行政复议、行政诉讼",
     "no_proposals": "正文称未收到/未承办人大代表建议和政协委员提案",
 }
 FACT_KEYS: tuple[str, ...] = tuple(FACT_LABELS)
+# Other things a report counts in prose (“政策文件3条，业务动态30条”) are kept as facts keyed ITEM_PREFIX + the noun
+# as written (folded), so users can ask about them by name.
+ITEM_PREFIX = "item:"
 
 # ---------------------------------------------------------------- body levels
 LEVELS: tuple[str, ...] = ("乡镇", "街道", "县级", "市级", "省级", "部门")

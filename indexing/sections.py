@@ -114,6 +114,10 @@ def split_sections(
         preamble = _join(lines[start : headings[0].line])
         if preamble:
             sections["overview"] = (preamble + "\n" + sections["overview"]).strip("\n")
+    else:  # prose only, no heading at all: the whole body is read as the overview, nothing is lost
+        sections["overview"] = _join(lines[start:end])
+        message = "没有找到任何部分的标题（如“一、总体情况”），全文按总体情况处理"
+        return sections, spans, [Flag(rule="section.none", message=message, cells=["sections"])]
     flags = []
     if headings:
         found = {h.key for h in headings}

@@ -422,14 +422,15 @@ def test_iter_report_files_expands_directories_and_keeps_named_files(tmp_path):
     root = tmp_path / "reports"
     (root / "b").mkdir(parents=True)
     (root / ".cache").mkdir()
-    for rel in ("b/2.docx", "a.txt", "c.HTML", "b/1.pdf", "notes.md", ".cache/x.txt", "~$lock.docx", "d.htm"):
+    for rel in ("b/2.docx", "a.txt", "c.HTML", "b/1.pdf", "notes.md", "x.xls", ".cache/x.txt", "~$lock.docx", "d.htm"):
         (root / rel).write_bytes(b"x")
     named = tmp_path / "named.xlsx"
     named.write_bytes(b"x")
 
     found = iter_report_files([root, named, root / "a.txt"])
 
-    assert found == [root / "a.txt", root / "b/1.pdf", root / "b/2.docx", root / "c.HTML", root / "d.htm", named]
+    expected = ["a.txt", "b/1.pdf", "b/2.docx", "c.HTML", "d.htm", "notes.md"]
+    assert found == [*(root / rel for rel in expected), named]
 
 
 def test_a_batch_of_good_and_bad_files_names_each_bad_one(tmp_path, make_docx, make_pdf):
