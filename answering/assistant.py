@@ -45,9 +45,9 @@ class Assistant:
 
     # ------------------------------------------------------------ corpus view
     def reports(self) -> list[Report]:
-        if self._fixed_reports is not None:
-            return self._fixed_reports
-        return self.index.reports()
+        """The reports answers are drawn from: those whose body and year are known (the rest wait for a fix)."""
+        reports = self._fixed_reports if self._fixed_reports is not None else self.index.reports()
+        return [r for r in reports if r.identified]
 
     def catalog(self) -> Catalog:
         reports = self.reports()

@@ -256,7 +256,7 @@ def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int |
         if year is not None:
             cands["year"].append((where, year))
 
-    if ident.title:
+    if ident.title_lines is not None:
         add("title", *_title_names(ident.title))
     add("manifest", hints.agency, hints.year)
     for page_title in hints.page_titles:

@@ -80,6 +80,12 @@ class Report:
     corrections: dict[str, Any] = field(default_factory=dict)  # identity fields a person set (`nianbao fix`)
 
     # ------------------------------------------------------------ access
+    @property
+    def identified(self) -> bool:
+        """Body and year known. An unidentified report stays in the library, flagged, until `nianbao fix` names it;
+        it takes no part in answers, so it can never change an answer about another report."""
+        return bool(self.agency) and self.year is not None
+
     def cell(self, table: str, row: str, column: str) -> Number | None:
         grid = self.tables.get(table) or {}
         return (grid.get(row) or {}).get(column)
@@ -104,6 +110,8 @@ class Report:
             "tables": {k: self.tables.get(k) for k in ("proactive", "requests", "appeals")},
             "facts": {k: f.value for k, f in self.facts.items()},
             "flags": [asdict(f) for f in self.flags],
+            "sources": dict(self.sources),
+            "corrections": dict(self.corrections),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,12 +9,15 @@ memory at a time, so a 1,000-report ingest stays small.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexing import corrections
 from indexing.chunking import chunk_report
+from indexing.identity import Hints
 from indexing.models import ReadError, Report
 from indexing.store import Index, IndexConfig, source_key
 
@@ -45,9 +48,34 @@ class IngestSummary:
 def version_key(region: str, agency: str, year: int | None, source: str) -> str:
     """One report per body per year: a new file for the same body and year replaces the indexed one, whatever its
     file name; two bodies whose files share a name (“2021年年度报告.docx”), or whose names are the same in two
-    counties (港口乡 of 铜鼓县 and of 修水县), stay apart."""
+    counties (港口乡 of 铜鼓县 and of 修水县), stay apart. A report whose body or year is unknown is its file."""
     body = f"{region}|{agency}"
-    return f"{body}|{year}" if year is not None else f"{body}|{source_key(source)}"
+    return f"{body}|{year}" if year is not None and agency else f"{body}|{year}|{source_key(source)}"
+
+
+def read_manifest(path: Path) -> dict[str, Hints]:
+    """A crawl's manifest (CSV with columns file, agency, region, year, url) → hints by file name.
+
+    Region is the chain 省/市/县 separated by “/”, “>” or spaces. Raises ValueError naming the file and the problem."""
+    import csv
+
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{Path(path).name}: 清单无法读取（{exc}）") from exc
+    if rows and "file" not in rows[0]:
+        raise ValueError(f"{Path(path).name}: 清单缺少 file 列（需要 file, agency, region, year, url）")
+    hints = {}
+    for n, row in enumerate(rows, start=2):
+        year = (row.get("year") or "").strip()
+        if year and not (year.isdigit() and len(year) == 4):
+            raise ValueError(f"{Path(path).name}: 第 {n} 行的 year 不是四位年份：{year}")
+        region = tuple(x for x in re.split(r"[/>\s]+", row.get("region") or "") if x)
+        hints[source_key(row["file"] or "")] = Hints(
+            agency=(row.get("agency") or "").strip(), region=region, year=int(year) if year else None
+        )
+    return hints
 
 
 def _report_files(paths: Iterable[Path]) -> list[Path]:
@@ -56,16 +84,23 @@ def _report_files(paths: Iterable[Path]) -> list[Path]:
     return iter_report_files([Path(p) for p in paths])
 
 
-def _parse(path: Path) -> Report:
+def _parse(path: Path, manifest: dict[str, Hints], fixes: dict[str, dict]) -> Report:
     from indexing.parser import parse_file
 
-    return parse_file(path)
+    report = parse_file(path, manifest.get(path.name))
+    return corrections.apply(report, fixes.get(report.content_hash, {}))
 
 
 def ingest_paths(
-    paths: Iterable[Path], config: IndexConfig, progress: Progress = None, *, index: Index | None = None
+    paths: Iterable[Path],
+    config: IndexConfig,
+    progress: Progress = None,
+    *,
+    index: Index | None = None,
+    manifest: dict[str, Hints] | None = None,
 ) -> IngestSummary:
-    """Ingest files and directories into the index at `config`. Pass an open `index` to have it refreshed too."""
+    """Ingest files and directories into the index at `config`. Pass an open `index` to have it refreshed too;
+    `manifest` (read_manifest) gives what a crawl knows of each file (agency, region, year)."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     summary = IngestSummary()
@@ -84,6 +119,7 @@ def ingest_paths(
         key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
         by_version.setdefault(key, []).append(rid)
     from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
+    fixes = corrections.load(config.index_dir)
     slow = float(os.environ.get(SLOW_ENV, "0") or 0)
     changed = bool(cleaned)
 
@@ -91,7 +127,7 @@ def ingest_paths(
         name = path.name
         step = f"[{n}/{len(files)}] {name}"
         try:
-            report = _parse(path)
+            report = _parse(path, manifest or {}, fixes)
         except ReadError as exc:
             summary.failures.append((exc.source or str(path), exc.reason))
             say(f"{step}：失败（{exc.reason}）")
@@ -122,7 +158,7 @@ def ingest_paths(
         older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
         misses_before = idx.embedder.misses
         try:
-            chunks = chunk_report(report)
+            chunks = chunk_report(report) if report.identified else []  # unidentified: library only
             vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
             idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
         except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
@@ -140,9 +176,10 @@ def ingest_paths(
         by_hash[report.content_hash] = report.report_id
         sources[report.report_id] = name
         by_version[key] = [report.report_id]
+        pending = "" if report.identified else "（单位或年度未知：已入库并标记，补正前不参与问答；见 nianbao fix）"
         say(
-            f"{step}：{'更新' if older else '新增'} {report.short_name} {report.year or ''}，"
-            f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个"
+            f"{step}：{'更新' if older else '新增'} {report.short_name or report.source} {report.year or ''}，"
+            f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个{pending}"
         )
         del report, chunks, vectors
         if slow:
@@ -175,6 +212,25 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
     if index is not None:
         index.refresh()
     return removed_keys
+
+
+def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Index | None = None) -> Report:
+    """Correct a report's body, region or year (kept beside the index, surviving re-ingest of the same file);
+    the corrected version is written first, then the old one removed. Raises KeyError for an unknown report_id."""
+    idx = index if index is not None else Index.open(config)
+    report = idx.report(report_id)
+    if report is None:
+        raise KeyError(report_id)
+    fixed = corrections.apply(report, fields)
+    corrections.save(config.index_dir, report.content_hash, {k: v for k, v in fields.items() if v not in (None, "")})
+    chunks = chunk_report(fixed) if fixed.identified else []
+    idx.put_report(fixed, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
+    if fixed.report_id != report_id:
+        idx.delete_report(report_id)
+    idx.rebuild_bm25()
+    if index is not None:
+        index.refresh()
+    return fixed
 
 
 def load_reports(config: IndexConfig) -> list[Report]:

@@ -68,9 +68,7 @@ def refusal(ev: Evidence) -> str | None:
         return None
     if ev.title and (ev.sections >= 1 or ev.vocabulary >= MIN_VOCABULARY_PROSE_ONLY):
         return None
-    if ev.sections >= 2 and ev.vocabulary >= MIN_VOCABULARY_WITHOUT_TITLE:
-        return None
-    if ev.sections >= 1 and ev.vocabulary >= MIN_VOCABULARY_PROSE_ONLY:
+    if ev.sections >= 1 and ev.vocabulary >= MIN_VOCABULARY_WITHOUT_TITLE:
         return None
     missing = [] if ev.title else ["年度报告的标题"]
     missing.append("标准章节（如“一、总体情况”）或表格")

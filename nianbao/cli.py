@@ -48,9 +48,16 @@ def _llm_config(args: argparse.Namespace):
 
 # ---------------------------------------------------------------- handlers
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from indexing.pipeline import ingest_paths
+    from indexing.pipeline import ingest_paths, read_manifest
 
-    summary = ingest_paths(args.paths, _index_config(args), progress=None if args.quiet else _stderr)
+    try:
+        manifest = read_manifest(args.manifest) if args.manifest else None
+    except ValueError as exc:
+        print(f"错误 {exc}", file=sys.stderr)
+        return 2
+    summary = ingest_paths(
+        args.paths, _index_config(args), progress=None if args.quiet else _stderr, manifest=manifest
+    )
     for source, reason in summary.failures:
         print(f"错误 {source}: {reason}", file=sys.stderr)
     print(summary.describe())
@@ -64,6 +71,25 @@ def cmd_remove(args: argparse.Namespace) -> int:
     for key in args.keys:
         print(f"{'已删除' if key in removed else '未找到'} {key}")
     return 0 if len(removed) == len(args.keys) else 1
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from indexing.pipeline import fix_report
+
+    fields = {"agency": args.agency, "year": args.year}
+    if args.region:
+        fields["region"] = [x for x in args.region.replace(">", "/").split("/") if x]
+    if not any(fields.values()):
+        print("错误 请至少给出 --agency、--region 或 --year 之一", file=sys.stderr)
+        return 2
+    try:
+        fixed = fix_report(args.report_id, fields, _index_config(args))
+    except KeyError:
+        print(f"错误 未找到报告 {args.report_id}（用 nianbao export 查看 report_id）", file=sys.stderr)
+        return 1
+    state = "已可参与问答" if fixed.identified else "单位或年度仍未知，暂不参与问答"
+    print(f"已更正 {fixed.report_id}：{fixed.agency or '（单位未知）'} {fixed.year or '（年度未知）'}，{state}")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -123,8 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read, parse and index report files or directories")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--manifest", type=Path, default=None, help="CSV of a crawl: file, agency, region, year, url")
     _index_args(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("fix", help="correct a report's body, region or year (kept across re-ingest)")
+    p.add_argument("report_id")
+    p.add_argument("--agency", default=None, help="full name, e.g. 云川县青禾镇人民政府")
+    p.add_argument("--region", default=None, help="region chain, e.g. 某省/某市/云川县")
+    p.add_argument("--year", type=int, default=None, help="the year the report covers")
+    _index_args(p)
+    p.set_defaults(func=cmd_fix)
 
     p = sub.add_parser("remove", help="delete reports from the index (by report_id or source file name)")
     p.add_argument("keys", nargs="+")

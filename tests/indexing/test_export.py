@@ -16,7 +16,7 @@ from tests.indexing.test_chunking import make_report
 
 EXPORT_KEYS = {
     "report_id", "source", "agency", "short_name", "region", "level", "year", "template",
-    "sections", "tables", "facts", "flags",
+    "sections", "tables", "facts", "flags", "sources", "corrections",
 }
 
 

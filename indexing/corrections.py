@@ -1,0 +1,61 @@
+"""Identity fields a person set (`nianbao fix`, the app): kept beside the index, keyed by the file's content hash,
+so a correction survives re-ingesting the same file. A corrected field says so (`Report.sources[field]`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from indexing.identity import level_of, split_name
+from indexing.models import Report
+
+FILE_NAME = "corrections.json"
+FIELDS = ("agency", "region", "year")
+_FLAGS_CLEARED = {"agency": "agency.missing", "year": "year.missing"}
+
+
+def load(index_dir: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((index_dir / FILE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save(index_dir: Path, content_hash: str, fields: dict[str, Any]) -> None:
+    data = load(index_dir)
+    data[content_hash] = {**data.get(content_hash, {}), **fields}
+    path = index_dir / FILE_NAME
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def apply(report: Report, fields: dict[str, Any]) -> Report:
+    """The report with the corrected fields; name parts (short name, region, level) follow a corrected agency."""
+    fields = {k: v for k, v in fields.items() if k in FIELDS and v not in (None, "", [])}
+    if not fields:
+        return report
+    agency = fields.get("agency", report.agency)
+    region, short = split_name(agency) if "agency" in fields else (report.region, report.short_name)
+    level = level_of(agency, short) if "agency" in fields else report.level
+    if "agency" in fields and region and level == "部门":
+        short = region[-1] + short
+    region = list(fields.get("region") or region)
+    year = int(fields["year"]) if "year" in fields else report.year
+    cleared = {_FLAGS_CLEARED[k] for k in fields if k in _FLAGS_CLEARED}
+    return dataclasses.replace(
+        report,
+        report_id=f"{short or agency or Path(report.source).stem}-{year or 'unknown'}-{report.content_hash[:8]}",
+        agency=agency,
+        short_name=short,
+        region=region,
+        level=level,
+        year=year,
+        flags=[f for f in report.flags if f.rule not in cleared],
+        sources={**report.sources, **dict.fromkeys(fields, "correction")},
+        corrections={**report.corrections, **fields},
+    )
