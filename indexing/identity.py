@@ -327,8 +327,9 @@ def _name_parts(ident: Identity, lines: list[str], hints: Hints) -> None:
         return
     ident.region, ident.short_name = split_name(ident.agency)
     ident.level = level_of(ident.agency, ident.short_name)
-    if hints.region and not ident.region:
-        ident.region, ident.sources["region"] = list(hints.region), "manifest"
+    manifest = [fold(x) for x in hints.region]
+    if manifest and manifest[len(manifest) - len(ident.region) :] == ident.region:  # the same chain, or a fuller one
+        ident.region, ident.sources["region"] = manifest, "manifest"
     elif not ident.region:
         ident.region = _region_from_mentions(lines, ident.short_name)
         if ident.region:

@@ -284,3 +284,69 @@ def test_bodies_of_one_name_in_two_counties_stay_apart(tmp_path):
     summary = ingest_paths([corpus], config)
     assert len(summary.added) == 2 and not summary.removed
     assert sorted(r.region[-1] for r in Index.open(config).reports()) == ["修水县", "铜鼓县"]
+
+
+# ---------------------------------------------------------------- unidentified reports, fixes, manifests
+UNNAMED = (
+    "根据《中华人民共和国政府信息公开条例》要求，现将我镇政府信息公开工作情况报告如下。\n"
+    "一、总体情况\n全年主动公开政府信息17条，未收到政府信息公开申请。\n"
+    "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+)
+
+
+def test_unidentified_reports_are_kept_apart_and_fixed_by_hand(tmp_path):
+    from answering.assistant import Assistant
+    from indexing.pipeline import fix_report
+
+    corpus = _copy_samples(tmp_path / "corpus", [0])
+    (corpus / "a.txt").write_text(UNNAMED, encoding="utf-8")
+    (corpus / "b.txt").write_text(UNNAMED.replace("17条", "23条"), encoding="utf-8")  # same (empty) body and year
+    config = IndexConfig(index_dir=tmp_path / "index")
+    summary = ingest_paths([corpus], config)
+    assert not summary.failures and len(summary.added) == 3  # neither unnamed file replaces the other
+
+    index = Index.open(config)
+    unnamed = [r for r in index.reports() if not r.identified]
+    assert sorted(r.source for r in unnamed) == ["a.txt", "b.txt"]
+    assert all({"agency.missing", "year.missing"} <= {f.rule for f in r.flags} for r in unnamed)
+    assert {i.rsplit(":", 2)[0] for i in _chunk_ids(index)} == {SAMPLES_ID(index)}  # no chunks: not searchable
+    assert [r.short_name for r in Assistant(index).reports()] == ["侯家镇"]
+
+    target = next(r for r in unnamed if r.source == "a.txt")
+    fixed = fix_report(target.report_id, {"agency": "云川县青禾镇人民政府", "year": 2022}, config)
+    assert (fixed.short_name, fixed.region, fixed.year, fixed.identified) == ("青禾镇", ["云川县"], 2022, True)
+    assert fixed.sources["agency"] == "correction" and not {"agency.missing", "year.missing"} & {
+        f.rule for f in fixed.flags}
+    index.refresh()
+    answer = Assistant(index).ask("青禾镇2022年主动公开了多少条政府信息？")
+    assert "17" in answer.answer
+
+    # The correction is kept by content: removing and re-ingesting the same file brings it back corrected.
+    remove_reports(["a.txt"], config)
+    ingest_paths([corpus / "a.txt"], config)
+    again = next(r for r in load_reports(config) if r.source == "a.txt")
+    assert (again.short_name, again.year, again.corrections["year"]) == ("青禾镇", 2022, 2022)
+
+
+def SAMPLES_ID(index: Index) -> str:
+    return next(r.report_id for r in index.reports() if r.identified)
+
+
+def test_manifest_names_what_the_file_does_not(tmp_path):
+    from indexing.pipeline import read_manifest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "t2023_001.txt").write_text(UNNAMED, encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,agency,region,year,url\nt2023_001.txt,云川县石门乡人民政府,某省/某市/云川县,2022,"
+                        "http://example.invalid/1\n", encoding="utf-8")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    assert not ingest_paths([corpus], config, manifest=read_manifest(manifest)).failures
+    (r,) = load_reports(config)
+    assert (r.short_name, r.region, r.year, r.sources["year"]) == ("石门乡", ["某省", "某市", "云川县"], 2022, "manifest")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,year\nx.txt,22\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.csv: 第 2 行"):
+        read_manifest(bad)
