@@ -1,53 +1,81 @@
-"""Facts stated in prose: the proactive-disclosure total, per-channel counts, and stated absences.
+"""Figures stated in prose, each with the exact sentence it came from (a substring of the report, for citations).
 
-Each fact keeps the exact original sentence it came from (a substring of the report, for citations).
-Matching runs on the folded sentence; the first sentence that states a fact wins (overview first).
+A sentence is cut into *counts* (“235条”, “三百二十九篇”, “7件”); each count's *subject* is the text between the
+previous count (or the clause start) and the number. The subject says what is counted: requests received or
+handled, reviews and lawsuits, press conferences, policy interpretations, a channel (微信公众号, 门户网站, 公开栏 …),
+the proactive-disclosure total, or — inside an enumeration (“其中工作动态30条，政策文件3条”) — a named item, kept as
+`item:<noun>`. Approximate figures (“1200余条”) and changes (“比去年增加5件”) are not counts and are never kept.
+Stated absences (“未收到政府信息公开申请”) are facts too. The first sentence that states a fact wins (overview first).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from indexing.models import Fact
 from indexing.normalize import NUMBER_TOKEN, chinese_number, fold
-from indexing.schema import SECTION_KEYS
+from indexing.schema import ITEM_PREFIX, SECTION_KEYS
 
-_UNITS = "条篇件次则期"
-_COUNT = re.compile(rf"({NUMBER_TOKEN})\s*([{_UNITS}])")
-_CLAUSE_SPLIT = re.compile(r"[，,；;:：]")
+_UNITS = "条篇件次则期场份个项宗起"
+_COUNT = re.compile(rf"(?<![第\d.])({NUMBER_TOKEN})\s*(余|多|左右)?\s*([{_UNITS}])(?![\u4e00-\u9fff]*[%％])")
+_CLAUSE_SPLIT = re.compile(r"[，,；;。!！?？]")
 _SENTENCE = re.compile(r"[^。！？!?；]+[。！？!?；]?")
 MIN_WRAPPED_LINE_CHARS = 30  # PDF text lines run to the page width; headings are short
+MAX_ITEM_CHARS = 12
 
-_TOTAL = re.compile(
-    rf"(?:公开|公布|发布)了?(?:各类|各项)?(?:政府|政务)?信息(?:数量|总数|总量)?(?:共计|共|合计|总计)?(?:为|达|达到)?"
-    rf"\s*{NUMBER_TOKEN}\s*[{_UNITS}]"
+# ---------------------------------------------------------------- what a count's subject names
+_NEG = r"(?:没有|未|无|均未|尚未|并未|未曾|不存在|未有)"
+_CHANGE = re.compile(r"比|较|同比|环比|增加|减少|增长|下降|提高|其中含|占")
+_REQUEST = re.compile(r"申请|依申请")
+_HANDLED = re.compile(r"办结|答复|办理完成|办毕|已办理|办理了|处理完")
+_RECEIVED = re.compile(r"收到|受理|接收|接到|新收|依申请公开")
+_REVIEW = re.compile(r"行政复议|复议")
+_LAWSUIT = re.compile(r"行政诉讼|诉讼")
+_PRESS = re.compile(r"新闻发布会|发布会")
+_INTERPRET = re.compile(r"解读")
+_PUBLISH = re.compile(r"发布|公开|推送|发表|刊发|报道|刊登|公布|张贴|更新|编发|上传")
+_INFO = re.compile(r"信息|消息|文章|稿件|内容|资讯|动态")
+_ALL_CHANNELS = re.compile(r"(?:各类|各种|多种|多个)(?:媒体|平台)?(?:渠道|平台|载体|媒体)")
+# Channels, most specific first; each a key and the words that name it in a subject.
+_CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("channel_weibo_wechat", re.compile(r"微博[、和及与]?(?:微信|公众号)|(?:微信|公众号)[、和及与]?微博")),
+    ("channel_weibo", re.compile(r"微博")),
+    ("channel_wechat", re.compile(r"微信|公众号")),
+    ("channel_douyin", re.compile(r"抖音")),
+    ("channel_media", re.compile(r"电视|报纸|报刊|电台|广播|报道")),
+    ("channel_new_media", re.compile(r"新媒体")),
+    ("channel_app", re.compile(r"客户端|APP|App|app")),
+    ("channel_board", re.compile(r"公开栏|公示栏|宣传栏|公告栏|信息栏")),
+    ("channel_column", re.compile(r"专栏")),
+    ("channel_website", re.compile(r"网站|门户|网上|[^联互]网(?:站)?(?:上|中)?(?:发布|公开)")),
+    ("channel_media", re.compile(r"媒体")),
 )
-_CHANNEL_WORDS = ("微信", "公众号", "网站", "门户", "专栏", "微博", "媒体", "电视", "报纸", "抖音", "客户端", "报道")
-_PUBLISH_VERBS = ("发布", "公开", "推送", "发表", "刊发", "报道", "刊登", "公布")
-# Order matters: the first rule that matches a clause names its channel.
-_CHANNELS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("channel_weibo_wechat", ("微博",), ("微信", "公众号")),
-    ("channel_weibo", ("微博",), ()),
-    ("channel_wechat", ("微信", "公众号"), ()),
-    ("channel_douyin", ("抖音",), ()),
-    ("channel_column", ("专栏",), ()),
-    ("channel_website", ("网站", "门户"), ()),
-    ("channel_media", ("媒体", "电视", "报纸", "报道"), ()),
+_ITEM_CONTEXT = re.compile(r"其中|包括|包含|分别为|分别是|具体为|具体包括|主要有|[:：]")
+_ITEM_PREFIX_WORDS = re.compile(
+    r"^(?:其中|包括|包含|主要有|主要包括|具体为|具体包括|分别为|分别是|涉及|含|有|共|计|共计|合计|"
+    r"公开|发布|主动公开|更新|[\d.、()（）]+|[一二三四五六七八九十]+[、.])+"
 )
 
-_NEG = r"(?:没有|未|无|均未|尚未|并未|未曾|不存在)"
+# ---------------------------------------------------------------- stated absences
 _NO_REQUESTS = re.compile(
-    rf"{_NEG}(?:收到|接收到|接到|受理|接收|发生)[^。；]{{0,15}}?(?:政府信息公开申请|依申请公开|信息公开申请|公开申请)"
+    rf"{_NEG}(?:收到|接收到|接到|受理|接收|发生|办理)?[^。；]{{0,15}}?"
+    rf"(?:政府信息公开申请|依申请公开|信息公开申请|公开申请|依申请)"
 )
-_REQUESTS_COUNT = re.compile(
-    rf"(?:(?:收到|受理|接收|接到|新收)[^。；，]{{0,12}}?(?:政府信息公开申请|依申请公开申请|信息公开申请|申请)"
-    rf"|依申请公开(?:政府信息)?(?:申请)?)"
-    rf"(?:数量|总数)?(?:共计|共|合计|总计)?(?:为|是)?\s*({NUMBER_TOKEN})\s*件"
+_NO_FEES = re.compile(
+    rf"{_NEG}[^。；，]{{0,4}}(?:收取|收)[^。；，]{{0,8}}(?:信息处理费|处理费)|(?:收费|处理费)[^。；，]{{0,8}}{_NEG}"
 )
-_NO_FEES = re.compile(rf"{_NEG}[^。；，]{{0,4}}(?:收取|收)[^。；，]{{0,8}}(?:信息处理费|处理费)")
-_NO_APPEALS = re.compile(rf"{_NEG}(?:发生|出现|收到|有)?[^。；]{{0,15}}(?:行政复议|行政诉讼)")
+_NO_APPEALS = re.compile(rf"{_NEG}(?:发生|出现|收到|有)?[^。；]{{0,15}}(?:行政复议|行政诉讼|复议诉讼)")
 _NO_PROPOSALS = re.compile(rf"{_NEG}(?:收到|承办过|承办|接到|办理)[^。；]{{0,10}}(?:人大|政协|提案|建议)")
+
+
+@dataclass(frozen=True)
+class Count:
+    subject: str  # the words before the number, back to the previous count or the clause start
+    value: int | float
+    unit: str
+    in_list: bool  # inside an enumeration: after 其中 / 包括 / 分别为 / a colon, earlier in the sentence
 
 
 def sentences(text: str) -> Iterable[str]:
@@ -88,52 +116,83 @@ def extract_facts(sections: dict[str, str]) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for section in SECTION_KEYS:
         for sentence in sentences(sections.get(section, "")):
-            for fact in _sentence_facts(sentence, section):
+            for fact in sentence_facts(sentence, section):
                 facts.setdefault(fact.key, fact)
     return facts
 
 
-def _sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
-    folded = fold(sentence)
-    compacted = re.sub(r"\s+", "", folded)
-    for clause in _CLAUSE_SPLIT.split(compacted):
-        yield from _clause_counts(clause, sentence, section)
-    if _NO_REQUESTS.search(compacted) and not re.search(r"复议|诉讼", _NO_REQUESTS.search(compacted).group(0)):
+def counts(compact: str) -> Iterable[Count]:
+    """The exact counts of a folded, space-free sentence, each with its subject."""
+    listing = False
+    for clause in _CLAUSE_SPLIT.split(compact):
+        start = 0
+        for m in _COUNT.finditer(clause):
+            subject = clause[start : m.start()]
+            listing = listing or bool(_ITEM_CONTEXT.search(subject))
+            start = m.end()
+            value = chinese_number(m.group(1))
+            if value is None or m.group(2):  # “1200余条” is not an exact figure
+                continue
+            yield Count(subject, value, m.group(3), listing)
+
+
+def sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
+    compact = re.sub(r"\s+", "", fold(sentence))
+    for count in counts(compact):
+        key = subject_key(count)
+        if key is not None:
+            yield Fact(key, count.value, sentence, section, count.unit)
+    no_requests = _NO_REQUESTS.search(compact)
+    if no_requests and not re.search(r"复议|诉讼", no_requests.group(0)):
         yield Fact("no_requests", True, sentence, section)
-    m = _REQUESTS_COUNT.search(compacted)
-    if m and not re.search(rf"{_NEG}[^。；，]{{0,4}}$", compacted[: m.start()]):
-        value = chinese_number(m.group(1))
-        if value is not None:
-            yield Fact("requests_received", value, sentence, section, "件")
-    if _NO_FEES.search(compacted):
+    if _NO_FEES.search(compact):
         yield Fact("no_fees", True, sentence, section)
-    if _NO_APPEALS.search(compacted):
+    if _NO_APPEALS.search(compact):
         yield Fact("no_appeals", True, sentence, section)
-    if _NO_PROPOSALS.search(compacted):
+    if _NO_PROPOSALS.search(compact):
         yield Fact("no_proposals", True, sentence, section)
 
 
-def _clause_counts(clause: str, sentence: str, section: str) -> Iterable[Fact]:
-    counts = list(_COUNT.finditer(clause))
-    if not counts:
-        return
-    has_channel = any(w in clause for w in _CHANNEL_WORDS)
-    total = _TOTAL.search(clause)
-    # “通过各类媒体渠道公开政府信息365条” is the total; “通过政务网站发布各类政务信息共计59条” is a channel.
-    all_channels = re.search(r"(?:各类|各种|多种)(?:媒体)?渠道", clause)
-    if total and "其中" not in clause and "申请" not in clause and (not has_channel or all_channels):
-        m = _COUNT.search(total.group(0))
-        value = chinese_number(m.group(1)) if m else None
-        if value is not None:
-            yield Fact("proactive_total", value, sentence, section, m.group(2))
-        return
-    if not has_channel or "申请" in clause or not any(v in clause for v in _PUBLISH_VERBS):
-        return
-    last = counts[-1]
-    value = chinese_number(last.group(1))
-    if value is None:
-        return
-    for key, words, also in _CHANNELS:
-        if any(w in clause for w in words) and (not also or any(w in clause for w in also)):
-            yield Fact(key, value, sentence, section, last.group(2))
-            return
+def subject_key(count: Count) -> str | None:
+    """What a count counts, as a fact key; None when it is nothing a user asks by name (or is negated)."""
+    s = count.subject
+    if _CHANGE.search(s) or re.search(rf"{_NEG}[^，]{{0,4}}$", s):
+        return None
+    if _REQUEST.search(s):
+        if _HANDLED.search(s) and not _RECEIVED.search(s.replace("依申请公开", "")):
+            return "requests_handled"
+        return "requests_received" if _RECEIVED.search(s) or count.unit in "件宗" else None
+    if _REVIEW.search(s) and count.unit in "件起宗次":
+        return "reviews"
+    if _LAWSUIT.search(s) and count.unit in "件起宗次":
+        return "lawsuits"
+    if _PRESS.search(s) and count.unit in "场次期":
+        return "press_conferences"
+    if _INTERPRET.search(s) and count.unit in "条篇件次份期个":
+        return "policy_interpretations"
+    channel = next((key for key, pattern in _CHANNELS if pattern.search(s)), None)
+    publishes = bool(_PUBLISH.search(s) or _INFO.search(s))
+    if channel and publishes and not _ALL_CHANNELS.search(s) and count.unit in "条篇次则期件个份":
+        return channel
+    if _is_total(s, count):
+        return "proactive_total"
+    return _item(count)
+
+
+def _is_total(subject: str, count: Count) -> bool:
+    if count.unit not in "条篇件则个份" or subject.startswith("其中") or count.in_list and "其中" in subject:
+        return False
+    if not re.search(r"(?:主动)?(?:公开|公布|发布)了?", subject) or not re.search(r"信息|文件", subject):
+        return False
+    return not count.in_list or bool(re.search(r"主动公开|共|累计|合计|总数|全年", subject))
+
+
+def _item(count: Count) -> str | None:
+    """“工作动态30条” inside an enumeration → item:工作动态."""
+    if not count.in_list:
+        return None
+    noun = _ITEM_PREFIX_WORDS.sub("", count.subject)
+    noun = re.sub(r"(?:类|方面)?(?:共|共计|计|合计)?$", "", noun) or noun
+    if not (2 <= len(noun) <= MAX_ITEM_CHARS) or not re.fullmatch(r"[\u4e00-\u9fff“”\"]+", noun):
+        return None
+    return ITEM_PREFIX + noun.strip("“”\"")

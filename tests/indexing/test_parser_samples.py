@@ -54,6 +54,9 @@ EXPECTED = {
         facts={
             "proactive_total": 329, "channel_wechat": 235, "channel_media": 35, "channel_website": 59,
             "no_requests": True, "no_fees": True, "no_proposals": True,
+            # issue 9: policy interpretations and the enumerated items, each a fact users can ask about by name
+            "policy_interpretations": 5, "item:机构职能": 4, "item:工作动态": 36, "item:政策文件": 3,
+            "item:重点领域信息公开": 5, "item:政务公开组织推进": 3, "item:执行公开": 3,
         },
         flags=[],
     ),
@@ -72,6 +75,7 @@ EXPECTED = {
         facts={
             "proactive_total": 451, "channel_column": 242, "channel_website": 104, "channel_weibo_wechat": 69,
             "channel_media": 36, "no_requests": True, "no_appeals": True, "no_proposals": True,
+            "policy_interpretations": 19,
         },
         flags=[],
     ),
@@ -90,6 +94,8 @@ EXPECTED = {
         facts={
             "proactive_total": 365, "channel_wechat": 306, "channel_website": 59,
             "no_requests": True, "no_fees": True, "no_proposals": True,
+            "policy_interpretations": 7, "item:机构职能": 3, "item:人事信息": 3, "item:业务动态": 30, "item:政策文件": 3,
+            "item:重点领域信息公开": 6, "item:政务公开组织推进": 4, "item:执行公开": 3,
         },
         flags=[
             ("section.missing", ["sections.requests"]),
