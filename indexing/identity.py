@@ -24,11 +24,13 @@ MAX_LINES_AFTER_SIGNATURE = 10  # only export junk (chart data, page footers) fo
 # Where a field may come from, most trusted first.
 PRIORITY: tuple[str, ...] = (
     "title", "manifest", "page_title", "opening", "statistics_period", "signature", "metadata", "file_name",
+    "mentions", "overview",
 )  # fmt: skip
 
 _REPORT_WORDS = r"(?:政府信息公开|政务公开|信息公开)"
+# “…政府信息公开工作年度报告”, “…信息公开工作2022年度报告”, “…政务公开工作开展年度报告”, “…公开情况的报告”, “…年报”.
 _TITLE_WORDS = re.compile(
-    rf"{_REPORT_WORDS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)|{_REPORT_WORDS}(?:工作)?(?:情况|工作情况)的?(?:报告|年报)"
+    rf"{_REPORT_WORDS}[\u4e00-\u9fff\d]{{0,8}}?(?:年度报告|年报|工作报告|情况的?报告|年度工作报告)"
 )
 _TITLE_HEAD = re.compile(rf"{_REPORT_WORDS}(?:工作)?(?:年度)?$")
 _NOT_TITLE = re.compile(r"现将|如下|根据|按照|依据|编制|[，。；>»/]|首页|当前位置|您的位置|发布时间|浏览|点击")
@@ -39,20 +41,32 @@ _DATE_LINE = re.compile(
     rf"(?P<y>(?:19|20)\d\d|[{_CN_DATE_DIGITS}]{{4}})年(?P<m>\d{{1,2}}|[{_CN_DATE_DIGITS}]{{1,2}})月"
     rf"(?P<d>\d{{1,2}}|[{_CN_DATE_DIGITS}]{{1,3}})日$"
 )
-_ORG_SUFFIX = r"(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|办公室|办|中心|厅|院|署|所|站|公司|管委会|管理委员会)"
+_ORG_SUFFIX = (
+    r"(?:人民政府|政府|办事处|街道|镇|乡|苏木|局|委员会|委|办公室|办|中心|厅|院|署|所|站|公司|管委会|管理委员会)"
+)
 _ORG_END = re.compile(rf"{_ORG_SUFFIX}$")
 _NAME = r"[\u4e00-\u9fff（）()·]{2,40}?"
 # The opening sentence names the body and the year: “现公布X2021年…”, “现将我镇2022年度…报告如下”, “编制《X2022年…》”.
 _OPENING = re.compile(
-    rf"(?:现将|现公布|现予公布|特公布|予以公布|现发布|编制|发布)了?《?(?:我[镇乡区县市局办委]|本机关|本单位|本部门)?"
-    rf"(?P<agency>{_NAME})?\s*(?P<year>(?:19|20)\d\d)\s*年度?(?:的)?{_REPORT_WORDS}"
+    rf"(?:现将|现公布|现予公布|特公布|予以公布|现发布|现向社会公布|编制|发布)了?《?"
+    rf"(?:我[镇乡区县市局办委街]|本机关|本单位|本部门)?(?P<agency>{_NAME})?\s*(?P<year>(?:19|20)\d\d)\s*年度?(?:的)?"
+    rf"(?P<after>{_NAME})?{_REPORT_WORDS}"
 )
-_COMPILED_BY = re.compile(rf"(?:本(?:年度)?报告由|报告由)(?P<agency>{_NAME})(?:负责)?(?:编制|编写|制作|发布)")
+# “本报告由X编制”, “…规定，X编制了…报告”, “由X负责编制”.
+_COMPILED_BY = re.compile(rf"(?:由|[，,。]|^)(?P<agency>{_NAME})(?:负责)?(?:编制|编写|制作)")
+# The body as the subject of the overview's first sentences: “2022年，青禾镇人民政府认真贯彻…”.
+_MENTION = re.compile(
+    r"(?:^|[，,。；\s])(?P<name>[\u4e00-\u9fff]{2,16}?(?:街道办事处|人民政府|苏木|街道|镇|乡|局|委员会|办公室))"
+    r"(?=认真|坚持|严格|始终|紧紧|深入|全面|切实|积极|按照|在|围绕|高度|以|进一步|持续|不断|结合|聚焦|把|将|牢固)"
+)
+# The year the overview opens with: “一、总体情况 / 2022年，我镇…”, “（一）主动公开情况。2022年以来，…”.
+_OVERVIEW_YEAR = re.compile(r"(?:^|[。\n])[^，。\n]{0,12}?((?:19|20)\d\d)年(?:度|以来|全年)?[，,]")
+_SUBJECT_LEAD = re.compile(r"^(?:本(?:年度)?(?:报告|年报)(?:是)?(?:根据.*)?|根据.*?规定|报告)")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期|范围)[^。；\n]{0,10}?((?:19|20)\d\d)")
 _METADATA = re.compile(
     r"(?:发布机构|发文机关|发布单位|来源|信息来源|公开主体|所属机构|发布部门)\s*[:：]\s*(?P<value>[^\s|:：]{2,40})"
 )
-_LABEL = re.compile(r"^(?:标题|標題|名称|名稱|题名|題名|文章标题|信息名称)\s*[:：]\s*")
+_LABEL = re.compile(r"^(?:标题|標題|名称|名稱|题名|題名|文章标题|信息名称)\s*[:：]?\s*")
 _MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 
 # Region tokens inside a name, outermost first: 省/自治区, 市/州/盟/地区, 区/县/旗/县级市.
@@ -93,10 +107,14 @@ def _compact(line: str) -> str:
     return re.sub(r"\s+", "", fold(line))
 
 
+# Metadata cells and page-title parts (“网站名-标题_栏目”) are separate pieces.
+_PIECE_SEPARATOR = re.compile(r"[|_]|(?<=[\u4e00-\u9fff])[-–—](?=\d|[\u4e00-\u9fff])")
+
+
 def _fields(line: str) -> list[str]:
     """A line's text pieces as written: pipe cells of a metadata row apart, markdown marks and “标题：” labels gone."""
     out = []
-    for part in re.sub(r"\s+", "", clean_display(line)).split("|"):
+    for part in _PIECE_SEPARATOR.split(re.sub(r"\s+", "", clean_display(line))):
         part = _LABEL.sub("", _MARKUP.sub("", part))
         if part:
             out.append(part)
@@ -144,12 +162,17 @@ def _title_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
 
 
 def _with_name_above(lines: list[str], i: int, title: str, last: int) -> tuple[str, int, int]:
-    """A title that starts with the year may have the body's name alone on the line above (sample 002)."""
-    prev = _prev_nonblank(lines, i)
-    if _YEAR.match(fold(title)) and prev is not None:
-        above = "".join(_fields(lines[prev]))
-        if above and len(above) <= 30 and _ORG_END.search(fold(above)) and "信息公开" not in fold(above):
-            return above + title, prev, last
+    """A title that starts with the year may have the body's name alone on the line above (sample 002) or below
+    (“2022年…年度报告 / 云川县青禾镇人民政府 / 2022年…年度报告”, the name between two copies of the title)."""
+    if not _YEAR.match(fold(title)):
+        return title, i, last
+    prev, nxt = _prev_nonblank(lines, i), _next_nonblank(lines, last)
+    for k, first, end in ((prev, prev, last), (nxt, i, nxt)):
+        if k is None:
+            continue
+        name = "".join(_fields(lines[k]))
+        if name and len(name) <= 30 and _ORG_END.search(fold(name)) and "信息公开" not in fold(name):
+            return name + title, first, end
     return title, i, last
 
 
@@ -197,34 +220,57 @@ Candidates = dict[str, list[tuple[str, object]]]  # field -> [(where, value)]
 
 
 def _title_names(title: str) -> tuple[str, int | None]:
-    """(body name, year) a title states: the prefix before the year, or the name after it (“2021年度X政府信息…”)."""
-    text = re.sub(r"\s+", "", strip_junk(title))
-    m = _YEAR.search(fold(text))
+    """(body name, year) a title states: the words before the year or the report words (“X2021年…”, “X政府信息公开
+    工作2022年度报告”), else the name between them (“2021年度X政府信息公开…”, “2022年上海市政府信息公开…”)."""
+    text = re.sub(r"^关于", "", re.sub(r"\s+", "", strip_junk(title)))
+    folded = fold(text)
+    m = _YEAR.search(folded)
     year = int(m.group(1)) if m else None
-    prefix = re.sub(r"^关于|关于$", "", _YEAR_ANY_WIDTH.split(text, maxsplit=1)[0])
-    if prefix and "信息公开" not in fold(prefix) and "政务公开" not in fold(prefix):
-        return prefix, year
-    after = re.search(rf"年度?(.+?){_REPORT_WORDS}", text)
-    if after and _ORG_END.search(fold(after.group(1))):
-        return after.group(1), year
+    words = re.search(_REPORT_WORDS, folded)
+    cut = min(x.start() for x in (m, words) if x is not None) if (m or words) else len(text)
+    before = re.sub(r"关于$", "", text[:cut])
+    if before:
+        return before, year
+    between = re.search(rf"年度?(.+?){_REPORT_WORDS}", text)
+    if between and (_ORG_END.search(fold(between.group(1))) or _PLACE_END.search(fold(between.group(1)))):
+        return between.group(1), year
     return "", year
 
 
+_PLACE_END = re.compile(r"(?:省|自治区|市|州|盟|县|区|旗)$")
+
+
 def _opening(lines: list[str], start: int) -> tuple[str, int | None]:
+    """(body, year) the opening sentences name: “现公布X2021年…报告”, “现发布《2022年X…报告》”, “由X编制”."""
     text = _compact("".join(lines[start : start + MAX_OPENING_LINES]))
     agency, year = "", None
     m = _OPENING.search(text)
     if m:
-        agency, year = m.group("agency") or "", int(m.group("year"))
-    by = _COMPILED_BY.search(text)
-    if by and not agency:
-        agency = by.group("agency")
+        year = int(m.group("year"))
+        after = m.group("after") or ""
+        agency = m.group("agency") or (after if _ORG_END.search(after) else "")
+    for by in _COMPILED_BY.finditer(text[:400]):
+        name = re.sub(r"^.*由", "", _SUBJECT_LEAD.sub("", by.group("agency")))
+        if _ORG_END.search(_body_of(name)) and len(_body_of(name)) > len(agency):
+            agency = name
+            break
     return agency, year
 
 
 def _period_year(lines: list[str], start: int) -> int | None:
     m = _PERIOD.search(_compact("".join(lines[start : start + MAX_OPENING_LINES])))
     return int(m.group(1)) if m else None
+
+
+def _mentioned(lines: list[str], start: int) -> tuple[str, int | None]:
+    """(body, year) the overview's first sentences state as their subject and their year — the weakest evidence,
+    used only when nothing else names them."""
+    text = "\n".join(_compact(line) for line in lines[start : start + MAX_OPENING_LINES])
+    names = [m.group("name") for m in _MENTION.finditer(text)]
+    higher = re.compile(r"[县市区省]人民政府$|^[县市区省我本]")  # the county above, “我镇”: not this body's name
+    lower = [n for n in names if not higher.search(n)]
+    years = [int(m.group(1)) for m in _OVERVIEW_YEAR.finditer(text)]
+    return (lower[0] if lower else ""), (years[0] if years else None)
 
 
 def _metadata_agency(lines: list[str]) -> str:
@@ -268,13 +314,25 @@ def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int |
         add("signature", _DATE_LINE.split("".join(_fields(lines[sig_line])))[0], None)
     add("metadata", _metadata_agency(lines), None)
     add("file_name", *_file_name(hints.file_name))
+    name, year = _mentioned(lines, ident.body_start)
+    add("mentions", name, None)
+    add("overview", "", year)
     return cands
+
+
+_ALIAS = re.compile(r"[（(][^）)]*[）)]$")  # “…发展局(…管委会)”: a second name for the same office
+# An office inside a township or street that compiles its report: the body is the township or street.
+_INTERNAL_OFFICE = re.compile(r"(街道|镇|乡|苏木)(?:办事处)?(?:党政|综合|党建)[\u4e00-\u9fff]{0,8}$")
+
+
+def _body_of(name: str) -> str:
+    return _INTERNAL_OFFICE.sub(r"\1", _ALIAS.sub("", name))
 
 
 def _clean_name(name: str) -> str:
     """A body name as written, or "" when the text is not one (a sentence, “我镇”, a level word alone)."""
     name = _LABEL.sub("", _MARKUP.sub("", re.sub(r"\s+", "", clean_display(name or ""))))
-    name = re.sub(r"^[《“\"]|[》”\"]$", "", name)
+    name = _body_of(re.sub(r"^[《“\"]|[》”\"]$", "", name))
     core = fold(name)
     if not (2 <= len(core) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", core):
         return ""
@@ -366,7 +424,7 @@ def split_name(agency: str) -> tuple[list[str], str]:
         m = _REGION_TOKEN.match(rest)
         if not m:
             break
-        tail = rest[m.end() :]
+        tail = re.sub(r"^(?:人民)?政府(?=.{2,})(?!办公)", "", rest[m.end() :])  # 桦甸市人民政府新华街道办事处
         core = _GOV_SUFFIX.sub("", tail)
         if len(core) < 2 or core in _GENERIC:
             break  # the token *is* the body (铜鼓县人民政府, 城区街道): it is not a region it sits in
@@ -381,7 +439,7 @@ def level_of(agency: str, short_name: str) -> str:
     short = fold(short_name)
     if short.endswith("街道") or name.endswith(("街道办事处", "街道")):
         return "街道"
-    if short.endswith(("镇", "乡")):
+    if short.endswith(("镇", "乡", "苏木")):
         return "乡镇"
     if re.search(r"(局|委员会|委|办公室|办|中心|厅|署|院|所|站|管委会|公司)$", name):
         return "部门"

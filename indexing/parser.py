@@ -11,7 +11,7 @@ from indexing.facts import extract_facts
 from indexing.identity import Hints, chrome_end, identify
 from indexing.models import Document, Flag, ReadError, Report
 from indexing.screen import gather, refusal
-from indexing.sections import split_sections
+from indexing.sections import reflow, split_sections
 from indexing.tables import parse_tables
 from indexing.validate import validate
 
@@ -26,7 +26,7 @@ def parse_file(path: Path, manifest: Hints | None = None) -> Report:
 
 def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
     """The report in `doc`; raises ReadError when the file is not a report. `manifest` carries a crawl's row."""
-    lines = doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = reflow(doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     m = manifest or Hints()
     hints = Hints(doc.source, doc.page_titles, m.agency, m.region, m.year)
     ident = identify(lines, hints)
@@ -34,7 +34,8 @@ def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
     # The body ends at the signature: exports may append chart data after it (samples 000, 002).
     end = ident.signature_line if ident.signature_line is not None and ident.signature_line >= start else len(lines)
     sections, spans, flags = split_sections(lines, start, end)
-    reason = refusal(gather(doc.text, _head(doc, lines), bool(ident.title), len(spans)))
+    named = bool(ident.title) or "opening" in ident.sources.values()
+    reason = refusal(gather(doc.text, _head(doc, lines), named, len(spans)))
     if reason:
         raise ReadError(doc.source, reason)
 
@@ -73,6 +74,7 @@ def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
 
 
 def _head(doc: Document, lines: list[str]) -> list[str]:
+    """Where a page names what it is: its titles and its first lines."""
     first = [line for line in lines[chrome_end(lines) :] if line.strip()][:HEAD_LINES]
     return [*doc.page_titles, *first]
 

@@ -25,7 +25,7 @@ PREFACE_TITLE = "报告说明"
 
 # Words that identify a section heading whatever its numbering (一、/1、/（一）/(1)).
 SECTION_CUES: dict[str, tuple[str, ...]] = {
-    "overview": ("总体情况", "基本情况", "概述"),
+    "overview": ("总体情况", "总体工作情况", "基本情况", "概述"),
     # Overview sub-headings reuse these words (“（一）主动公开情况”, “（二）依申请公开情况”): only full phrases count.
     "proactive": ("主动公开政府信息情况", "主动公开政府信息", "行政机关主动公开"),
     "requests": ("收到和处理政府信息公开申请", "收到和处理依申请公开", "政府信息公开申请情况"),

@@ -21,16 +21,18 @@ TABLE_LABELS: tuple[str, ...] = (
 # Words of the disclosure regime; a report uses several of them.
 VOCABULARY: tuple[str, ...] = (
     "政府信息公开条例", "《条例》", "主动公开", "依申请公开", "政府信息公开申请", "统计期限", "统计时限",
-    "信息处理费", "行政复议", "政务公开", "年度报告", "公开指南", "公开目录",
+    "信息处理费", "行政复议", "政务公开", "年度报告", "公开指南", "公开目录", "本年度报告", "本报告",
 )  # fmt: skip
 # What a page calls itself when it is another kind of document.
+MAX_TITLE_CHARS = 40
+NEWS = "新闻报道"
 OTHER_KINDS: tuple[tuple[str, str], ...] = (
     ("政府工作报告", r"政府工作报告"),
     ("通知或公告", r"(?:通知|公告|通告|公示)$"),
     ("政府信息公开指南", r"公开指南"),
     ("政府信息公开目录", r"公开目录"),
     ("工作要点或方案", r"(?:要点|方案|意见|规划|办法|细则)$"),
-    ("新闻报道", r"^(?:日前|近日|记者|本报讯|本网讯|新华社)|(?:日前|近日)[，,]"),
+    (NEWS, r"^(?:日前|近日|记者|本报讯|本网讯|新华社)|^[^。]{0,12}(?:日前|近日)[，,]"),
 )
 MIN_VOCABULARY_WITHOUT_TITLE = 2
 MIN_VOCABULARY_PROSE_ONLY = 3
@@ -38,7 +40,7 @@ MIN_VOCABULARY_PROSE_ONLY = 3
 
 @dataclass(frozen=True)
 class Evidence:
-    title: bool  # a line names the report (政府信息公开…年度报告 / 年报 / 情况的报告)
+    title: bool  # a line names the report, or the opening sentence does (“现公布X2022年…年度报告”)
     sections: int  # canonical section headings found
     table_labels: int  # distinct standard table labels
     vocabulary: int  # distinct disclosure words
@@ -48,8 +50,7 @@ class Evidence:
 def gather(text: str, head: list[str], title: bool, sections: int) -> Evidence:
     """Evidence from the whole text and its head (the lines where a page names what it is: titles, first lines)."""
     compact = re.sub(r"\s+", "", fold(text))
-    heads = [re.sub(r"\s+", "", fold(line)) for line in head]
-    other = next((kind for line in heads for kind, pattern in OTHER_KINDS if re.search(pattern, line)), "")
+    other = next((kind for line in head for kind in _kinds(re.sub(r"\s+", "", fold(line)))), "")
     return Evidence(
         title=title,
         sections=sections,
@@ -57,6 +58,12 @@ def gather(text: str, head: list[str], title: bool, sections: int) -> Evidence:
         vocabulary=sum(word in compact for word in VOCABULARY),
         other_kind=other,
     )
+
+
+def _kinds(line: str) -> list[str]:
+    """Kinds a head line names: a short line is a title (“…的通知”); a sentence only shows news (“近日，…”)."""
+    title = len(line) <= MAX_TITLE_CHARS and "。" not in line
+    return [kind for kind, pattern in OTHER_KINDS if (title or kind == NEWS) and re.search(pattern, line)]
 
 
 def refusal(ev: Evidence) -> str | None:

@@ -25,6 +25,31 @@ MAX_CUE_OFFSET = 10  # “政府信息公开行政复议、行政诉讼情况”
 _WEIGHT = {"top": 3, "paren": 2, "bare": 1}
 
 
+# A page that lost its line breaks runs headings into the prose: “…报告如下。 一、总体情况 2022年，我镇…”.
+_INLINE_TOP = re.compile(rf"(?<=[。；\s])\s*(?=(?:[{_CN}]{{1,2}}、|第[{_CN}]{{1,2}}部分)\s*\S)")
+MIN_REFLOW_CHARS = 200
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Long lines split around each numbered section heading they carry (“。 一、总体情况 2022年…”), so headings
+    stand on lines of their own. Only a heading set off by spaces is split out: it is then certain where it ends."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) < MIN_REFLOW_CHARS:
+            out.append(line)
+            continue
+        start = 0
+        for m in _INLINE_TOP.finditer(line):
+            token = re.match(r"\S+", line[m.end() :])
+            if m.end() < start or token is None or not heading_candidate(token.group(0)):
+                continue
+            out.append(line[start : m.start()].strip())
+            out.append(token.group(0))
+            start = m.end() + token.end()
+        out.append(line[start:].strip() if start else line)
+    return [line for line in out if line.strip() or line == ""]
+
+
 @dataclass(frozen=True)
 class Heading:
     line: int  # index into the document's lines

@@ -536,10 +536,15 @@ def test_html_page_through_the_reader(tmp_path):
 
 def test_report_without_a_body_name_is_kept_and_flagged():
     text = sample("003").replace("港口乡2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告", 1)
-    r = parse(text)
+    r = parse(text.replace("港口乡", "我乡"))  # named nowhere, not even as the subject of the overview
     assert (r.agency, r.level, r.year) == ("", "", 2021)
     assert r.report_id.startswith("variant-2021-")
     assert [f.rule for f in r.flags] == ["agency.missing"]
+
+
+def test_a_body_named_only_as_the_overviews_subject_is_found_and_says_where():
+    r = parse(sample("003").replace("港口乡2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告", 1))
+    assert (r.short_name, r.level, r.sources["agency"]) == ("港口乡", "乡镇", "mentions")
 
 
 @pytest.mark.parametrize("shape", ["pipe", "pdf-text"])

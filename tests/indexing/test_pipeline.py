@@ -289,7 +289,7 @@ def test_bodies_of_one_name_in_two_counties_stay_apart(tmp_path):
 # ---------------------------------------------------------------- unidentified reports, fixes, manifests
 UNNAMED = (
     "根据《中华人民共和国政府信息公开条例》要求，现将我镇政府信息公开工作情况报告如下。\n"
-    "一、总体情况\n全年主动公开政府信息17条，未收到政府信息公开申请。\n"
+    "一、总体情况\n全年主动公开政府信息17条，未收到政府信息公开申请。\n"  # no year, no body
     "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
 )
 
