@@ -19,7 +19,10 @@ from indexing.normalize import NUMBER_TOKEN, chinese_number, fold
 from indexing.schema import ITEM_PREFIX, SECTION_KEYS
 
 _UNITS = "条篇件次则期场份个项宗起"
-_COUNT = re.compile(rf"(?<![第\d.])({NUMBER_TOKEN})\s*(余|多|左右)?\s*([{_UNITS}])(?![\u4e00-\u9fff]*[%％])")
+# A count: a number (not an ordinal 第N, not the tail of a longer numeral) and its unit; “余/多” mark approximations.
+_COUNT = re.compile(
+    rf"(?<![第\d.零〇一二两三四五六七八九十百千万])({NUMBER_TOKEN})\s*(余|多|左右)?\s*([{_UNITS}])(?![\u4e00-\u9fff]*[%％])"
+)
 _CLAUSE_SPLIT = re.compile(r"[，,；;。!！?？]")
 _SENTENCE = re.compile(r"[^。！？!?；]+[。！？!?；]?")
 MIN_WRAPPED_LINE_CHARS = 30  # PDF text lines run to the page width; headings are short
@@ -52,6 +55,11 @@ _CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("channel_website", re.compile(r"网站|门户|网上|[^联互]网(?:站)?(?:上|中)?(?:发布|公开)")),
     ("channel_media", re.compile(r"媒体")),
 )
+# Words of one channel that also name a broader one (“微博微信”, “新媒体发表报道”): still one channel.
+_CHANNEL_FAMILIES = (
+    {"channel_weibo_wechat", "channel_weibo", "channel_wechat"},
+    {"channel_media", "channel_new_media"},
+)
 _ITEM_CONTEXT = re.compile(r"其中|包括|包含|分别为|分别是|具体为|具体包括|主要有|[:：]")
 _ITEM_PREFIX_WORDS = re.compile(
     r"^(?:其中|包括|包含|主要有|主要包括|具体为|具体包括|分别为|分别是|涉及|含|有|共|计|共计|合计|"
@@ -62,6 +70,7 @@ _ITEM_PREFIX_WORDS = re.compile(
 _NO_REQUESTS = re.compile(
     rf"{_NEG}(?:收到|接收到|接到|受理|接收|发生|办理)?[^。；]{{0,15}}?"
     rf"(?:政府信息公开申请|依申请公开|信息公开申请|公开申请|依申请)"
+    rf"|{_NEG}(?:收到|接收到|接到|受理|接收)[^。；，]{{0,15}}?申请"
 )
 _NO_FEES = re.compile(
     rf"{_NEG}[^。；，]{{0,4}}(?:收取|收)[^。；，]{{0,8}}(?:信息处理费|处理费)|(?:收费|处理费)[^。；，]{{0,8}}{_NEG}"
@@ -76,6 +85,8 @@ class Count:
     value: int | float
     unit: str
     in_list: bool  # inside an enumeration: after 其中 / 包括 / 分别为 / a colon, earlier in the sentence
+    broken_down: bool = False  # the next words break it down (“…4751条，其中…”): a total
+    before: str = ""  # the sentence before the subject (“收到申请9件，办结9件”: 办结 continues about requests)
 
 
 def sentences(text: str) -> Iterable[str]:
@@ -133,15 +144,19 @@ def counts(compact: str) -> Iterable[Count]:
             value = chinese_number(m.group(1))
             if value is None or m.group(2):  # “1200余条” is not an exact figure
                 continue
-            yield Count(subject, value, m.group(3), listing)
+            rest = compact[compact.find(clause) + m.end() :]
+            broken_down = bool(re.match(r"[，,：:；]?(?:其中|包括|具体|分别)", rest))
+            before = compact[: compact.find(clause) + m.start() - len(subject)]
+            yield Count(subject, value, m.group(3), listing, broken_down, before)
 
 
 def sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
     compact = re.sub(r"\s+", "", fold(sentence))
     for count in counts(compact):
-        key = subject_key(count)
-        if key is not None:
+        for key in subject_keys(count):
             yield Fact(key, count.value, sentence, section, count.unit)
+            if key == "requests_received" and count.value == 0:  # “共收到依申请公开0件” states there were none
+                yield Fact("no_requests", True, sentence, section)
     no_requests = _NO_REQUESTS.search(compact)
     if no_requests and not re.search(r"复议|诉讼", no_requests.group(0)):
         yield Fact("no_requests", True, sentence, section)
@@ -153,38 +168,49 @@ def sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
         yield Fact("no_proposals", True, sentence, section)
 
 
-def subject_key(count: Count) -> str | None:
-    """What a count counts, as a fact key; None when it is nothing a user asks by name (or is negated)."""
+def subject_keys(count: Count) -> list[str]:
+    """What a count counts, as fact keys ([] when nothing a user asks by name, or negated). A total stated through
+    one channel (“通过门户网站主动公开信息146条”) is both the total and that channel's figure."""
     s = count.subject
     if _CHANGE.search(s) or re.search(rf"{_NEG}[^，]{{0,4}}$", s):
-        return None
-    if _REQUEST.search(s):
+        return []
+    if _HANDLED.search(s) and not _REQUEST.search(s) and _REQUEST.search(count.before[-30:]):
+        return ["requests_handled"]
+    if _REQUEST.search(s) and not re.search(r"依申请公开(?:的)?(?:文件|信息)", s):
         if _HANDLED.search(s) and not _RECEIVED.search(s.replace("依申请公开", "")):
-            return "requests_handled"
-        return "requests_received" if _RECEIVED.search(s) or count.unit in "件宗" else None
+            return ["requests_handled"]
+        return ["requests_received"] if (_RECEIVED.search(s) or count.unit in "件宗") else []
     if _REVIEW.search(s) and count.unit in "件起宗次":
-        return "reviews"
+        return ["reviews"]
     if _LAWSUIT.search(s) and count.unit in "件起宗次":
-        return "lawsuits"
+        return ["lawsuits"]
     if _PRESS.search(s) and count.unit in "场次期":
-        return "press_conferences"
+        return ["press_conferences"]
     if _INTERPRET.search(s) and count.unit in "条篇件次份期个":
-        return "policy_interpretations"
-    channel = next((key for key, pattern in _CHANNELS if pattern.search(s)), None)
+        return ["policy_interpretations"]
+    keys = ["proactive_total"] if _is_total(s, count) else []
+    channels = {key for key, pattern in _CHANNELS if pattern.search(s)}
     publishes = bool(_PUBLISH.search(s) or _INFO.search(s))
-    if channel and publishes and not _ALL_CHANNELS.search(s) and count.unit in "条篇次则期件个份":
-        return channel
-    if _is_total(s, count):
-        return "proactive_total"
-    return _item(count)
+    one_channel = len(channels) == 1 or any(channels <= family for family in _CHANNEL_FAMILIES)
+    if channels and one_channel and publishes and not _ALL_CHANNELS.search(s) and count.unit in "条篇次则期件个份":
+        keys.append(next(key for key, pattern in _CHANNELS if pattern.search(s)))
+    return keys or ([] if channels else [key for key in [_item(count)] if key])
 
 
 def _is_total(subject: str, count: Count) -> bool:
-    if count.unit not in "条篇件则个份" or subject.startswith("其中") or count.in_list and "其中" in subject:
+    if count.unit not in "条篇件则份" or re.search(r"不予公开|依申请", subject):
         return False
-    if not re.search(r"(?:主动)?(?:公开|公布|发布)了?", subject) or not re.search(r"信息|文件", subject):
+    if subject.startswith("其中") or count.in_list and "其中" in subject:
         return False
-    return not count.in_list or bool(re.search(r"主动公开|共|累计|合计|总数|全年", subject))
+    if not re.search(r"(?:主动)?(?:公开|公布|发布)了?", subject):
+        return False
+    strong = "主动公开" in subject or count.broken_down or bool(re.search(r"共|累计|合计|总数|全年", subject))
+    if _CHANNEL_ANY.search(subject) and not (_ALL_CHANNELS.search(subject) or strong):
+        return False  # “网站发布信息59条” alone is that channel's figure
+    return bool(re.search(r"信息|文件", subject) or "主动公开" in subject) and (not count.in_list or strong)
+
+
+_CHANNEL_ANY = re.compile("|".join(p.pattern for _, p in _CHANNELS))
 
 
 def _item(count: Count) -> str | None:
