@@ -44,7 +44,8 @@ def _ident(lines, **hints):
 )
 def test_title_wordings_and_markup(title, agency, year):
     ident = _ident([title, *BODY])
-    assert (ident.agency, ident.year, ident.sources["agency"], ident.sources["year"]) == (agency, year, "title", "title")
+    assert (ident.agency, ident.year) == (agency, year)
+    assert ident.sources["agency"] == ident.sources["year"] == "title"
 
 
 def test_title_after_page_chrome_and_metadata_rows():

@@ -94,8 +94,8 @@ EXPECTED = {
         facts={
             "proactive_total": 365, "channel_wechat": 306, "channel_website": 59,
             "no_requests": True, "no_fees": True, "no_proposals": True,
-            "policy_interpretations": 7, "item:机构职能": 3, "item:人事信息": 3, "item:业务动态": 30, "item:政策文件": 3,
-            "item:重点领域信息公开": 6, "item:政务公开组织推进": 4, "item:执行公开": 3,
+            "policy_interpretations": 7, "item:机构职能": 3, "item:人事信息": 3, "item:业务动态": 30,
+            "item:政策文件": 3, "item:重点领域信息公开": 6, "item:政务公开组织推进": 4, "item:执行公开": 3,
         },
         flags=[
             ("section.missing", ["sections.requests"]),
