@@ -54,6 +54,9 @@ def tokenize(lines: list[str]) -> list[Cell]:
     """The cells of a table region, in reading order, from any of the export shapes."""
     cells: list[Cell] = []
     pipe_mode = sum("|" in line for line in lines) >= MIN_PIPE_ROWS
+    # Web pages that put each cell on its own line (“规章 |”, “0 |”, a lone “|” opening a row): the lines are not rows,
+    # the cells run in reading order like a cell-per-line export.
+    stream = pipe_mode and _one_cell_lines(lines)
     for line in lines:
         folded = fold(line)
         if _PAGE_MARK.fullmatch(folded.strip()):
@@ -80,9 +83,19 @@ def tokenize(lines: list[str]) -> list[Cell]:
             fields = _spaced_row(folded) or [folded]
         for n, text in enumerate(fields):
             kind, value = cell_kind(text)
-            multi = len(fields) > 1
+            multi = len(fields) > 1 and not stream
             cells.append(Cell(kind, value, text.strip(), row_start=multi and n == 0, multi=multi))
     return cells
+
+
+ONE_CELL_SHARE = 0.6
+
+
+def _one_cell_lines(lines: list[str]) -> bool:
+    """Most pipe lines hold at most one non-empty cell: the page wrote one cell per line."""
+    piped = [line for line in lines if "|" in line]
+    single = sum(1 for line in piped if sum(1 for f in line.split("|") if f.strip()) <= 1)
+    return bool(piped) and single >= ONE_CELL_SHARE * len(piped)
 
 
 _SPACED_VALUE = re.compile(r"[+-]?\d+(?:\.\d+)?|[/—–-]+")
@@ -361,6 +374,38 @@ def detect_proactive_template(text: str, fallback: str) -> str:
     return "2019" if fallback == "2019" else "2021"
 
 
+# Column headers of table 2 as printed, to canonical column keys. Each 第二十条 block prints its own header row,
+# and real reports mix the 2019 and 2021 headers (2019 columns in （一）, 2021 ones in （五）（六）), so columns
+# are read from the header of the block a row sits in, not assumed from the template.
+_PROACTIVE_COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("new_made", r"新制作"),
+    ("new_published", r"新公开"),
+    ("total_published", r"对外公开总"),
+    ("issued", r"制发件数|本年制发"),
+    ("repealed", r"废止件数|本年废止"),
+    ("in_force", r"现行有效"),
+    ("prev_items", r"上一年项目|上年项目"),
+    ("change", r"增/?减"),
+    ("decisions", r"处理决定"),
+    ("amount_wan", r"收费金额"),
+    ("items", r"采购项目数"),
+    ("amount", r"采购总金额"),
+)
+_HEADER_WORD = "信息内容"
+
+
+def header_columns(label: str) -> list[str] | None:
+    """The column keys a block header names, in printed order (“信息内容本年制发件数本年废止件数现行有效件数”)."""
+    text = re.sub(r"\s+", "", label)
+    if _HEADER_WORD not in text:
+        return None
+    text = text[text.rfind(_HEADER_WORD) + len(_HEADER_WORD) :]
+    found = sorted(
+        (m.start(), key) for key, pattern in _PROACTIVE_COLUMN_PATTERNS for m in [re.search(pattern, text)] if m
+    )
+    return [key for _, key in found] or None
+
+
 def parse_proactive(lines: list[str], fallback_template: str) -> tuple[Cells | None, str, list[str]]:
     groups = group_cells(tokenize(lines))
     template = detect_proactive_template("\n".join(lines), fallback_template)
@@ -369,6 +414,9 @@ def parse_proactive(lines: list[str], fallback_template: str) -> tuple[Cells | N
     for g in groups:
         if g.label is not None:
             g.key, _ = _label_key(fold(g.label), _PROACTIVE_PATTERNS)
+    by_header = _place_by_headers(groups, template)
+    if by_header is not None:
+        return (*by_header[:1], template, by_header[1])
     rows = [(r.key, r.columns) for r in proactive_rows(template)]
     valid = {key for key, _ in rows}
     for g in groups:
@@ -376,6 +424,33 @@ def parse_proactive(lines: list[str], fallback_template: str) -> tuple[Cells | N
             g.key = None
     grid, unplaced = place(groups, rows, None)
     return grid, template, unplaced
+
+
+def _place_by_headers(groups: list[Group], template: str) -> tuple[Cells, list[str]] | None:
+    """Rows placed under the columns their block's header names (a block without a header row: the template's
+    columns for that row); None when a row with numbers lost its label — then position decides (`place`)."""
+    template_rows = proactive_rows(template)
+    grid: Cells = {r.key: dict.fromkeys(r.columns) for r in template_rows}
+    by_template = {r.key: list(r.columns) for r in template_rows}
+    unplaced: list[str] = []
+    columns: list[str] | None = None
+    for g in groups:
+        if g.label is not None:
+            label = fold(g.label)
+            if "第二十条" in label:
+                columns = None  # a new block: its own header, if it prints one, follows
+            columns = header_columns(label) or columns
+        if not g.numbers:
+            continue
+        if g.key is None:
+            return None
+        cols = columns or by_template.get(g.key)
+        values = _trim(g.values, len(cols or []))
+        if not cols or len(values) != len(cols):
+            unplaced.append(g.key)
+            continue
+        grid.setdefault(g.key, {}).update({col: c.value for col, c in zip(cols, values, strict=True)})
+    return grid, unplaced
 
 
 # ---------------------------------------------------------------- table 4: appeals

@@ -174,6 +174,12 @@ SEPARATORS = {
     "pipe": pipe,
     "tab": lambda cells: "\t".join(str(c) for c in cells),
     "pdf-text": lambda cells: " ".join(str(c) for c in cells if str(c)),  # PDF text layer: spaces, no blanks
+    # Web pages seen in eval/shapes.md: every cell on its own line closed by a pipe (“规章 |”, “0 |”) …
+    "pipe-cell-per-line": lambda cells: "\n".join(f"{c} |" for c in cells),
+    # … or a lone “| ” opening each row and each cell padded on its own line (“ 规章  | ”).
+    "pipe-newline-cells": lambda cells: "| \n" + "\n".join(f" {c}  | " for c in cells),
+    # … or one value per line with blank lines between, empty header cells gone.
+    "cell-per-line-blank": lambda cells: "\n\n".join(str(c) for c in cells if str(c)),
 }
 
 
