@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run_bench(what: str, config, *, corpus_dir: Path) -> dict:
+def run_bench(what: str, config, *, corpus_dir: Path | None, **options) -> dict:
     if what == "retrieval":
         from indexing.bench import retrieval_bench
 
@@ -18,4 +18,8 @@ def run_bench(what: str, config, *, corpus_dir: Path) -> dict:
         from answering.bench import answer_bench
 
         return answer_bench(config, corpus_dir=corpus_dir)
+    if what == "parse":
+        from eval.parse_bench import run_parse_bench
+
+        return run_parse_bench(corpus_dir, **options)
     raise ValueError(f"unknown benchmark {what!r}")

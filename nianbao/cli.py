@@ -128,8 +128,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from nianbao.bench import run_bench
 
-    result = run_bench(args.what, _index_config(args), corpus_dir=args.corpus)
+    if args.what == "parse":  # no index: generated reports (or DIR/truth.jsonl) through the parser
+        result = run_bench("parse", None, corpus_dir=args.corpus, n=args.n, seed=args.seed)
+    else:
+        result = run_bench(args.what, _index_config(args), corpus_dir=args.corpus or DEFAULT_CORPUS_DIR)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else _format_bench(result))
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from eval.synth import describe, generate
+
+    truths = generate(args.n, args.seed, args.out)
+    print(f"{describe(truths)}：{args.out}（真值 truth.jsonl，清单 manifest.csv）")
     return 0
 
 
@@ -195,12 +206,22 @@ def build_parser() -> argparse.ArgumentParser:
     _llm_args(p)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("bench", help="measure retrieval quality, answer latency or ingest speed")
-    p.add_argument("what", choices=["retrieval", "answers", "ingest"])
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_DIR)
+    p = sub.add_parser("bench", help="measure retrieval quality, answer latency, ingest speed or parse accuracy")
+    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse"])
+    p.add_argument(
+        "--corpus", type=Path, default=None, help=f"default {DEFAULT_CORPUS_DIR}; parse: a `nianbao synth` DIR"
+    )
+    p.add_argument("--n", type=int, default=300, help="parse: reports to generate when --corpus has no truth.jsonl")
+    p.add_argument("--seed", type=int, default=0, help="parse: generator seed")
     p.add_argument("--json", action="store_true")
     _index_args(p)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("synth", help="write invented reports in real shapes, with truth.jsonl and manifest.csv")
+    p.add_argument("--n", type=int, default=100, help="number of files")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="directory to write into")
+    p.set_defaults(func=cmd_synth)
     return parser
 
 
