@@ -21,8 +21,10 @@ from indexing.schema import ITEM_PREFIX, SECTION_KEYS
 _UNITS = "条篇件次则期场份个项宗起"
 # A count: a number (not an ordinal 第N, not the tail of a longer numeral) and its unit; “余/多” mark approximations.
 _COUNT = re.compile(
-    rf"(?<![第\d.零〇一二两三四五六七八九十百千万])({NUMBER_TOKEN})\s*(余|多|左右)?\s*([{_UNITS}])(?![\u4e00-\u9fff]*[%％])"
+    rf"(?<![第\d.零〇一二两三四五六七八九十百千万])({NUMBER_TOKEN})\s*(万|千)?\s*(余|多|左右)?\s*([{_UNITS}])"
+    r"(?![\u4e00-\u9fff]*[%％])"
 )
+_SCALE = {"万": 10_000, "千": 1_000, None: 1}
 _CLAUSE_SPLIT = re.compile(r"[，,；;。!！?？]")
 _SENTENCE = re.compile(r"[^。！？!?；]+[。！？!?；]?")
 MIN_WRAPPED_LINE_CHARS = 30  # PDF text lines run to the page width; headings are short
@@ -34,6 +36,7 @@ _CHANGE = re.compile(r"比|较|同比|环比|增加|减少|增长|下降|提高|
 _REQUEST = re.compile(r"申请|依申请")
 _HANDLED = re.compile(r"办结|答复|办理完成|办毕|已办理|办理了|处理完")
 _RECEIVED = re.compile(r"收到|受理|接收|接到|新收|依申请公开")
+_ALL_HANDLED = re.compile(r"(?:已|均已|全部|均)(?:全部)?(?:按期|按时|依法)?(?:办结|答复|办理完毕|答复完毕)")
 _REVIEW = re.compile(r"行政复议|复议")
 _LAWSUIT = re.compile(r"行政诉讼|诉讼")
 _PRESS = re.compile(r"新闻发布会|发布会")
@@ -60,7 +63,9 @@ _CHANNEL_FAMILIES = (
     {"channel_weibo_wechat", "channel_weibo", "channel_wechat"},
     {"channel_media", "channel_new_media"},
 )
-_ITEM_CONTEXT = re.compile(r"其中|包括|包含|分别为|分别是|具体为|具体包括|主要有|[:：]")
+_ITEM_CONTEXT = re.compile(
+    r"其中|包括|包含|分别为|分别是|具体为|具体包括|主要有|[:：]|(?:从|按)(?:内容|类别|类型|信息类别)(?:分类)?(?:看|来看|分|划分)?"
+)
 _ITEM_PREFIX_WORDS = re.compile(
     r"^(?:其中|包括|包含|主要有|主要包括|具体为|具体包括|分别为|分别是|涉及|含|有|共|计|共计|合计|"
     r"公开|发布|主动公开|更新|[\d.、()（）]+|[一二三四五六七八九十]+[、.])+"
@@ -137,17 +142,25 @@ def counts(compact: str) -> Iterable[Count]:
     listing = False
     for clause in _CLAUSE_SPLIT.split(compact):
         start = 0
+        if not _COUNT.search(clause) and _ITEM_CONTEXT.search(clause):
+            listing = True  # “按内容分类，工作动态36条，…”: the marker stands in a clause of its own
         for m in _COUNT.finditer(clause):
             subject = clause[start : m.start()]
             listing = listing or bool(_ITEM_CONTEXT.search(subject))
             start = m.end()
             value = chinese_number(m.group(1))
-            if value is None or m.group(2):  # “1200余条” is not an exact figure
+            if value is None or m.group(3):  # “1200余条” is not an exact figure
                 continue
+            value = _scaled(value, _SCALE[m.group(2)])  # “4.4万条”
             rest = compact[compact.find(clause) + m.end() :]
             broken_down = bool(re.match(r"[，,：:；]?(?:其中|包括|具体|分别)", rest))
             before = compact[: compact.find(clause) + m.start() - len(subject)]
-            yield Count(subject, value, m.group(3), listing, broken_down, before)
+            yield Count(subject, value, m.group(4), listing, broken_down, before)
+
+
+def _scaled(value: int | float, scale: int) -> int | float:
+    scaled = round(value * scale, 6)
+    return int(scaled) if float(scaled).is_integer() else scaled
 
 
 def sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
@@ -157,8 +170,10 @@ def sentence_facts(sentence: str, section: str) -> Iterable[Fact]:
             yield Fact(key, count.value, sentence, section, count.unit)
             if key == "requests_received" and count.value == 0:  # “共收到依申请公开0件” states there were none
                 yield Fact("no_requests", True, sentence, section)
+            if key == "requests_received" and _ALL_HANDLED.search(compact):  # “收到申请8件，已全部办结”
+                yield Fact("requests_handled", count.value, sentence, section, count.unit)
     no_requests = _NO_REQUESTS.search(compact)
-    if no_requests and not re.search(r"复议|诉讼", no_requests.group(0)):
+    if no_requests and not re.search(r"复议|诉讼", compact[no_requests.start() : no_requests.end() + 12]):
         yield Fact("no_requests", True, sentence, section)
     if _NO_FEES.search(compact):
         yield Fact("no_fees", True, sentence, section)
@@ -174,6 +189,8 @@ def subject_keys(count: Count) -> list[str]:
     s = count.subject
     if _CHANGE.search(s) or re.search(rf"{_NEG}[^，]{{0,4}}$", s):
         return []
+    if _REVIEW.search(s) and count.unit in "件起宗次" and not _LAWSUIT.search(s):  # “被申请行政复议3件”
+        return ["reviews"]
     if _HANDLED.search(s) and not _REQUEST.search(s) and _REQUEST.search(count.before[-30:]):
         return ["requests_handled"]
     if _REQUEST.search(s) and not re.search(r"依申请公开(?:的)?(?:文件|信息)", s):

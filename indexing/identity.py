@@ -72,6 +72,7 @@ _MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 # Region tokens inside a name, outermost first: 省/自治区, 市/州/盟/地区, 区/县/旗/县级市.
 _REGION_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|特别行政区|省|自治州|地区|市|州|盟|自治县|区|县|旗)")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:办事处)?$")
+_ZONE = re.compile(r"(?:开发区|高新区|新区|园区|试验区|示范区|合作区|保税区)$")  # a zone's committee is a body
 _GENERIC = {"街道", "镇", "乡", "办事处", "人民政府", "政府", "街道办事处"}  # a level word is not a body's name
 _FUNCTION_CHARS = set("的在和及与对向由于为是我本各该其了好把将从按经据请可")
 
@@ -164,8 +165,8 @@ def _title_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
 def _with_name_above(lines: list[str], i: int, title: str, last: int) -> tuple[str, int, int]:
     """A title that starts with the year may have the body's name alone on the line above (sample 002) or below
     (“2022年…年度报告 / 云川县青禾镇人民政府 / 2022年…年度报告”, the name between two copies of the title)."""
-    if not _YEAR.match(fold(title)):
-        return title, i, last
+    if _title_names(title)[0]:
+        return title, i, last  # the title names its body already
     prev, nxt = _prev_nonblank(lines, i), _next_nonblank(lines, last)
     for k, first, end in ((prev, prev, last), (nxt, i, nxt)):
         if k is None:
@@ -232,8 +233,9 @@ def _title_names(title: str) -> tuple[str, int | None]:
     if before:
         return before, year
     between = re.search(rf"年度?(.+?){_REPORT_WORDS}", text)
-    if between and (_ORG_END.search(fold(between.group(1))) or _PLACE_END.search(fold(between.group(1)))):
-        return between.group(1), year
+    name = _clean_name(between.group(1)) if between else ""
+    if name and (_ORG_END.search(fold(name)) or _PLACE_END.search(fold(name))):
+        return name, year
     return "", year
 
 
@@ -426,8 +428,8 @@ def split_name(agency: str) -> tuple[list[str], str]:
             break
         tail = re.sub(r"^(?:人民)?政府(?=.{2,})(?!办公)", "", rest[m.end() :])  # 桦甸市人民政府新华街道办事处
         core = _GOV_SUFFIX.sub("", tail)
-        if len(core) < 2 or core in _GENERIC:
-            break  # the token *is* the body (铜鼓县人民政府, 城区街道): it is not a region it sits in
+        if len(core) < 2 or core in _GENERIC or _ZONE.search(m.group(0)):
+            break  # the token *is* the body (铜鼓县人民政府, 城区街道, 某经济开发区管委会): not a region it sits in
         region.append(m.group(0))
         rest = tail
     short = _GOV_SUFFIX.sub("", rest) or rest

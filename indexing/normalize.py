@@ -62,6 +62,7 @@ def compact(text: str) -> str:
 # Cells that mean “nothing stated”: unknown, never zero.
 _EMPTY_MARKS = {"", "/", "\\", "-", "--", "—", "——", "–", "－", "无", "空", "暂无", "null", "none", "N/A", "n/a"}
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_CELL_UNIT = re.compile(r"(?<=\d)(?:万元|元|件|条|个|项|次)$")
 
 
 def cell_kind(text: str) -> tuple[str, Number | None]:
@@ -70,6 +71,7 @@ def cell_kind(text: str) -> tuple[str, Number | None]:
     s = s.replace(",", "").replace("，", "")
     if s in _EMPTY_MARKS:
         return "empty", None
+    s = _CELL_UNIT.sub("", s)  # “858.96万元”, “12件” under a header that names the unit
     if _NUMBER.fullmatch(s):
         return "number", _to_number(s)
     return "text", None

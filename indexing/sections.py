@@ -28,6 +28,7 @@ _WEIGHT = {"top": 3, "paren": 2, "bare": 1}
 # A page that lost its line breaks runs headings into the prose: “…报告如下。 一、总体情况 2022年，我镇…”.
 _INLINE_TOP = re.compile(rf"(?<=[。；\s])\s*(?=(?:[{_CN}]{{1,2}}、|第[{_CN}]{{1,2}}部分)\s*\S)")
 MIN_REFLOW_CHARS = 200
+_SENTENCE_GAP = re.compile(r"(?<=[。；！？])\s+(?=\S)")
 
 
 def reflow(lines: list[str]) -> list[str]:
@@ -37,6 +38,11 @@ def reflow(lines: list[str]) -> list[str]:
     for line in lines:
         if len(line) < MIN_REFLOW_CHARS:
             out.append(line)
+            continue
+        # A whole page on one line: its paragraphs were joined with spaces after each sentence's end.
+        pieces = _SENTENCE_GAP.split(line)
+        if len(pieces) > 1:
+            out.extend(reflow(pieces))
             continue
         start = 0
         for m in _INLINE_TOP.finditer(line):

@@ -147,13 +147,21 @@ Row = tuple[str, tuple[str, ...]]  # (row key, its columns)
 
 
 def _trim(values: list[Cell], size: int) -> list[Cell]:
-    """Drop empty cells beyond `size` at the ends: label-column cells of the next row (or this one's lost label)."""
+    """Drop empty cells beyond `size` at the ends: label-column cells of the next row (or this one's lost label).
+
+    Truly empty cells go first, leading ones before trailing ones (a label spanning grid columns leaves empties right
+    after it); a “/” or “—” is a printed blank of the data area and is dropped only when nothing else can be."""
     values = list(values)
-    while len(values) > size and values[-1].kind == "empty":
-        values.pop()
-    while len(values) > size and values[0].kind == "empty":
-        values.pop(0)
+    for printed in (False, True):
+        while len(values) > size and _droppable(values[0], printed):
+            values.pop(0)
+        while len(values) > size and _droppable(values[-1], printed):
+            values.pop()
     return values
+
+
+def _droppable(cell: Cell, printed: bool) -> bool:
+    return cell.kind == "empty" and (printed or not cell.text.strip())
 
 
 def _fill_row(
@@ -381,7 +389,7 @@ _PROACTIVE_COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("new_made", r"新制作"),
     ("new_published", r"新公开"),
     ("total_published", r"对外公开总"),
-    ("issued", r"制发件数|本年制发"),
+    ("issued", r"制发件数|本年制发|本年发件"),
     ("repealed", r"废止件数|本年废止"),
     ("in_force", r"现行有效"),
     ("prev_items", r"上一年项目|上年项目"),
@@ -446,6 +454,10 @@ def _place_by_headers(groups: list[Group], template: str) -> tuple[Cells, list[s
             return None
         cols = columns or by_template.get(g.key)
         values = _trim(g.values, len(cols or []))
+        if cols and len(values) != len(cols) and by_template.get(g.key):
+            # A damaged header (“本年发件”) names fewer columns than the row holds: the template's, if they fit.
+            cols = by_template[g.key]
+            values = _trim(g.values, len(cols))
         if not cols or len(values) != len(cols):
             unplaced.append(g.key)
             continue

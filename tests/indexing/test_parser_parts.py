@@ -161,7 +161,8 @@ def _facts(text: str) -> dict:
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("本年度共受理政府信息公开申请7件，均已按期答复。", {"requests_received": 7}),
+        # “均已按期答复” says every one of the 7 was answered: 7 handled, from the same sentence
+        ("本年度共受理政府信息公开申请7件，均已按期答复。", {"requests_received": 7, "requests_handled": 7}),
         ("本年度未收到政府信息公开申请。", {"no_requests": True}),
         ("本年度不存在因政府信息公开被申请行政复议、提起行政诉讼的情况。", {"no_appeals": True}),
         ("全年主动公开政府信息三百二十九条。", {"proactive_total": 329}),
