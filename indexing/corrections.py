@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from indexing.identity import level_of, split_name
+from indexing.identity import level_of, said_name, split_name
 from indexing.models import Report
 
 FILE_NAME = "corrections.json"
@@ -42,9 +42,9 @@ def apply(report: Report, fields: dict[str, Any]) -> Report:
     agency = fields.get("agency", report.agency)
     region, short = split_name(agency) if "agency" in fields else (report.region, report.short_name)
     level = level_of(agency, short) if "agency" in fields else report.level
-    if "agency" in fields and region and level == "部门":
-        short = region[-1] + short
     region = list(fields.get("region") or region)
+    if "agency" in fields:
+        short = said_name(region, short, level)
     year = int(fields["year"]) if "year" in fields else report.year
     cleared = {_FLAGS_CLEARED[k] for k in fields if k in _FLAGS_CLEARED}
     return dataclasses.replace(

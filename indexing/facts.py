@@ -36,7 +36,10 @@ _CHANGE = re.compile(r"比|较|同比|环比|增加|减少|增长|下降|提高|
 _REQUEST = re.compile(r"申请|依申请")
 _HANDLED = re.compile(r"办结|答复|办理完成|办毕|已办理|办理了|处理完")
 _RECEIVED = re.compile(r"收到|受理|接收|接到|新收|依申请公开")
-_ALL_HANDLED = re.compile(r"(?:已|均已|全部|均)(?:全部)?(?:按期|按时|依法)?(?:办结|答复|办理完毕|答复完毕)")
+# “已全部办结”, “均已按期答复” (with no number of its own): every request received was handled.
+_ALL_HANDLED = re.compile(
+    r"(?:已全部|全部|均已|均)(?:按期|按时|依法)?(?:办结|答复|办理完毕|答复完毕)(?![\d零〇一二两三四五六七八九十百])"
+)
 _REVIEW = re.compile(r"行政复议|复议")
 _LAWSUIT = re.compile(r"行政诉讼|诉讼")
 _PRESS = re.compile(r"新闻发布会|发布会")

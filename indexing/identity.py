@@ -73,6 +73,7 @@ _MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 _REGION_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|特别行政区|省|自治州|地区|市|州|盟|自治县|区|县|旗)")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:办事处)?$")
 _ZONE = re.compile(r"(?:开发区|高新区|新区|园区|试验区|示范区|合作区|保税区)$")  # a zone's committee is a body
+_ZONE_BODY = re.compile(r"(?:开发区|高新区|新区|园区|试验区|示范区|合作区|保税区)")  # its name is its own
 _GENERIC = {"街道", "镇", "乡", "办事处", "人民政府", "政府", "街道办事处"}  # a level word is not a body's name
 _FUNCTION_CHARS = set("的在和及与对向由于为是我本各该其了好把将从按经据请可")
 
@@ -223,7 +224,9 @@ Candidates = dict[str, list[tuple[str, object]]]  # field -> [(where, value)]
 def _title_names(title: str) -> tuple[str, int | None]:
     """(body name, year) a title states: the words before the year or the report words (“X2021年…”, “X政府信息公开
     工作2022年度报告”), else the name between them (“2021年度X政府信息公开…”, “2022年上海市政府信息公开…”)."""
-    text = re.sub(r"^关于", "", re.sub(r"\s+", "", strip_junk(title)))
+    text = re.sub(r"\s+", "", strip_junk(title))
+    if fold(text).startswith("关于"):  # “關於…” too
+        text = text[2:]
     folded = fold(text)
     m = _YEAR.search(folded)
     year = int(m.group(1)) if m else None
@@ -396,8 +399,15 @@ def _name_parts(ident: Identity, lines: list[str], hints: Hints) -> None:
             ident.sources["region"] = "text_mentions"
     elif ident.region:
         ident.sources["region"] = ident.sources.get("agency", "")
-    if ident.region and ident.level == "部门":
-        ident.short_name = ident.region[-1] + ident.short_name  # 教育局 alone names no one: 文登区教育局
+    ident.short_name = said_name(ident.region, ident.short_name, ident.level)
+
+
+def said_name(region: list[str], short: str, level: str) -> str:
+    """The name users say: 教育局 alone names no one, so a department keeps its county (文登区教育局); a zone's
+    committee is named by the zone already."""
+    if region and level == "部门" and not _ZONE_BODY.search(fold(short)) and not fold(short).startswith(region[-1]):
+        return region[-1] + short
+    return short
 
 
 # ---------------------------------------------------------------- page chrome

@@ -10,6 +10,7 @@ never shifted into a neighbouring cell.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from indexing.models import Cells, Flag, Number
@@ -31,6 +32,7 @@ class Cell:
     text: str
     row_start: bool = False  # first cell of a physical row (pipe / tab rows)
     multi: bool = False  # part of a pipe/tab row (one line holding several cells)
+    pos: int = -1  # its column in the physical row (pipe / tab rows), -1 in a cell stream
 
 
 @dataclass
@@ -84,7 +86,8 @@ def tokenize(lines: list[str]) -> list[Cell]:
         for n, text in enumerate(fields):
             kind, value = cell_kind(text)
             multi = len(fields) > 1 and not stream
-            cells.append(Cell(kind, value, text.strip(), row_start=multi and n == 0, multi=multi))
+            pos = n if multi else -1
+            cells.append(Cell(kind, value, text.strip(), row_start=multi and n == 0, multi=multi, pos=pos))
     return cells
 
 
@@ -165,25 +168,49 @@ def _droppable(cell: Cell, printed: bool) -> bool:
 
 
 def _fill_row(
-    values: list[Cell], columns: tuple[str, ...], total_col: str | None, physical: bool = False
+    values: list[Cell],
+    columns: tuple[str, ...],
+    total_col: str | None,
+    physical: bool = False,
+    width: int | None = None,
 ) -> dict[str, Number | None] | None:
-    """One row's cells; None when they cannot be placed safely."""
+    """One row's cells; None when they cannot be placed safely. `width`: where the data columns start in a
+    physical row of this table (learned from its complete rows), so a blank first cell does not shift the row."""
     numbers = [c for c in values if c.kind == "number"]
     if not numbers:
         return dict.fromkeys(columns)
-    if physical and total_col and len(numbers) == 1 and len(values) != len(columns) and len(columns) > 1:
-        # One number in a pipe row of the wrong width: a merged cell spanning the row (shapes §2).
+    single = len(numbers) == 1 and all(c.kind == "number" or not c.text.strip() for c in values)
+    if total_col and len(columns) > 1 and single and (len(values) != len(columns) or not physical):
+        # One number in a row of the wrong width: a merged cell spanning the row (shapes §2).
         # It states the row total, not which applicant column; the others stay unknown.
         row = dict.fromkeys(columns)
         row[total_col] = numbers[0].value
         return row
+    if physical and width is not None and all(c.pos >= 0 for c in values):
+        by_pos = {c.pos - width: c for c in values}
+        inside = all(0 <= k < len(columns) for k, c in by_pos.items() if c.kind != "empty" or c.text.strip())
+        if inside:
+            return {col: (by_pos[k].value if k in by_pos else None) for k, col in enumerate(columns)}
     values = _trim(values, len(columns))
     if len(values) == len(columns):
         return {col: c.value for col, c in zip(columns, values, strict=True)}
     return None
 
 
-def place(groups: list[Group], rows: list[Row], total_col: str | None) -> tuple[Cells, list[str]]:
+def label_width(groups: list[Group], size: int) -> int | None:
+    """Where data starts in the physical rows of a table: the column of the first number in rows that hold all
+    `size` numbers (the most common one). None for cell streams."""
+    starts = Counter(
+        next(c.pos for c in g.values if c.kind == "number")
+        for g in groups
+        if g.physical and g.numbers == size and all(c.pos >= 0 for c in g.values)
+    )
+    return starts.most_common(1)[0][0] if starts else None
+
+
+def place(
+    groups: list[Group], rows: list[Row], total_col: str | None, width: int | None = None
+) -> tuple[Cells, list[str]]:
     """Values of anchored groups into their rows; returns the grid and the keys of rows left unplaced."""
     grid: Cells = {key: dict.fromkeys(cols) for key, cols in rows}
     index = {key: n for n, (key, _) in enumerate(rows)}
@@ -212,23 +239,27 @@ def place(groups: list[Group], rows: list[Row], total_col: str | None) -> tuple[
             if any(g.numbers for g in run):
                 unplaced.append(rows[start][0])
             continue
-        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid))
+        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid, width))
     return grid, unplaced
 
 
-def _place_run(run: list[Group], rows: list[Row], total_col: str | None, grid: Cells) -> list[str]:
+def _place_run(
+    run: list[Group], rows: list[Row], total_col: str | None, grid: Cells, width: int | None = None
+) -> list[str]:
     """Place one run into rows[...]; returns the keys of rows whose numbers could not be placed."""
     flat = [c for g in run for c in g.values]
     if len(rows) == 1:
         key, cols = rows[0]
-        row = _fill_row(flat, cols, total_col, physical=len(run) == 1 and run[0].physical)
+        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, width)
         if row is None:
             return [key]
         grid[key] = row
         return []
     # Each physical row in its own group (pipe/tab rows, some with empty label cells).
     if len(run) == len(rows):
-        fills = [_fill_row(g.values, cols, total_col, g.physical) for g, (_, cols) in zip(run, rows, strict=True)]
+        fills = [
+            _fill_row(g.values, cols, total_col, g.physical, width) for g, (_, cols) in zip(run, rows, strict=True)
+        ]
         if all(f is not None for f in fills):
             for (key, _), f in zip(rows, fills, strict=True):
                 grid[key] = f
@@ -246,7 +277,7 @@ def _place_run(run: list[Group], rows: list[Row], total_col: str | None, grid: C
     key, cols = rows[0]
     if run[0].key is None:
         return [k for k, _ in rows] if any(g.numbers for g in run) else []
-    row = _fill_row(run[0].values, cols, total_col, run[0].physical)
+    row = _fill_row(run[0].values, cols, total_col, run[0].physical, width)
     bad = []
     if row is None:
         bad.append(key)
@@ -352,7 +383,7 @@ def parse_requests(lines: list[str], year: int | None) -> tuple[Cells | None, st
     for g in groups:
         if g.key not in valid:
             g.key = None
-    grid, unplaced = place(groups, rows, "total")
+    grid, unplaced = place(groups, rows, "total", label_width(groups, len(request_columns(template))))
     return grid, template, unplaced
 
 
