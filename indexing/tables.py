@@ -10,7 +10,6 @@ never shifted into a neighbouring cell.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from indexing.models import Cells, Flag, Number
@@ -50,6 +49,7 @@ class Group:
 # ---------------------------------------------------------------- cells
 _PAGE_MARK = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
 MIN_PIPE_ROWS = 3  # a region with this many pipe rows came from a structured reader: only pipe rows hold cells
+MIN_STREAM_TOKENS = 24  # a PDF row holds a label and at most 8 values; a line with this many tokens is a whole table
 
 
 def tokenize(lines: list[str]) -> list[Cell]:
@@ -82,6 +82,11 @@ def tokenize(lines: list[str]) -> list[Cell]:
         else:
             if not folded.strip():
                 continue  # blank line: a row separator, not a cell
+            tokens = folded.split()
+            if len(tokens) >= MIN_STREAM_TOKENS:
+                # A whole table on one line, cells joined by spaces (a page that lost its line breaks): a stream.
+                cells.extend(Cell(*cell_kind(t), t) for t in tokens)
+                continue
             fields = _spaced_row(folded) or [folded]
         for n, text in enumerate(fields):
             kind, value = cell_kind(text)
@@ -172,10 +177,10 @@ def _fill_row(
     columns: tuple[str, ...],
     total_col: str | None,
     physical: bool = False,
-    width: int | None = None,
+    widths: tuple[int, ...] = (),
 ) -> dict[str, Number | None] | None:
-    """One row's cells; None when they cannot be placed safely. `width`: where the data columns start in a
-    physical row of this table (learned from its complete rows), so a blank first cell does not shift the row."""
+    """One row's cells; None when they cannot be placed safely. `widths`: where the data columns start in the
+    physical rows of this table (learned from its complete rows), so a blank first cell does not shift the row."""
     numbers = [c for c in values if c.kind == "number"]
     if not numbers:
         return dict.fromkeys(columns)
@@ -186,10 +191,13 @@ def _fill_row(
         row = dict.fromkeys(columns)
         row[total_col] = numbers[0].value
         return row
-    if physical and width is not None and all(c.pos >= 0 for c in values):
-        by_pos = {c.pos - width: c for c in values}
-        inside = all(0 <= k < len(columns) for k, c in by_pos.items() if c.kind != "empty" or c.text.strip())
-        if inside:
+    if physical and widths and all(c.pos >= 0 for c in values):
+        # Where data starts differs between rows of one table (a rowspan column dropped in some rows): only a start
+        # that keeps every printed cell of this row inside the data columns is safe; one such start, or none.
+        printed = [c.pos for c in values if c.kind != "empty" or c.text.strip()]
+        fits = [w for w in widths if all(w <= pos < w + len(columns) for pos in printed)]
+        if len(fits) == 1:
+            by_pos = {c.pos - fits[0]: c for c in values}
             return {col: (by_pos[k].value if k in by_pos else None) for k, col in enumerate(columns)}
     values = _trim(values, len(columns))
     if len(values) == len(columns):
@@ -197,19 +205,18 @@ def _fill_row(
     return None
 
 
-def label_width(groups: list[Group], size: int) -> int | None:
-    """Where data starts in the physical rows of a table: the column of the first number in rows that hold all
-    `size` numbers (the most common one). None for cell streams."""
-    starts = Counter(
+def label_widths(groups: list[Group], size: int) -> tuple[int, ...]:
+    """Where data starts in the physical rows of a table: the column of the first number in each row that holds all
+    `size` numbers. () for cell streams."""
+    return tuple(sorted({
         next(c.pos for c in g.values if c.kind == "number")
         for g in groups
         if g.physical and g.numbers == size and all(c.pos >= 0 for c in g.values)
-    )
-    return starts.most_common(1)[0][0] if starts else None
+    }))
 
 
 def place(
-    groups: list[Group], rows: list[Row], total_col: str | None, width: int | None = None
+    groups: list[Group], rows: list[Row], total_col: str | None, widths: tuple[int, ...] = ()
 ) -> tuple[Cells, list[str]]:
     """Values of anchored groups into their rows; returns the grid and the keys of rows left unplaced."""
     grid: Cells = {key: dict.fromkeys(cols) for key, cols in rows}
@@ -239,18 +246,18 @@ def place(
             if any(g.numbers for g in run):
                 unplaced.append(rows[start][0])
             continue
-        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid, width))
+        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid, widths))
     return grid, unplaced
 
 
 def _place_run(
-    run: list[Group], rows: list[Row], total_col: str | None, grid: Cells, width: int | None = None
+    run: list[Group], rows: list[Row], total_col: str | None, grid: Cells, widths: tuple[int, ...] = ()
 ) -> list[str]:
     """Place one run into rows[...]; returns the keys of rows whose numbers could not be placed."""
     flat = [c for g in run for c in g.values]
     if len(rows) == 1:
         key, cols = rows[0]
-        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, width)
+        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths)
         if row is None:
             return [key]
         grid[key] = row
@@ -258,7 +265,7 @@ def _place_run(
     # Each physical row in its own group (pipe/tab rows, some with empty label cells).
     if len(run) == len(rows):
         fills = [
-            _fill_row(g.values, cols, total_col, g.physical, width) for g, (_, cols) in zip(run, rows, strict=True)
+            _fill_row(g.values, cols, total_col, g.physical, widths) for g, (_, cols) in zip(run, rows, strict=True)
         ]
         if all(f is not None for f in fills):
             for (key, _), f in zip(rows, fills, strict=True):
@@ -277,7 +284,7 @@ def _place_run(
     key, cols = rows[0]
     if run[0].key is None:
         return [k for k, _ in rows] if any(g.numbers for g in run) else []
-    row = _fill_row(run[0].values, cols, total_col, run[0].physical, width)
+    row = _fill_row(run[0].values, cols, total_col, run[0].physical, widths)
     bad = []
     if row is None:
         bad.append(key)
@@ -383,7 +390,7 @@ def parse_requests(lines: list[str], year: int | None) -> tuple[Cells | None, st
     for g in groups:
         if g.key not in valid:
             g.key = None
-    grid, unplaced = place(groups, rows, "total", label_width(groups, len(request_columns(template))))
+    grid, unplaced = place(groups, rows, "total", label_widths(groups, len(request_columns(template))))
     return grid, template, unplaced
 
 
