@@ -34,6 +34,21 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str]:
+    """Every character OpenCC's t2s dictionaries would change: text without one of them is already simplified, and
+    the (pure-Python, slow) conversion is skipped for it — most reports and every long whole-text fold."""
+    from importlib.resources import files
+
+    chars: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if values.split(" ")[0] != key:
+                chars.update(c for c, v in zip(key, values.split(" ")[0].ljust(len(key)), strict=False) if c != v)
+    return frozenset(chars)
+
+
 def strip_junk(text: str) -> str:
     """Drop export junk (bookmarks, reading notes, U+FFFD) but keep the characters as written."""
     text = _BOOKMARK.sub("", text)
@@ -50,6 +65,8 @@ def clean_display(text: str) -> str:
 def fold(text: str) -> str:
     """The matching form: simplified characters, half-width digits/letters/brackets, junk dropped."""
     text = strip_junk(text).translate(_WIDTH_TABLE)
+    if _traditional().isdisjoint(text):
+        return text
     return _t2s().convert(text)
 
 
