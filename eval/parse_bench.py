@@ -23,13 +23,14 @@ expected and what was got; `failure_classes` counts the files in each class, mos
 
 from __future__ import annotations
 
-import inspect
+import os
 import re
 import tempfile
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -267,33 +268,21 @@ def judge(path: Path, truth: dict[str, Any], manifest_row: dict[str, str] | None
 
 # ---------------------------------------------------------------- the parser, as ingest runs it
 def default_parse(path: Path, manifest_row: dict[str, str] | None) -> Any:
+    from indexing.identity import Hints
     from indexing.parser import parse_document
     from indexing.readers import read_document
 
-    doc = read_document(path)
-    hints = manifest_hints(manifest_row)
-    return parse_document(doc, hints) if hints is not None else parse_document(doc)
+    hints = None
+    if manifest_row:
+        region = tuple(x for x in re.split(r"[/>\s]+", manifest_row.get("region") or "") if x)
+        year = (manifest_row.get("year") or "").strip()
+        agency = (manifest_row.get("agency") or "").strip()
+        hints = Hints(agency=agency, region=region, year=int(year) if year.isdigit() else None)
+    return parse_document(read_document(path), hints)
 
 
-def manifest_hints(row: dict[str, str] | None) -> Any:
-    """A manifest row as the parser takes it (indexing.identity.Hints), when this parser takes one."""
-    if not row or not _parser_takes_manifest():
-        return None
-    from indexing.identity import Hints
-
-    region = tuple(x for x in re.split(r"[/>\s]+", row.get("region") or "") if x)
-    year = (row.get("year") or "").strip()
-    return Hints(agency=(row.get("agency") or "").strip(), region=region, year=int(year) if year.isdigit() else None)
-
-
-@lru_cache(maxsize=1)
-def _parser_takes_manifest() -> bool:
-    try:
-        from indexing.identity import Hints  # noqa: F401
-        from indexing.parser import parse_document
-    except ImportError:
-        return False
-    return len(inspect.signature(parse_document).parameters) >= 2
+def _judge_default(job: tuple[Path, dict[str, Any], dict[str, str] | None]) -> Verdict:
+    return judge(*job, default_parse)
 
 
 # ---------------------------------------------------------------- a corpus
@@ -301,20 +290,29 @@ def ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def score_corpus(corpus: Path, parse: ParseFn = default_parse) -> dict[str, Any]:
+def score_corpus(corpus: Path, parse: ParseFn = default_parse, workers: int | None = None) -> dict[str, Any]:
+    """Score every file of a generated corpus. The shipped parser runs in one process per core, as files are
+    independent; `reports_per_s` is files over wall-clock seconds (generation excluded)."""
     corpus = Path(corpus)
     manifest = load_manifest(corpus)
-    verdicts = [judge(corpus / t["file"], t, manifest.get(t["file"]), parse) for t in load_truth(corpus)]
-    return summarise(verdicts)
+    jobs = [(corpus / t["file"], t, manifest.get(t["file"])) for t in load_truth(corpus)]
+    workers = workers or (os.cpu_count() or 1 if parse is default_parse else 1)
+    start = time.perf_counter()
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            verdicts = list(pool.map(_judge_default, jobs, chunksize=8))
+    else:
+        verdicts = [judge(*job, parse) for job in jobs]
+    return {**summarise(verdicts, time.perf_counter() - start), "workers": workers}
 
 
-def summarise(verdicts: list[Verdict]) -> dict[str, Any]:
+def summarise(verdicts: list[Verdict], wall_seconds: float | None = None) -> dict[str, Any]:
     reports = [v for v in verdicts if v.is_report]
     accepted = [v for v in reports if v.accepted]
     non_reports = [v for v in verdicts if not v.is_report]
     cells = sum(len(v.truth["cells"]) for v in reports)
     facts = sum(len(v.truth["facts"]) for v in reports)
-    seconds = sum(v.seconds for v in verdicts)
+    seconds = wall_seconds if wall_seconds is not None else sum(v.seconds for v in verdicts)
     classes = Counter(c for v in verdicts for c in v.classes())
     return {
         "reports": len(reports),
