@@ -72,8 +72,10 @@ _MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 # Region tokens inside a name, outermost first: 省/自治区, 市/州/盟/地区, 区/县/旗/县级市.
 _REGION_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|特别行政区|省|自治州|地区|市|州|盟|自治县|区|县|旗)")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:办事处)?$")
-_ZONE = re.compile(r"(?:开发区|高新区|新区|园区|试验区|示范区|合作区|保税区)$")  # a zone's committee is a body
-_ZONE_BODY = re.compile(r"(?:开发区|高新区|新区|园区|试验区|示范区|合作区|保税区)")  # its name is its own
+# A zone's committee is a body, not a region it sits in (柳园区 is a district: a bare 园区 is not a zone).
+_ZONE_WORDS = r"(?:开发区|高新区|工业园区|产业园区|科技园区|试验区|示范区|合作区|保税区)"
+_ZONE = re.compile(rf"{_ZONE_WORDS}$")
+_ZONE_BODY = re.compile(_ZONE_WORDS)  # its name is its own
 _GENERIC = {"街道", "镇", "乡", "办事处", "人民政府", "政府", "街道办事处"}  # a level word is not a body's name
 _FUNCTION_CHARS = set("的在和及与对向由于为是我本各该其了好把将从按经据请可")
 
@@ -288,13 +290,25 @@ def _metadata_agency(lines: list[str]) -> str:
 
 
 def _file_name(name: str) -> tuple[str, int | None]:
+    """(body, year) a file name states, when it names a report: “X2022年政府信息公开工作年度报告.docx”."""
     stem = fold(PurePath(name).stem)
     if not re.search(r"报告|年报|信息公开|政务公开", stem):
         return "", None
-    m = _YEAR.search(stem) or re.search(r"((?:19|20)\d\d)", stem)
-    year = int(m.group(1)) if m else None
-    prefix = re.sub(r"[^\u4e00-\u9fff]", "", stem[: m.start()] if m else "")
-    return (prefix if _ORG_END.search(prefix) else ""), year
+    m = _YEAR.search(stem) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
+    year = int(m.group(1)) if m and plausible_year(int(m.group(1))) else None
+    words = re.search(rf"{_REPORT_WORDS}|年报", stem)
+    cut = min(x.start() for x in (m, words) if x is not None)
+    prefix = re.sub(r"[^\u4e00-\u9fff]", "", PurePath(name).stem[:cut])
+    return (prefix if _ORG_END.search(fold(prefix)) else ""), year
+
+
+FIRST_YEAR = 2007  # the disclosure regulation dates from 2007; its first reports cover 2008
+
+
+def plausible_year(year: int) -> bool:
+    import datetime
+
+    return FIRST_YEAR <= year <= datetime.date.today().year + 1
 
 
 def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int | None) -> Candidates:
@@ -304,7 +318,7 @@ def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int |
         agency = _clean_name(agency)
         if agency:
             cands["agency"].append((where, agency))
-        if year is not None:
+        if year is not None and plausible_year(year):
             cands["year"].append((where, year))
 
     if ident.title_lines is not None:

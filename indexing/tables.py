@@ -59,6 +59,10 @@ def tokenize(lines: list[str]) -> list[Cell]:
     # Web pages that put each cell on its own line (“规章 |”, “0 |”, a lone “|” opening a row): the lines are not rows,
     # the cells run in reading order like a cell-per-line export.
     stream = pipe_mode and _one_cell_lines(lines)
+    # “| a | b |” has a left border; pages whose rows start with their label (“a ||| 2 | 0 |”) have none, and there
+    # a leading pipe opens an empty first cell — dropping it would shift that row one column left.
+    piped = [line.strip() for line in lines if "|" in line]
+    bordered = sum(line.startswith("|") for line in piped) * 2 >= len(piped)
     for line in lines:
         folded = fold(line)
         if _PAGE_MARK.fullmatch(folded.strip()):
@@ -70,7 +74,7 @@ def tokenize(lines: list[str]) -> list[Cell]:
             continue  # a bare number between pipe rows is a page number, not a cell
         if "|" in folded:
             parts = folded.strip().strip("\t")
-            parts = parts[1:] if parts.startswith("|") else parts
+            parts = parts[1:] if parts.startswith("|") and bordered else parts
             parts = parts[:-1] if parts.endswith("|") else parts
             fields = parts.split("|")
         elif "\t" in folded:
