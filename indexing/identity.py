@@ -237,8 +237,10 @@ def _title_names(title: str) -> tuple[str, int | None]:
     before = re.sub(r"关于$", "", text[:cut])
     if before:
         return before, year
-    between = re.search(rf"年度?(.+?){_REPORT_WORDS}", text)
-    name = _clean_name(between.group(1)) if between else ""
+    between = re.search(rf"年度?(.+?){_REPORT_WORDS}", folded)
+    # Positions come from the folded form; the name keeps the characters as written when the two align.
+    source = text if len(text) == len(folded) else folded
+    name = _clean_name(source[between.start(1) : between.end(1)]) if between else ""
     if name and (_ORG_END.search(fold(name)) or _PLACE_END.search(fold(name))):
         return name, year
     return "", year
