@@ -66,6 +66,8 @@ _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期|范围)[^。�
 _METADATA = re.compile(
     r"(?:发布机构|发文机关|发布单位|来源|信息来源|公开主体|所属机构|发布部门)\s*[:：]\s*(?P<value>[^\s|:：]{2,40})"
 )
+# “来源：政务公开办”, “来源：本站”: an office or the site, not the body that reports.
+_OFFICE_ONLY = re.compile(r"^(?:政务公开|信息公开|政府信息公开|本站|本网|原创|办公室|综合办)")
 _LABEL = re.compile(r"^(?:标题|標題|名称|名稱|题名|題名|文章标题|信息名称)\s*[:：]?\s*")
 _MARKUP = re.compile(r"^[#>*\-\s]+|[*_`]+")
 
@@ -175,7 +177,8 @@ def _with_name_above(lines: list[str], i: int, title: str, last: int) -> tuple[s
         if k is None:
             continue
         name = "".join(_fields(lines[k]))
-        if name and len(name) <= 30 and _ORG_END.search(fold(name)) and "信息公开" not in fold(name):
+        named = _ORG_END.search(fold(name)) or _PLACE_END.search(fold(name))  # “…镇人民政府”, or a place: “瑞禾市”
+        if name and len(name) <= 30 and named and "信息公开" not in fold(name) and _clean_name(name):
             return name + title, first, end
     return title, i, last
 
@@ -202,6 +205,12 @@ def find_signature(lines: list[str], after: int) -> tuple[int | None, int | None
             if name and len(name) <= 40 and _ORG_END.search(name):
                 return prev, i, date
         return None, i, date
+    # An undated signature: the last line alone names the body (“…人民政府”).
+    last = _prev_nonblank(lines, len(lines))
+    if last is not None and last > after:
+        name = _compact(lines[last])
+        if 4 <= len(name) <= 40 and _ORG_END.search(name) and not re.search(r"[，。；：:]", name):
+            return last, None, None
     return None, None, None
 
 
@@ -234,7 +243,8 @@ def _title_names(title: str) -> tuple[str, int | None]:
     year = int(m.group(1)) if m else None
     words = re.search(_REPORT_WORDS, folded)
     cut = min(x.start() for x in (m, words) if x is not None) if (m or words) else len(text)
-    before = re.sub(r"关于$", "", text[:cut])
+    before = text[:cut]
+    before = before[:-2] if fold(before).endswith("关于") else before  # “X关于2022年度…的报告”, 關於 too
     if before:
         return before, year
     between = re.search(rf"年度?(.+?){_REPORT_WORDS}", folded)
@@ -284,9 +294,9 @@ def _mentioned(lines: list[str], start: int) -> tuple[str, int | None]:
 
 def _metadata_agency(lines: list[str]) -> str:
     for line in lines[:MAX_TITLE_SEARCH_LINES]:
-        for m in _METADATA.finditer(_compact(line).replace("|", " ")):
+        for m in _METADATA.finditer(fold(line).replace("|", " ")):  # spaces kept: they end a value
             value = _MARKUP.sub("", m.group("value"))
-            if _ORG_END.search(value):
+            if _ORG_END.search(value) and not _OFFICE_ONLY.match(value):
                 return value
     return ""
 

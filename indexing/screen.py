@@ -18,8 +18,9 @@ TABLE_LABELS: tuple[str, ...] = (
     "第二十条第", "本年制发件数", "本年新制作数量", "现行有效件数", "申请人情况", "本年新收政府信息公开申请",
     "上年结转政府信息公开申请", "本年度办理结果", "勾稽关系", "结果维持", "尚未审结", "未经复议直接起诉",
 )  # fmt: skip
-# Words of the disclosure regime; a report uses several of them.
+# Words of the disclosure regime, and the metadata rows of a disclosure platform page; a report shows several.
 VOCABULARY: tuple[str, ...] = (
+    "索引号", "发布机构",
     "政府信息公开条例", "《条例》", "主动公开", "依申请公开", "政府信息公开申请", "统计期限", "统计时限",
     "信息处理费", "行政复议", "政务公开", "年度报告", "公开指南", "公开目录", "本年度报告", "本报告",
 )  # fmt: skip
