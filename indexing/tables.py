@@ -189,7 +189,7 @@ def _fill_row(
     if not numbers:
         return dict.fromkeys(columns)
     single = len(numbers) == 1 and all(c.kind == "number" or not c.text.strip() for c in values)
-    if total_col and len(columns) > 1 and single and (len(values) != len(columns) or not physical):
+    if total_col and len(columns) > 1 and single:
         # One number in a row of the wrong width: a merged cell spanning the row (shapes §2).
         # It states the row total, not which applicant column; the others stay unknown.
         row = dict.fromkeys(columns)
