@@ -137,8 +137,8 @@ def group_cells(cells: list[Cell]) -> list[Group]:
     for c in cells:
         if c.row_start:
             cur, lead = None, True
-        if lead and c.kind == "empty":
-            continue  # label-column cells of a pipe/tab row: rowspan continuations or a lost label
+        if lead and c.kind == "empty" and not c.text.strip():
+            continue  # label-column cells of a pipe/tab row: rowspan continuations or a lost label (a “—” is data)
         lead = False
         if c.kind == "text":
             if cur is not None and cur.label is not None and not cur.values:
