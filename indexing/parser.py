@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from indexing.facts import extract_facts
@@ -41,7 +42,8 @@ def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
 
     table_start, table_end = _table_area(spans, start, end)
     headings = {k: spans[k][0] - table_start for k in ("requests", "appeals") if k in spans}
-    tables = parse_tables(lines[table_start:table_end], ident.year, headings)
+    cut = ident.signature_line is None and table_end >= len(lines) and _ends_in_a_cell(lines)
+    tables = parse_tables(lines[table_start:table_end], ident.year, headings, cut)
     facts = extract_facts(sections)
     flags = flags + tables.flags + validate(tables.tables, tables.template, facts)
     if not ident.agency:
@@ -71,6 +73,12 @@ def parse_document(doc: Document, manifest: Hints | None = None) -> Report:
         text=doc.text,
         sources=dict(ident.sources),
     )
+
+
+def _ends_in_a_cell(lines: list[str]) -> bool:
+    """The file stops on a table cell (a number, maybe after a pipe): a page cut off inside its tables."""
+    last = next((line for line in reversed(lines) if line.strip()), "")
+    return bool(re.search(r"(?:^|[|\s])[+-]?\d+(?:\.\d+)?\s*\|?\s*$", last))
 
 
 def _head(doc: Document, lines: list[str]) -> list[str]:

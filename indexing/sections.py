@@ -26,7 +26,9 @@ _WEIGHT = {"top": 3, "paren": 2, "bare": 1}
 
 
 # A page that lost its line breaks runs headings into the prose: “…报告如下。 一、总体情况 2022年，我镇…”.
-_INLINE_TOP = re.compile(rf"(?:(?<=[。；\s])|^)\s*(?=(?:[{_CN}]{{1,2}}、|\d{{1,2}}[、.](?!\d)|第[{_CN}]{{1,2}}部分)\s*\S)")
+_INLINE_TOP = re.compile(
+    rf"(?:(?<=[。；\s])|^)\s*(?=(?:[{_CN}]{{1,2}}、|\d{{1,2}}[、.](?!\d)|第[{_CN}]{{1,2}}部分)\s*\S)"
+)
 MIN_REFLOW_CHARS = 200
 _SENTENCE_GAP = re.compile(r"(?<=[。；！？])\s+(?=\S)")
 

@@ -40,6 +40,7 @@ class Group:
     values: list[Cell] = field(default_factory=list)
     key: str | None = None
     physical: bool = False  # one pipe/tab row: its cell count is the row's real width
+    cut: bool = False  # the last row of a file cut off inside the table: its cells run from the left, the rest lost
 
     @property
     def numbers(self) -> int:
@@ -209,6 +210,21 @@ def _fill_row(
     return None
 
 
+def _cut_row(group: Group, columns: tuple[str, ...] | list[str]) -> dict[str, Number | None] | None:
+    """The cells a cut-off last row still holds, from the left; None when the row is not the cut one."""
+    values = [c for c in group.values if c.kind != "empty" or c.text.strip()]
+    if not group.cut or not values or len(values) >= len(columns) or any(c.kind != "number" for c in values):
+        return None
+    return {col: (values[n].value if n < len(values) else None) for n, col in enumerate(columns)}
+
+
+def mark_cut(groups: list[Group]) -> None:
+    """The file ends inside this table: its last row with numbers may be cut short."""
+    last = next((g for g in reversed(groups) if g.numbers), None)
+    if last is not None:
+        last.cut = True
+
+
 def label_widths(groups: list[Group], size: int) -> tuple[int, ...]:
     """Where data starts in the physical rows of a table: the column of the first number in each row that holds all
     `size` numbers. () for cell streams."""
@@ -261,7 +277,7 @@ def _place_run(
     flat = [c for g in run for c in g.values]
     if len(rows) == 1:
         key, cols = rows[0]
-        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths)
+        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths) or _cut_row(run[-1], cols)
         if row is None:
             return [key]
         grid[key] = row
@@ -288,7 +304,7 @@ def _place_run(
     key, cols = rows[0]
     if run[0].key is None:
         return [k for k, _ in rows] if any(g.numbers for g in run) else []
-    row = _fill_row(run[0].values, cols, total_col, run[0].physical, widths)
+    row = _fill_row(run[0].values, cols, total_col, run[0].physical, widths) or _cut_row(run[0], cols)
     bad = []
     if row is None:
         bad.append(key)
@@ -377,11 +393,15 @@ def detect_request_template(groups: list[Group], header: str, year: int | None) 
     return "2019" if year is not None and year <= 2020 else "2021"
 
 
-def parse_requests(lines: list[str], year: int | None) -> tuple[Cells | None, str | None, list[str]]:
+def parse_requests(
+    lines: list[str], year: int | None, cut: bool = False
+) -> tuple[Cells | None, str | None, list[str]]:
     """(grid or None, template, unplaced rows). None grid when the table holds no numbers at all."""
     groups = group_cells(tokenize(lines))
     if not any(g.numbers for g in groups):
         return None, None, []
+    if cut:
+        mark_cut(groups)
     previous = None
     for g in groups:
         if g.label is not None:
@@ -456,8 +476,12 @@ def header_columns(label: str) -> list[str] | None:
     return [key for _, key in found] or None
 
 
-def parse_proactive(lines: list[str], fallback_template: str) -> tuple[Cells | None, str, list[str]]:
+def parse_proactive(
+    lines: list[str], fallback_template: str, cut: bool = False
+) -> tuple[Cells | None, str, list[str]]:
     groups = group_cells(tokenize(lines))
+    if cut:
+        mark_cut(groups)
     template = detect_proactive_template("\n".join(lines), fallback_template)
     if not any(g.numbers for g in groups):
         return None, template, []
@@ -500,6 +524,9 @@ def _place_by_headers(groups: list[Group], template: str) -> tuple[Cells, list[s
             # A damaged header (“本年发件”) names fewer columns than the row holds: the template's, if they fit.
             cols = by_template[g.key]
             values = _trim(g.values, len(cols))
+        if cols and len(values) != len(cols) and (partial := _cut_row(g, cols)) is not None:
+            grid.setdefault(g.key, {}).update(partial)
+            continue
         if not cols or len(values) != len(cols):
             unplaced.append(g.key)
             continue
@@ -515,7 +542,7 @@ _APPEAL_PATTERNS = {
 }
 
 
-def parse_appeals(lines: list[str]) -> tuple[Cells | None, list[str]]:
+def parse_appeals(lines: list[str], cut: bool = False) -> tuple[Cells | None, list[str]]:
     groups = group_cells(tokenize(lines))
     if not any(g.numbers for g in groups):
         return None, []
@@ -533,6 +560,13 @@ def parse_appeals(lines: list[str]) -> tuple[Cells | None, list[str]]:
         return {b: by_block[b] for b in APPEAL_BLOCKS}, []
     # Flat form: fifteen values in template order after the squashed header (shapes §4, the samples).
     flat = _trim([c for g in groups if g.numbers for c in g.values], width * len(APPEAL_BLOCKS))
+    if cut and 0 < len(flat) < width * len(APPEAL_BLOCKS) and all(c.kind == "number" for c in flat):
+        # Cut off inside the table: the values still there are the first ones in template order.
+        cells = [(block, col) for block in APPEAL_BLOCKS for col in APPEAL_COLUMNS]
+        grid = {block: dict.fromkeys(APPEAL_COLUMNS) for block in APPEAL_BLOCKS}
+        for (block, col), c in zip(cells, flat, strict=False):
+            grid[block][col] = c.value
+        return grid, []
     if len(flat) == width * len(APPEAL_BLOCKS):
         return {
             block: {col: flat[b * width + n].value for n, col in enumerate(APPEAL_COLUMNS)}
@@ -581,14 +615,19 @@ class TableResult:
     flags: list[Flag]
 
 
-def parse_tables(lines: list[str], year: int | None, headings: dict[str, int] | None = None) -> TableResult:
-    """Tables 2, 3 and 4 from the lines of the table area; absent tables are None with table.missing."""
+def parse_tables(
+    lines: list[str], year: int | None, headings: dict[str, int] | None = None, cut: bool = False
+) -> TableResult:
+    """Tables 2, 3 and 4 from the lines of the table area; absent tables are None with table.missing.
+    `cut`: the file ends inside the table area (a truncated page), so the last table's last row may be short."""
     regions = split_table_regions(lines, headings)
+    last = next((k for k in ("appeals", "requests", "proactive") if any(r.strip() for r in regions[k])), None)
     fallback = "2019" if year is not None and year <= 2020 else "2021"
     flags: list[Flag] = []
-    requests, template, req_unplaced = parse_requests(regions["requests"], year)
-    proactive, _, pro_unplaced = parse_proactive(regions["proactive"], template or fallback)
-    appeals, app_unplaced = parse_appeals(regions["appeals"])
+    cut_in = last if cut else None
+    requests, template, req_unplaced = parse_requests(regions["requests"], year, cut_in == "requests")
+    proactive, _, pro_unplaced = parse_proactive(regions["proactive"], template or fallback, cut_in == "proactive")
+    appeals, app_unplaced = parse_appeals(regions["appeals"], cut_in == "appeals")
     tables: dict[str, Cells | None] = {"proactive": proactive, "requests": requests, "appeals": appeals}
     for key, unplaced in (("proactive", pro_unplaced), ("requests", req_unplaced), ("appeals", app_unplaced)):
         if tables[key] is None and not unplaced:
