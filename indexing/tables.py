@@ -183,13 +183,15 @@ def _fill_row(
     total_col: str | None,
     physical: bool = False,
     widths: tuple[int, ...] = (),
+    cut: bool = False,
 ) -> dict[str, Number | None] | None:
-    """One row's cells; None when they cannot be placed safely. `widths`: where the data columns start in the
-    physical rows of this table (learned from its complete rows), so a blank first cell does not shift the row."""
+    """One row's cells; None when they cannot be placed safely. `cut`: the last row of a truncated file.
+    `widths`: where the data columns start in the physical rows of this table (learned from its complete rows),
+    so a blank first cell does not shift the row."""
     numbers = [c for c in values if c.kind == "number"]
     if not numbers:
         return dict.fromkeys(columns)
-    single = len(numbers) == 1 and all(c.kind == "number" or not c.text.strip() for c in values)
+    single = len(numbers) == 1 and all(c.kind == "number" or not c.text.strip() for c in values) and not cut
     if total_col and len(columns) > 1 and single:
         # One number in a row of the wrong width: a merged cell spanning the row (shapes §2).
         # It states the row total, not which applicant column; the others stay unknown.
@@ -211,9 +213,10 @@ def _fill_row(
 
 
 def _cut_row(group: Group, columns: tuple[str, ...] | list[str]) -> dict[str, Number | None] | None:
-    """The cells a cut-off last row still holds, from the left; None when the row is not the cut one."""
+    """The cells a cut-off last row still holds, from the left; None when the row is not the cut one. A single
+    cell is left unknown: cut after one cell, or a merged cell stating the total, the text cannot tell."""
     values = [c for c in group.values if c.kind != "empty" or c.text.strip()]
-    if not group.cut or not values or len(values) >= len(columns) or any(c.kind != "number" for c in values):
+    if not group.cut or len(values) < 2 or len(values) >= len(columns) or any(c.kind != "number" for c in values):
         return None
     return {col: (values[n].value if n < len(values) else None) for n, col in enumerate(columns)}
 
@@ -277,7 +280,8 @@ def _place_run(
     flat = [c for g in run for c in g.values]
     if len(rows) == 1:
         key, cols = rows[0]
-        row = _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths) or _cut_row(run[-1], cols)
+        row = _cut_row(run[-1], cols) or _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths,
+                                                   run[-1].cut)
         if row is None:
             return [key]
         grid[key] = row
@@ -304,7 +308,7 @@ def _place_run(
     key, cols = rows[0]
     if run[0].key is None:
         return [k for k, _ in rows] if any(g.numbers for g in run) else []
-    row = _fill_row(run[0].values, cols, total_col, run[0].physical, widths) or _cut_row(run[0], cols)
+    row = _cut_row(run[0], cols) or _fill_row(run[0].values, cols, total_col, run[0].physical, widths, run[0].cut)
     bad = []
     if row is None:
         bad.append(key)
@@ -559,6 +563,9 @@ def parse_appeals(lines: list[str], cut: bool = False) -> tuple[Cells | None, li
     if len(by_block) == len(APPEAL_BLOCKS):
         return {b: by_block[b] for b in APPEAL_BLOCKS}, []
     # Flat form: fifteen values in template order after the squashed header (shapes §4, the samples).
+    by_position = _appeals_by_position(groups)
+    if by_position is not None:
+        return by_position, []
     flat = _trim([c for g in groups if g.numbers for c in g.values], width * len(APPEAL_BLOCKS))
     if cut and 0 < len(flat) < width * len(APPEAL_BLOCKS) and all(c.kind == "number" for c in flat):
         # Cut off inside the table: the values still there are the first ones in template order.
@@ -573,6 +580,22 @@ def parse_appeals(lines: list[str], cut: bool = False) -> tuple[Cells | None, li
             for b, block in enumerate(APPEAL_BLOCKS)
         }, []
     return None, list(APPEAL_BLOCKS)
+
+
+def _appeals_by_position(groups: list[Group]) -> Cells | None:
+    """Table 4 as one physical row of fifteen cells, blanks included (“|| 2 | 0 | 0 || 2 |…”): by position."""
+    size = len(APPEAL_COLUMNS) * len(APPEAL_BLOCKS)
+    rows = [g for g in groups if g.physical and g.label is None and g.numbers]
+    if len(rows) != 1 or any(c.pos < 0 for c in rows[0].values):
+        return None
+    cells = {c.pos: c for c in rows[0].values}
+    if max(cells) != size - 1 or rows[0].numbers == size:
+        return None  # not fifteen positions, or nothing blank: the flat reading below is the same and simpler
+    keys = [(block, col) for block in APPEAL_BLOCKS for col in APPEAL_COLUMNS]
+    grid: Cells = {block: dict.fromkeys(APPEAL_COLUMNS) for block in APPEAL_BLOCKS}
+    for pos, (block, col) in enumerate(keys):
+        grid[block][col] = cells[pos].value if pos in cells else None
+    return grid
 
 
 # ---------------------------------------------------------------- locating the tables
