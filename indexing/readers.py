@@ -1,9 +1,9 @@
 """Readers: one per file format, each turning the bytes of a report file into plain lines of text.
 
-Structured formats (.docx, .html, .pdf) render every real table row as ONE pipe line (“| 规章 | 0 | 0 | 0 |”):
-a merged/spanned cell appears once, a blank cell is empty between pipes, and the continuation of a vertical merge is
-an empty cell so the columns stay in place. Paragraphs become lines. Plain text keeps its tabs and NBSPs, which the
-parser reads as table shapes.
+Structured formats (.docx, .html, .pdf) render every real table row as ONE pipe line (“| 规章 | 0 | 0 | 0 |”)
+with one cell per grid column: a merged/spanned cell gives its text once and an empty cell for every other column it
+covers (across or down), a blank cell is empty between pipes, so a column keeps its position in every row.
+Paragraphs become lines. Plain text keeps its tabs and NBSPs, which the parser reads as table shapes.
 
 Anything that goes wrong becomes `ReadError(file name, Chinese reason)`; no library exception escapes and no text is
 returned that was decoded with a guessed, wrong encoding.
@@ -286,7 +286,8 @@ def _docx_table_lines(table) -> Iterable[str]:
         previous = None
         for cell in row.cells:
             tc = cell._tc
-            if tc is previous:  # same merged cell, next grid column
+            if tc is previous:  # same merged cell, next grid column: an empty cell keeps the grid aligned
+                cells.append("")
                 continue
             previous = tc
             if tc in emitted:  # continuation of a vertical merge: keep the column, text only in the first row
@@ -403,7 +404,8 @@ def _span(cell, attr: str) -> int:
 
 
 def _html_table_lines(table) -> list[str]:
-    """Each <tr> → one pipe row; a colspan cell once; a rowspan continuation an empty cell at its column."""
+    """Each <tr> → one pipe row with one cell per grid column: a colspan cell then an empty cell for each column it
+    spans; a rowspan continuation an empty cell at each of its columns."""
     rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
     covered: dict[int, tuple[int, int]] = {}  # grid column → (rows still covered from above, width)
     lines = []
@@ -415,6 +417,7 @@ def _html_table_lines(table) -> list[str]:
             col = _html_covered_cells(col, covered, below, cells)
             colspan, rowspan = _span(td, "colspan"), _span(td, "rowspan")
             cells.append(_html_cell_text(td))
+            cells.extend([""] * (colspan - 1))  # the grid stays aligned: data columns keep one position per row
             if rowspan > 1:
                 below[col] = (rowspan - 1, colspan)
             col += colspan
@@ -432,7 +435,7 @@ def _html_covered_cells(
     """Emit an empty cell for each grid column from `col` on that a rowspan above covers; return the next column."""
     while col in covered:
         left, width = covered[col]
-        cells.append("")
+        cells.extend([""] * width)
         if left > 1:
             below[col] = (left - 1, width)
         col += width
@@ -500,25 +503,11 @@ def _data_tables(tables: list) -> list:
 
 
 def _pdf_table_lines(table) -> list[str]:
-    # pdfplumber leaves None where a merged cell covers a grid position. Covered from the left (horizontal merge):
-    # the cell was already given once, drop it. Covered from above (vertical merge): an empty cell keeps the column.
-    rows = [row.cells for row in table.rows]
-    texts = table.extract()
-    ncols = max((len(r) for r in rows), default=0)
-    col_x0 = [min((r[c][0] for r in rows if c < len(r) and r[c] is not None), default=None) for c in range(ncols)]
+    # pdfplumber leaves None where a merged cell covers a grid position (from the left or from above): an empty
+    # cell there keeps every column at its grid position, as the .docx and .html readers do.
     lines = []
-    for bboxes, values in zip(rows, texts, strict=False):
-        cells: list[str] = []
-        last_right: float | None = None
-        for c, (bbox, value) in enumerate(zip(bboxes, values, strict=False)):
-            if bbox is None:
-                x0 = col_x0[c]
-                if last_right is not None and x0 is not None and last_right > x0 + 1:
-                    continue
-                cells.append("")
-                continue
-            last_right = bbox[2]
-            cells.append(_cell_text(value or ""))
+    for values in table.extract():
+        cells = [_cell_text(value or "") for value in values]
         if cells:  # a blank row stays, as in .docx/.html: the parser may place rows by position
             lines.append(pipe_row(cells))
     return lines

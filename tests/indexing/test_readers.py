@@ -25,7 +25,7 @@ TABLE_20_1 = [
     ["行政规范性文件", "3", "", "5"],  # a blank cell stays an empty cell
 ]
 EXPECTED_ROWS = [
-    "| 第二十条第（一）项 |",
+    "| 第二十条第（一）项 |  |  |  |",  # the merge keeps its four grid columns
     "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
     "| 规章 | 0 | 0 | 0 |",
     "| 行政规范性文件 | 3 |  | 5 |",
@@ -203,7 +203,7 @@ def test_html_th_td_colspan_and_rowspan(tmp_path):
         encoding="utf-8",
     )
     assert nonblank_lines(read_document(path).text) == [
-        "| （本列数据的勾稽关系） | 申请人情况 |",
+        "| （本列数据的勾稽关系） | 申请人情况 |  |  |",  # one cell per grid column: the span keeps its columns
         "|  | 自然人 | 法人或其他组织 | 总计 |",
         "| 一、本年新收政府信息公开申请数量 | 3 | 1 | 4 |",
     ]
