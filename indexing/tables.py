@@ -216,7 +216,9 @@ def _cut_row(group: Group, columns: tuple[str, ...] | list[str]) -> dict[str, Nu
     """The cells a cut-off last row still holds, from the left; None when the row is not the cut one. A single
     cell is left unknown: cut after one cell, or a merged cell stating the total, the text cannot tell."""
     values = [c for c in group.values if c.kind != "empty" or c.text.strip()]
-    if not group.cut or len(values) < 2 or len(values) >= len(columns) or any(c.kind != "number" for c in values):
+    if group.physical or not group.cut or len(values) < 2 or len(values) >= len(columns):
+        return None  # a pipe row is a whole line: only a cell stream can stop inside a row
+    if any(c.kind != "number" for c in values):
         return None
     return {col: (values[n].value if n < len(values) else None) for n, col in enumerate(columns)}
 
