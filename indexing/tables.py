@@ -206,6 +206,8 @@ def _fill_row(
         if len(fits) == 1:
             by_pos = {c.pos - fits[0]: c for c in values}
             return {col: (by_pos[k].value if k in by_pos else None) for k, col in enumerate(columns)}
+        if len(fits) > 1 and len(printed) < len(columns):
+            return None  # blanks, and two starts fit: which column a number sits in is a guess — leave it unknown
     values = _trim(values, len(columns))
     if len(values) == len(columns):
         return {col: c.value for col, c in zip(columns, values, strict=True)}
