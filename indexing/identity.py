@@ -23,8 +23,8 @@ MAX_LINES_AFTER_SIGNATURE = 10  # only export junk (chart data, page footers) fo
 
 # Where a field may come from, most trusted first.
 PRIORITY: tuple[str, ...] = (
-    "title", "manifest", "page_title", "opening", "statistics_period", "signature", "metadata", "file_name",
-    "mentions", "overview",
+    "title", "manifest", "page_title", "opening", "statistics_period", "signature", "metadata", "breadcrumb",
+    "file_name", "mentions", "overview",
 )  # fmt: skip
 
 _REPORT_WORDS = r"(?:政府信息公开|政务公开|信息公开)"
@@ -51,6 +51,10 @@ _OPENING = re.compile(
     rf"(?:现将|现公布|现予公布|特公布|予以公布|现发布|现向社会公布|编制|发布)了?《?"
     rf"(?:我[镇乡区县市局办委街]|本机关|本单位|本部门)?(?P<agency>{_NAME})?\s*(?P<year>(?:19|20)\d\d)\s*年度?(?:的)?"
     rf"(?P<after>{_NAME})?{_REPORT_WORDS}"
+)
+# “现将X本年度政府信息公开工作情况报告如下”: the body named, the year not.
+_OPENING_NO_YEAR = re.compile(
+    rf"(?:现将|现公布|现予公布|特公布|现发布|现向社会公布)《?(?P<agency>{_NAME})(?:本年度|本年|年度)?(?:的)?{_REPORT_WORDS}"
 )
 # “本报告由X编制”, “…规定，X编制了…报告”, “由X负责编制”.
 _COMPILED_BY = re.compile(rf"(?:由|[，,。]|^)(?P<agency>{_NAME})(?:负责)?(?:编制|编写|制作)")
@@ -268,6 +272,8 @@ def _opening(lines: list[str], start: int) -> tuple[str, int | None]:
         year = int(m.group("year"))
         after = m.group("after") or ""
         agency = m.group("agency") or (after if _ORG_END.search(after) else "")
+    elif (unnamed_year := _OPENING_NO_YEAR.search(text)) and _ORG_END.search(unnamed_year.group("agency")):
+        agency = unnamed_year.group("agency")
     for by in _COMPILED_BY.finditer(text[:400]):
         name = re.sub(r"^.*由", "", _SUBJECT_LEAD.sub("", by.group("agency")))
         if _ORG_END.search(_body_of(name)) and len(_body_of(name)) > len(agency):
@@ -290,6 +296,18 @@ def _mentioned(lines: list[str], start: int) -> tuple[str, int | None]:
     lower = [n for n in names if not higher.search(n)]
     years = [int(m.group(1)) for m in _OVERVIEW_YEAR.finditer(text)]
     return (lower[0] if lower else ""), (years[0] if years else None)
+
+
+def _breadcrumb_agency(lines: list[str]) -> str:
+    """“首页 > 云川县青禾镇人民政府 > 政府信息公开 > 年度报告”: a site section named after the body."""
+    for line in lines[:MAX_TITLE_SEARCH_LINES]:
+        parts = [p.strip() for p in re.split(r"[>»›]+", fold(line))]
+        if len(parts) < 3:
+            continue
+        names = [p for p in parts if _ORG_END.search(re.sub(r"\s+", "", p)) and not _OFFICE_ONLY.match(p)]
+        if names:
+            return re.sub(r"\s+", "", names[-1])
+    return ""
 
 
 def _metadata_agency(lines: list[str]) -> str:
@@ -344,6 +362,7 @@ def _candidates(lines: list[str], ident: Identity, hints: Hints, sig_line: int |
     if sig_line is not None:
         add("signature", _DATE_LINE.split("".join(_fields(lines[sig_line])))[0], None)
     add("metadata", _metadata_agency(lines), None)
+    add("breadcrumb", _breadcrumb_agency(lines), None)
     add("file_name", *_file_name(hints.file_name))
     name, year = _mentioned(lines, ident.body_start)
     add("mentions", name, None)
