@@ -32,8 +32,9 @@ from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
 from answering.vocabulary import column_label, row_label
 from indexing import schema
+from indexing.identity import FIRST_YEAR, plausible_year
 from indexing.models import Report
-from indexing.pipeline import ingest_paths
+from indexing.pipeline import fix_report, ingest_paths
 from indexing.retrieve import SearchFilters
 from indexing.store import Index, IndexConfig
 from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
@@ -46,7 +47,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "米山镇2022年行政处罚决定多少件？",
     "港口乡存在哪些主要问题？",
 )
-UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".pdf", ".html", ".htm")
+UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a real report is well under 5 MB; the reader has its own limit too
 MIN_SHARED_PHRASE = 3  # shorter overlaps with the question (“公开”) would light up every line of a report
 
@@ -65,7 +66,16 @@ FLAG_RULE_LABELS: dict[str, str] = {
     "table.missing": "缺少表格（数值未知，不按0处理）",
     "section.missing": "缺少章节",
     "year.missing": "未识别报告年份",
+    "agency.missing": "未识别发布机关",
+    "section.none": "没有章节标题（全文按总体情况处理）",
 }
+# Where an identity field was read (indexing.identity.PRIORITY), in the words of the library.
+SOURCE_LABELS: dict[str, str] = {
+    "title": "标题", "manifest": "导入清单", "page_title": "网页/文档标题", "opening": "开头说明",
+    "statistics_period": "统计期限", "signature": "落款", "metadata": "页面信息栏", "breadcrumb": "页面导航",
+    "file_name": "文件名", "mentions": "正文首段", "overview": "总体情况首句年份", "text_mentions": "正文提及",
+    "correction": "人工更正",
+}  # fmt: skip
 UNKNOWN_CELL = "—"
 
 APP_CSS = """
@@ -387,7 +397,7 @@ def facts_frame(report: Report) -> pd.DataFrame:
     facts = list(report.facts.values())
     return pd.DataFrame(
         {
-            "事项": [schema.FACT_LABELS.get(f.key, f.key) for f in facts],
+            "事项": [schema.fact_label(f.key) for f in facts],
             "数值": [_fact_value(f.value) + (f.unit or "") for f in facts],
             "原文": [f.sentence for f in facts],
         }
@@ -412,6 +422,15 @@ def report_meta_html(r: Report) -> str:
         ("来源文件", r.source),
         ("报告编号", r.report_id),
     ]
+    sources = "；".join(
+        f"{name}：{SOURCE_LABELS.get(where, where)}"
+        for name, where in (("单位", r.sources.get("agency")), ("年份", r.sources.get("year")),
+                            ("地区", r.sources.get("region")))
+        if where
+    )
+    rows.append(("识别依据", sources or "无"))
+    if not r.identified:
+        rows.append(("状态", "单位或年份未知：已入库，补正前不参与问答（可在下方“更正单位或年份”中补上）"))
     table = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
     if r.flags:
         flags = "".join(
@@ -460,6 +479,13 @@ class AppState:
         with self.lock:
             self.llm = llm
             self.assistant = Assistant(self.assistant.index, llm)  # same index and models, new writer
+
+    def fix(self, report_id: str, fields: dict[str, Any]) -> Report:
+        """Correct a report's body, region or year (indexing.pipeline.fix_report); the chat sees it at once."""
+        with self.lock:
+            fixed = fix_report(report_id, fields, self.config, index=self.assistant.index)
+            self.reload()
+            return fixed
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
         with self.lock:
@@ -633,6 +659,14 @@ def corpus_tab(state: AppState, demo: gr.Blocks) -> Refresher:
     appeals = gr.Dataframe(label=schema.TABLE_TITLES["appeals"], interactive=False, wrap=True)
     facts = gr.Dataframe(label="正文中的数字", interactive=False, wrap=True)
     text = gr.Textbox(label="报告全文", lines=20, max_lines=40, interactive=False, elem_id="nb-report-text")
+    with gr.Accordion("更正单位或年份", open=False):
+        gr.Markdown("解析不出或认错时在此补正：更正记在报告文件上，重新导入同一文件后仍然有效。")
+        with gr.Row():
+            fix_agency = gr.Textbox(label="单位全称", placeholder="例如：某县某镇人民政府", elem_id="nb-fix-agency")
+            fix_region = gr.Textbox(label="所在地区（可选）", placeholder="某省/某市/某县", elem_id="nb-fix-region")
+            fix_year = gr.Number(label="报告年份", precision=0, elem_id="nb-fix-year")
+        fix_btn = gr.Button("保存更正", elem_id="nb-fix-save")
+        fix_status = gr.Markdown(elem_id="nb-fix-status")
 
     def listing():
         reports = state.reports()
@@ -653,10 +687,39 @@ def corpus_tab(state: AppState, demo: gr.Blocks) -> Refresher:
             r.text,
         )
 
+    def save_fix(report_id: str | None, agency: str, region: str, year: float | None):
+        fields = fix_fields(agency, region, year)
+        if not report_id or isinstance(fields, str):
+            return gr.update(), gr.update(), "请先选择报告。" if not report_id else fields
+        try:
+            fixed = state.fix(report_id, fields)
+        except KeyError:
+            return gr.update(), gr.update(), "这份报告已不在库中，请刷新列表。"
+        reports = state.reports()
+        choices = [(report_label(r), r.report_id) for r in reports]
+        status = "已更正，可参与问答。" if fixed.identified else "已更正；单位或年份仍未知，暂不参与问答。"
+        return reports_frame(reports), gr.update(choices=choices, value=fixed.report_id), status
+
     picker.change(show, picker, [meta, proactive, requests, appeals, facts, text], api_visibility="private")
+    fix_btn.click(save_fix, [picker, fix_agency, fix_region, fix_year], [overview, picker, fix_status],
+                  api_visibility="private")
     reload_btn.click(listing, None, [overview, picker], api_visibility="private")
     demo.load(listing, None, [overview, picker], api_visibility="private")
     return listing, [overview, picker]
+
+
+def fix_fields(agency: str, region: str, year: float | None) -> dict[str, Any] | str:
+    """The correction a person typed, or why it cannot be saved (Chinese, for the page)."""
+    fields: dict[str, Any] = {}
+    if agency and agency.strip():
+        fields["agency"] = agency.strip()
+    if region and region.strip():
+        fields["region"] = [x for x in re.split(r"[/>›\s]+", region.strip()) if x]
+    if year:
+        if not plausible_year(int(year)):
+            return f"年份 {int(year)} 不在 {FIRST_YEAR} 年至今之间。"
+        fields["year"] = int(year)
+    return fields or "请至少填写单位全称、所在地区或报告年份之一。"
 
 
 def check_upload(path: Path) -> str | None:

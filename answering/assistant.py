@@ -44,10 +44,12 @@ class Assistant:
         return cls(None, llm, reports=reports)
 
     # ------------------------------------------------------------ corpus view
+    def all_reports(self) -> list[Report]:
+        return self._fixed_reports if self._fixed_reports is not None else self.index.reports()
+
     def reports(self) -> list[Report]:
         """The reports answers are drawn from: those whose body and year are known (the rest wait for a fix)."""
-        reports = self._fixed_reports if self._fixed_reports is not None else self.index.reports()
-        return [r for r in reports if r.identified]
+        return [r for r in self.all_reports() if r.identified]
 
     def catalog(self) -> Catalog:
         reports = self.reports()
@@ -90,6 +92,10 @@ class Assistant:
             return Answer(question, "请输入一个问题，例如：2021年哪些乡镇没有收到政府信息公开申请？", "unknown")
         reports = self.reports()
         if not reports:
+            pending = len(self.all_reports())
+            if pending:
+                return Answer(question, f"库中有 {pending} 份报告的单位或年份尚未识别，补正（报告库“更正单位或年份”，"
+                                        "或 nianbao fix）之前不参与问答。", "unknown")
             return Answer(question, "语料中没有找到任何报告：索引为空，请先导入年度报告。", "unknown")
         query = self.understand(question, history)
         if not history and is_bare_follow_up(query, self.catalog()):

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from indexing.schema import (
     APPEAL_BLOCK_LABELS,
     APPEAL_COLUMN_LABELS,
-    FACT_LABELS,
     PROACTIVE_COLUMN_LABELS,
     PROACTIVE_ROW_LABELS,
     REQUEST_COLUMN_LABELS,
     REQUEST_ROW_LABELS,
     SUBTOTAL_GROUPS,
     TABLE_TITLES,
+)
+from indexing.schema import (
+    fact_label as schema_fact_label,
 )
 
 Cell = tuple[str, str, str]  # (table, row, column)
@@ -312,7 +314,7 @@ def cell_text(table: str, row: str, column: str, value: float | int) -> str:
 
 
 def fact_label(key: str) -> str:
-    return FACT_LABELS.get(key, key)
+    return schema_fact_label(key)
 
 
 # ---------------------------------------------------------------- open (prose) topics

@@ -326,8 +326,8 @@ def _file_name(name: str) -> tuple[str, int | None]:
         return "", None
     m = _YEAR.search(stem) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", stem)
     year = int(m.group(1)) if m and plausible_year(int(m.group(1))) else None
-    words = re.search(rf"{_REPORT_WORDS}|年报", stem)
-    cut = min(x.start() for x in (m, words) if x is not None)
+    words = re.search(rf"{_REPORT_WORDS}|年报|年度报告", stem)
+    cut = min((x.start() for x in (m, words) if x is not None), default=len(stem))
     prefix = re.sub(r"[^\u4e00-\u9fff]", "", PurePath(name).stem[:cut])
     return (prefix if _ORG_END.search(fold(prefix)) else ""), year
 

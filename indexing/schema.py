@@ -239,5 +239,12 @@ FACT_KEYS: tuple[str, ...] = tuple(FACT_LABELS)
 # as written (folded), so users can ask about them by name.
 ITEM_PREFIX = "item:"
 
+
+def fact_label(key: str) -> str:
+    """The Chinese label of a prose fact: the schema's, or for an enumerated item the noun as the report wrote it."""
+    if key.startswith(ITEM_PREFIX):
+        return f"{key[len(ITEM_PREFIX):]}（正文所列）"
+    return FACT_LABELS.get(key, key)
+
 # ---------------------------------------------------------------- body levels
 LEVELS: tuple[str, ...] = ("乡镇", "街道", "县级", "市级", "省级", "部门")

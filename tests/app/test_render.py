@@ -127,3 +127,53 @@ def test_filters_become_search_filters(years, regions, levels, expected):
         assert f is None
     else:
         assert (f.years, f.regions, f.levels) == (expected["years"], expected["regions"], expected["levels"])
+
+
+def test_report_meta_says_where_identity_came_from_and_when_it_is_pending():
+    named = app.report_meta_html(_report(sources={"agency": "signature", "year": "statistics_period"}))
+    assert "单位：落款" in named and "年份：统计期限" in named and "不参与问答" not in named
+    pending = app.report_meta_html(_report(agency="", short_name="", year=None, sources={}))
+    assert "补正前不参与问答" in pending and "识别依据</th><td>无" in pending
+
+
+@pytest.mark.parametrize(
+    "agency,region,year,expected",
+    [
+        ("云川县青禾镇人民政府", "", 2022, {"agency": "云川县青禾镇人民政府", "year": 2022}),
+        ("", "某省/某市 › 云川县", None, {"region": ["某省", "某市", "云川县"]}),
+        ("", "", None, "请至少填写"),
+        ("某镇人民政府", "", 1999, "不在 2007 年至今之间"),
+    ],
+)
+def test_a_correction_typed_in_the_library(agency, region, year, expected):
+    got = app.fix_fields(agency, region, year)
+    assert got == expected if isinstance(expected, dict) else expected in got
+
+
+def test_item_facts_show_their_noun():
+    from indexing.models import Fact
+
+    fact = Fact("item:工作动态", 36, "工作动态36条。", "overview", "条")
+    frame = app.facts_frame(_report(facts={fact.key: fact}))
+    assert list(frame["事项"]) == ["工作动态（正文所列）"] and list(frame["数值"]) == ["36条"]
+
+
+@pytest.mark.slow
+def test_a_correction_in_the_library_is_answered_at_once(tmp_path):
+    from indexing.pipeline import ingest_paths
+    from indexing.store import IndexConfig
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "unnamed.txt").write_text(
+        "根据《条例》要求，现将我镇政府信息公开工作情况报告如下。\n一、总体情况\n全年主动公开政府信息17条。\n"
+        "二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n", encoding="utf-8")
+    config = IndexConfig(index_dir=tmp_path / "index")
+    ingest_paths([corpus], config)
+    state = app.AppState(config)
+    (pending,) = state.reports()
+    assert not pending.identified and "1 份报告的单位或年份尚未识别" in state.ask("青禾镇主动公开了多少条？").answer
+
+    fixed = state.fix(pending.report_id, app.fix_fields("云川县青禾镇人民政府", "", 2022))
+    assert fixed.identified and [r.report_id for r in state.reports()] == [fixed.report_id]
+    assert "17" in state.ask("青禾镇2022年主动公开了多少条政府信息？").answer

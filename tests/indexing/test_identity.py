@@ -146,3 +146,9 @@ def test_sources_travel_with_the_record():
     r = parse_document(_doc("\n".join(BODY), source="云川县石门乡2022年政府信息公开年报.txt"))
     assert (r.short_name, r.year, r.sources["agency"]) == ("石门乡", 2022, "file_name")
     assert r.to_export()["sources"]["year"] == "file_name"
+
+
+@pytest.mark.parametrize("name", ["年度报告.txt", "报告.docx", "2022年报.html", "信息公开.md", "x.txt", ".txt"])
+def test_any_file_name_is_safe(name):
+    ident = _ident(BODY, file_name=name)
+    assert ident.sources.get("agency") != "file_name"  # none of these names a body
