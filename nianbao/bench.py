@@ -18,6 +18,10 @@ def run_bench(what: str, config, *, corpus_dir: Path | None, **options) -> dict:
         from answering.bench import answer_bench
 
         return answer_bench(config, corpus_dir=corpus_dir)
+    if what == "plans":
+        from eval.reader_bench import plans_bench
+
+        return plans_bench(config, corpus_dir=corpus_dir)
     if what == "parse":
         from eval.parse_bench import run_parse_bench
 

@@ -206,8 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     _llm_args(p)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("bench", help="measure retrieval quality, answer latency, ingest speed or parse accuracy")
-    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse"])
+    p = sub.add_parser(
+        "bench", help="measure retrieval quality, answer latency, ingest speed, parse accuracy or question reading"
+    )
+    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse", "plans"])
     p.add_argument(
         "--corpus", type=Path, default=None, help=f"default {DEFAULT_CORPUS_DIR}; parse: a `nianbao synth` DIR"
     )
