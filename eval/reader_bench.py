@@ -66,7 +66,8 @@ def compare_plans(expected: Plan, got: Plan) -> str | None:
     e, g = expected.scope, got.scope
     if set(e.bodies) != set(g.bodies):
         return f"bodies {list(g.bodies)} ≠ {list(e.bodies)}"
-    if set(e.regions) != set(g.regions) or set(e.levels) != set(g.levels):
+    # Named bodies fix the scope: a region or level said beside them (文登区米山镇) only qualifies them.
+    if not e.bodies and (set(e.regions) != set(g.regions) or set(e.levels) != set(g.levels)):
         return f"regions/levels {list(g.regions) + list(g.levels)} ≠ {list(e.regions) + list(e.levels)}"
     if _years(e.years) != _years(g.years):
         return f"years {_years(g.years)} ≠ {_years(e.years)}"
