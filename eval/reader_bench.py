@@ -129,6 +129,19 @@ def plan_of_query(query) -> Plan:
     )
 
 
+def plan_reader(catalog) -> Reader:
+    """answering.reader: each earlier question read in turn, its plan the history of the next."""
+    from answering.reader import read
+
+    def run(question: str, history: list[str]) -> Plan:
+        plans: list[Plan] = []
+        for earlier in history:
+            plans.append(read(earlier, catalog, plans))
+        return read(question, catalog, plans)
+
+    return run
+
+
 def current_reader(catalog) -> Reader:
     """answering.understand, fed the earlier questions as a conversation would be."""
     from answering.understand import understand
@@ -221,7 +234,8 @@ def run_reader_bench(reader: Reader, paraphrases: list[Paraphrase]) -> dict[str,
 
 
 def plans_bench(config, *, corpus_dir: Path) -> dict[str, Any]:
-    """`nianbao bench plans`: the current reader over eval/paraphrases.jsonl, its footprint and one question's path."""
+    """`nianbao bench plans`: the plan reader over eval/paraphrases.jsonl (beside it, the Query reader it replaces),
+    the question side's footprint and one question's path."""
     from answering.assistant import Assistant
     from answering.understand import Catalog
     from indexing.parser import parse_file
@@ -229,7 +243,10 @@ def plans_bench(config, *, corpus_dir: Path) -> dict[str, Any]:
 
     reports = [parse_file(p) for p in iter_report_files([corpus_dir])]
     catalog = Catalog.from_reports(reports)
-    result = run_reader_bench(current_reader(catalog), load_paraphrases())
+    paraphrases = load_paraphrases()
+    result = run_reader_bench(plan_reader(catalog), paraphrases)
+    before = run_reader_bench(current_reader(catalog), paraphrases)
+    result["query_reader"] = {k: before[k] for k in ("read_right", "executed_wrongly", "by_kind")}
     assistant = Assistant.from_reports(reports)
     result["footprint"] = footprint()
     result["path"] = path_of_question(assistant.ask, "2021年哪些乡镇没有收到政府信息公开申请？")

@@ -1,0 +1,180 @@
+"""The plan reader's words: operations, comparisons, negation, scope and year words, in one place (issue 10).
+
+Each entry is a class of wordings that a whole kind of question uses, never one phrasing: a word list per plan slot.
+Measure names and topic words still live with their measures (answering.vocabulary); the catalog of bodies and
+regions comes from the corpus. Everything is matched on the folded question (simplified, half-width).
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- operations, most specific first
+# (op, pattern). The first pattern found in the question (measure words blanked) decides the operation.
+RANK_POSITION = (
+    r"排第几|排名第几|第几名|排在第几|位列第几|排老几|排第几位"
+    r"|名列第几|位次|排名如何|排到第几|处于第几|第几位|名次是多少"
+    r"|名次如何|排名怎样"
+)
+WHICH_PART = (
+    r"哪个渠道|哪种渠道|哪一渠道|哪个平台|哪种方式|哪种途径|哪个途径|哪类|哪一类|哪种类型|哪项|哪一项|哪方面|哪个方面"
+    r"|哪种理由|哪种情形|哪个理由|哪个情形|哪种发布渠道|哪个发布渠道"
+    r"|发布渠道|各渠道|主渠道|哪个类别|什么原因|哪种最|哪一种"
+)
+PART_MOST = r"最|主要|主渠道|什么原因|为主"
+GROWTH = (
+    r"增长|增加|减少|下降|增幅|降幅|涨|同比|较上年|比上年|比上一年|比前一年|较上一年|变化了?多少|变了多少|增减|多了多少"
+    r"|少了多少|多发了|少发了|多了还是少了|变化|多[收发办处]了|少[收发办处]了"
+)
+# A ranking asked for in so many words: a ranking even when 最多/最少 says where it starts.
+RANK_SAID = r"排名|排序|排行|排列|排个|排一下|从最少|从最多|往上排|升序|降序|依次"
+# Group words that say which level the bodies are (“的镇”, “三个镇”), beyond the level names themselves.
+TOWN_WORDS = r"乡镇|[的个各全]镇|镇(?:有|是|里|中|当中|之中|名单)|哪些镇|哪个镇|哪几个镇|哪个乡|哪些乡"
+# Difference said as such (相差, 差多少): two years compared this way are a difference, not a growth.
+DIFFERENCE_SAID = r"相差|差多少|差几|差距|差额|之差|减去|还剩"
+GROWTH_PCT = r"百分之几|百分之多少|百分比|%|增长率|增幅|降幅|幅度|几成|变化率|增速"
+SHARE = r"占[^，。？?]{0,20}(?:比例|比重|百分之几|百分比|几成|多少)|占比|比重|所占"
+RATIO = r"几倍|多少倍|倍数|比值|比率|之比|除以"
+DIFFERENCE = (
+    r"[比较][^，。？?]{0,20}(?:多|少|高|低)[^，。？?]{0,4}(?:多少|几)"
+    r"|相差|差多少|差几|差距|差了|多出|少出|差额|之差|减去|还剩"
+)
+AVERAGE = r"平均|均值|人均|月均|年均|每月|每个月|镇均(?![未没无])|乡均(?![未没无])|每个乡镇|每镇"
+PER_MONTH = r"每月|每个月|月均|平均每月|一个月"
+PER_YEAR = r"年均|每年|平均每年"
+ALL = (
+    r"是否所有|是不是所有|是否都|是不是都|所有[^，。？?]{0,12}都|全部[^，。？?]{0,12}都|均未|无一例外|是否全都|是不是全"
+    r"|每个[^，。？?]{0,6}都|全都|都没有[^，。？?]{0,12}吗|全为零|全是零|全部为零|均为零|都为零|都是零"
+)
+MAX = r"最多|最高|最大|最活跃|最积极|第一|之最|谁多|哪个多|哪个更多|谁更多|更多|多一些|多些|较多|谁[^，。？?]{0,12}多$"
+MIN = r"最少|最低|最小|垫底|倒数第一|谁少|哪个少|哪个更少|谁更少|更少|少一些|少些|较少"
+RANK = (
+    r"排名|排序|排行|从高到低|从多到少|从少到多|从低到高|依次"
+    r"|前[二三四五六七八九十\d]+|倒数|名次|排个序|排个名|排列|排一下"
+    r"|升序|降序|排前面|在前|往上排|由低到高|由高到低|从最少|从最多"
+)
+ASCENDING = r"从少到多|从低到高|升序|倒数|最少的|由少到多|由低到高|少的排前|少的在前|从最少|往上排"
+COUNT = (
+    r"几个|多少个|多少家|几家|几所|多少所|有几[个家]?(?:乡镇|镇|乡|街道|单位|部门)"
+    r"|(?:乡镇|镇|乡|单位|街道)的?(?:数量|个数|数)$|(?:乡镇|镇|乡|单位|街道)有多少"
+)
+LIST = r"哪些|哪几个|哪几家|列出|列举|有哪|都有谁|是哪|哪个|哪一个|哪家|名单|谁"
+YESNO = (
+    r"是否|有没有|是不是|有无|吗[?？。!！\s]*$|没有吗|过吗|了吗"
+    r"|没有[?？]?$|了没[?？]?$|吧[?？]?$|没[?？]?$|超没超过|达没达到"
+)
+COMPARE = r"比较|对比|相比|有何不同|有什么不同|有什么区别|差别|放一起|放在一起|两相比|比一比|做个比较|对照|vs|VS"
+SUM = (
+    r"一共|合计|总共|共计|加起来|加在一起|加一下|加总|相加|总和|总计|累计|合起来"
+    r"|共有|共多少|总数|加上|算上|历年|共[^，。？?]{0,6}(?:多少|几)"
+)
+# A phrase done or said, asked back to front: which body did it (哪个镇开展了…, 哪些单位提到…).
+WHICH_BODY_VERBS = (
+    r"开展|举办|组织|提到|提出|提及|建立|建设|设立|设了|推行|实行"
+    r"|实施|落实|制定|出台|开通|上线|采用|使用|设置|打造|创新|召开"
+    r"|成立|写了|写到|说|纳入|存在|利用"
+)
+WHICH_BODY_ASKED = r"(?:哪个|哪些|哪几个|哪一个|是哪个)(?:乡镇|镇|乡|街道|单位|部门)|哪家|谁家"
+DESCRIBE_ASKED = r"如何|怎样|怎么|什么|哪些|有哪|情况|在哪|啥"
+
+# ---------------------------------------------------------------- conditions
+NUMBER = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+SCALE = r"(万|千)?"
+THRESHOLDS: tuple[tuple[str, str], ...] = (
+    (
+        rf"(?:在|介于)?{NUMBER}{SCALE}\s*[件条篇次个项]?\s*(?:到|至|-|~)\s*{NUMBER}{SCALE}\s*[件条篇次个项]?\s*之间",
+        "between",
+    ),
+    (rf"(?:不少于|不低于|至少|大于等于|达到|达|≥|>=)\s*{NUMBER}{SCALE}", ">="),
+    (rf"(?:不超过|不多于|至多|小于等于|≤|<=)\s*{NUMBER}{SCALE}", "<="),
+    (rf"(?:超过|大于|多于|高于|超出|>)\s*{NUMBER}{SCALE}", ">"),
+    (r"(?:过|破)()(万|千)", ">"),
+    (rf"(?:少于|低于|小于|不到|不足|<)\s*{NUMBER}{SCALE}", "<"),
+    (rf"{NUMBER}{SCALE}\s*[件条篇次个项]*\s*(?:以上|及以上|或以上)", ">="),
+    (rf"{NUMBER}{SCALE}\s*[件条篇次个项]*\s*(?:以下|及以下|或以下)", "<="),
+)
+# Negation as a token of its own: “无” in “无正当理由” or “无法提供” is part of a measure name, blanked before this.
+ZERO = r"没有|没|未|为0|为零|是0|等于0|零|从无|无(?!法)|0件|0条|不曾|尚无|一件也没"
+NOT_ZERO = r"不为零|不是零|非零|不为0|不等于0|不等于零|不是0"
+# The question's own closing “…没有？”, “…了没”: a question mark, not a negation.
+ASKING_TAIL = r"(?:没有|没|了没|吧)[?？。\s]*$"
+NONZERO = r"不为零|不是零|非零|不为0|收到过|有过|有没有|有无|有[^没无]{0,6}(?:申请|收到|发生)|收到了|发生过"
+
+# ---------------------------------------------------------------- scope and years
+FOLLOW_UP = r"^(?:那|那么|它|它的|其|该|这个|还有|另外|同样|那个|换成|改成|换作)|呢[?？。!！\s]*$"
+PRONOUN = (
+    r"它|其(?!中|他|它|余|次)|该单位|该镇|该乡|本机关(?!不掌握)"
+    r"|本单位|本镇|本乡|这个单位|这个镇|这个乡|这家|他们|对方|上面那个|这里"
+)
+LATEST = r"最新|最近一年|最近的|最近那年|最新一年|最新的"
+RELATIVE = r"去年|上一年|前一年|上年|头一年"
+SHORT_YEAR = r"(?<![\d])(0[7-9]|[12]\d)(?=\s*(?:年(?!度?[内中末初底])|、\d\d|和\d\d|[两三]年))"
+CN_SHORT_YEAR = r"(?<![〇零一二三四五六七八九])([〇零一二][〇零一二三四五六七八九])年"
+
+# Words that look like a name but gather bodies (“全部乡镇”), and words that are not a counted thing.
+NOT_A_BODY = r"全部|所有|各|哪|几|每个|乡镇$|^乡镇|专区|社区|小区|辖区|片区|景区|园区"
+NOT_A_NOUN = (
+    r"主动|公开的|各自|加起来|合计|一共|多出|总共|分别|累计|平均|比例"
+    r"|哪|几|多少|增加|减少|增长|下降|变化|涨|相比|比|乡镇|镇$|单位"
+)
+# A follow-up that adds to the previous question rather than replacing a slot: “加上白奎镇”, “比港口乡多多少”.
+COMBINE = r"^(?:那)?(?:加上|算上|再加|比|和|跟|与|同|较|相比|对比)"
+
+# Things reports count in prose that no measure names: asked by their noun.
+PROSE_NOUNS: tuple[str, ...] = (
+    "政策解读", "图文解读", "解读", "新闻发布会", "发布会", "培训", "工作动态", "政务动态", "政策文件", "人事信息",
+    "财政预决算", "预决算", "通知公告", "机构职能", "政府开放日", "在线访谈", "民意征集", "回应关切", "领导信息",
+    "重点领域信息", "规划计划", "政务公开组织推进", "执行公开", "业务动态", "概况信息", "财政信息",
+)  # fmt: skip
+# Broad figures and the narrower figures whose wording contains theirs (key prefix): beside one of those, the broad
+# one's words are part of the narrower name, unless they name it as itself.
+NARROWER: dict[str, str] = {
+    "fact.proactive_total": "fact.",
+    "requests.new_received.total": "requests.",
+    "requests.denied.total": "requests.denied_",
+    "requests.unable.total": "requests.unable_",
+    "requests.rejected.total": "requests.rejected_",
+    "appeals.litigation.total": "appeals.litigation_",
+}
+NAMED_AS_ITSELF = r"主动公开|新收|本年新收"
+# Wholes whose parts a which_part question compares: not a part themselves.
+WHOLES = frozenset({"fact.proactive_total", "requests.handled_total.total", "requests.new_received.total"})
+# The bare words a broad figure shares with every figure of its kind: beside any other figure, they name nothing.
+GENERIC_CUES = frozenset(
+    {"申请", "依申请公开", "公开申请", "信息公开申请", "发布了多少", "公开了多少", "发布信息", "公开信息"}
+)
+TOP_K = r"(?:前|的|最[多少高低]的|排)([两二三四五六七八九十\d]+)(?:个|名|家|位)"
+NOUN_SUFFIXES = ("信息", "班")  # a counted noun as asked may carry these (财政预决算信息, 培训班)
+ALL_YEARS = r"历年|累计|各年|历年来"
+LEVEL_PAIRS = r"镇街|街镇|乡镇街道"
+ALL_BODIES = r"所有|全部|各"  # “所有乡镇”: every body of the level, not the ones asked about before
+JOINER = r"和|与|及|、|跟|以及|还有"
+NOUN_STOP = "的和与及、或跟同比较数篇条件次场份个项期多几共有是了在为□，。？?！!呢吗"
+
+# ---------------------------------------------------------------- ask back
+# Words that fit two figures: a question using them without a word that decides asks which is meant.
+AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(?<!予以)(?<!部分)公开了?(?:几|多少)件", ("fact.proactive_total", "requests.granted.total")),
+    (r"(?<!不予)(?<!要)处理了?(?:几|多少)", ("requests.handled_total.total", "proactive.penalty.decisions")),
+    (
+    r"没(?:有)?公开的申请"
+    r"|未(?:予)?公开的申请", ("requests.denied.total", "requests.unable.total", "requests.rejected.total")),
+    (r"(?<!上年)(?<!上一年)结转(?!下年)(?:的)?申请|结转的(?:比|有|是|多少|几)", ("requests.carried_over.total",
+                                                                     "requests.carried_forward.total")),
+    (r"采购(?:了|的)?(?:多少|几)", ("proactive.procurement.items", "proactive.procurement.amount")),
+    (r"(?:制发|出台|发布)了?(?:多少|几个?)(?:个|件)?文件",
+     ("proactive.rules.issued", "proactive.normative_docs.issued")),
+    (r"(?<!许可)(?<!处罚)(?<!强制)处理决定", ("proactive.licensing.decisions", "proactive.penalty.decisions",
+                                            "proactive.enforcement.decisions")),
+    (r"(?<!事业性)(?<!信息处理)收费(?!金额|情况|及减免)", ("proactive.fees.amount_wan", "info_fee")),
+)
+# When no figure is named at all, the readings offered back.
+DEFAULT_READINGS: tuple[str, ...] = ("requests.new_received.total", "fact.proactive_total")
+ASKS_FIGURE = r"几|多少|数量|排名|排序|排第|最多|最少|最高|最低|一共|合计|平均|增长|减少|比例|倍"
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    return _cache.setdefault(pattern, re.compile(pattern))
+
+
+_cache: dict[str, re.Pattern[str]] = {}

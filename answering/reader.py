@@ -1,0 +1,412 @@
+"""Question (and the plans of the turns before it) → one typed Plan (answering.plan). Issue 10's single reader.
+
+The question is read once, slot by slot: names and regions from the corpus catalog, years, the figures (measures,
+else a noun the reports count in prose), the condition, then the operation from answering.lexicon. A follow-up takes
+what it leaves unsaid from the previous plan. Where a slot cannot be filled without a guess the plan is `clarify`,
+with readings to choose from. Nothing here computes an answer: executors run the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from answering import lexicon as lx
+from answering.plan import Condition, Figure, Plan, Scope, Years
+from answering.understand import Catalog, find_bodies, find_levels, find_unknown_bodies
+from answering.vocabulary import MEASURE_BY_KEY, MEASURES, find_topic, refine
+from indexing.normalize import chinese_number, fold
+
+_C = lx.compiled
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|年度)")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
+# “2018、2019、2020这三年”: years listed, each closed by 年 or by the next one
+_YEAR_IN_LIST = re.compile(r"((?:19|20)\d\d)(?=\s*(?:年|、|，|,|和|与|及|跟|这|两|三|至|到))")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d\d)\s*年")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_COUNTED_NOUN_AFTER = re.compile(
+    r"(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)"
+)
+_COUNTED_NOUN_MEASURED = re.compile(r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)")
+_COUNTED_NOUN_BEFORE = re.compile(
+    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
+    r"(?:多少|几)[条篇件次场份项个期回]"
+)
+_NOUN_TRIM = re.compile(
+    r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度)+"
+    r"|(?:活动|工作|情况|啊|呀|呢)$"
+)
+_NOT_NOUNS = {"信息", "政府信息", "政务信息", "申请", "公开申请", "报告", "东西", "内容", "数量"}
+
+
+def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
+    folded = fold(question).strip()
+    previous = history[-1] if history else None
+    bodies, regions, blanked = find_bodies(folded, catalog)
+    near, unknown = find_unknown_bodies(blanked, catalog, folded)
+    bodies += [b for b in near + unknown if b not in bodies and not _C(lx.NOT_A_BODY).search(b)]
+    levels = [] if bodies else _levels(blanked)
+    if levels and _C(lx.LEVEL_PAIRS).search(blanked):
+        levels = list(dict.fromkeys([*levels, "乡镇", "街道"]))  # 镇街: towns and street offices
+    text = _digits_for_years(blanked)
+    spans = figure_spans(text)
+    rest = _blank(text, [(a, b) for a, b, _ in spans])  # a measure's own words are no operation words (无法提供)
+    years = _years(text, rest, previous)
+    rest = _YEAR.sub("□", rest)
+    figures = [Figure(key) for _, _, key in spans]
+    nouns = _counted_nouns(_YEAR.sub("□", text))
+    if nouns and (not figures or [f.measure for f in figures] == ["fact.proactive_total"]):
+        # “发布了多少篇政策解读”: the verb's total yields to the noun, unless named itself (主动公开的信息和政策解读)
+        named = figures and re.search(lx.NAMED_AS_ITSELF, text)
+        figures = (figures if named else []) + [Figure(noun=n) for n in nouns]
+    topic = find_topic(blanked)
+    follow_up = previous is not None and (
+        bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels) or not (figures or topic)
+    )
+    scope = Scope(tuple(bodies), tuple(regions), tuple(levels), years)
+    if follow_up and _C(lx.COMBINE).search(folded):
+        scope, figures = _combine(scope, figures, previous)
+    elif follow_up:
+        scope, figures, topic = _inherit(scope, figures, topic, previous, blanked)
+    elif _C(lx.PRONOUN).search(folded):  # “它和米山镇比…” with nothing before it: which body is “它”?
+        return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。")
+    ambiguous = _ambiguous(text)
+    if ambiguous:
+        options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)
+        return Plan("clarify", reason="这个说法可以指几个不同的数字，请选择要问的是哪一个。", options=options)
+    plan = _operation(rest, scope, tuple(figures), topic, previous if follow_up else None, tuple(_levels(blanked)),
+                      blanked)
+    plan = replace(plan, follow_up=follow_up)
+    if plan.op not in ("describe", "which_body", "clarify", "compare") and not plan.figures and not plan.part:
+        options = tuple(replace(plan, figures=(Figure(k),)) for k in lx.DEFAULT_READINGS)
+        return Plan("clarify", reason="没有说要哪一个数字（例如收到的申请数，或主动公开的信息数）。", options=options,
+                    follow_up=follow_up)
+    return plan
+
+
+# ---------------------------------------------------------------- slots
+def _levels(text: str) -> list[str]:
+    levels = find_levels(text)
+    if "乡镇" not in levels and _C(lx.TOWN_WORDS).search(text):
+        levels.insert(0, "乡镇")
+    return levels
+
+
+
+def _digits_for_years(text: str) -> str:
+    """Years in any spelling as four digits: 二〇二一 → 2021, 21年 → 2021年, 二一年 → 2021年."""
+    text = re.sub(r"[〇零一二][〇零一二三四五六七八九]{3}(?=年|至|到|、|和|与|两|三|个)",
+                  lambda m: m.group(0).translate(_CN_DIGITS), text)
+    text = re.sub(lx.CN_SHORT_YEAR, lambda m: "20" + m.group(1).translate(_CN_DIGITS) + "年", text)
+    return re.sub(lx.SHORT_YEAR, lambda m: "20" + m.group(1), text)
+
+
+def figure_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every measure the question names, by the longest words that name it, in question order: (start, end, key).
+    The proactive total's verb-like words (“发布了多少”) name it only when no other figure is named."""
+    found: list[tuple[int, int, str]] = []
+    for m in MEASURES:
+        # The row's printed name counts whole (“无正当理由大量反复申请”): its 无 is a name's, never a negation.
+        printed = (m.label.split("·")[-1],) if "·" in m.label else ()
+        for cue in (*m.cues, *printed):
+            for hit in re.finditer(re.escape(cue), text):
+                found.append((hit.start(), hit.end(), m.key))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, key in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+        if all(end <= a or start >= b for a, b, _ in chosen):
+            chosen.append((start, end, key))
+    chosen.sort()
+    keys = {k for _, _, k in chosen}
+    # A broad figure beside a narrower one of its own kind is the question's wording, not a figure of its own
+    # (“通过微信公众号发布的信息”: the channel, not also the total) — unless it is named as itself (主动公开).
+    def joined(c: tuple[int, int, str]) -> bool:  # “收到的申请数和予以公开的申请数”: listed side by side
+        i = chosen.index(c)
+        gaps = [text[chosen[i - 1][1]:c[0]]] if i > 0 else []
+        gaps += [text[c[1]:chosen[i + 1][0]]] if i + 1 < len(chosen) else []
+        return any(re.match(rf"(?:的|数|数量|件数)*(?:{lx.JOINER})", gap) or re.search(rf"(?:{lx.JOINER})$", gap)
+                   for gap in gaps)
+
+    kept = [
+        c for c in chosen
+        if not (any(other != c[2] and other.startswith(lx.NARROWER.get(c[2], "\0")) for other in keys)
+                and not re.search(lx.NAMED_AS_ITSELF, text[max(0, c[0] - 4):c[1]]) and not joined(c))
+    ]
+    if any(text[a:b] not in lx.GENERIC_CUES for a, b, _ in kept):
+        kept = [c for c in kept if not (len(keys) > 1 and text[c[0]:c[1]] in lx.GENERIC_CUES and not joined(c))]
+    out: list[tuple[int, int, str]] = []
+    for span in kept:
+        if span[2] not in {k for _, _, k in out}:
+            out.append(span)
+    return [(a, b, refine(MEASURE_BY_KEY[k], text).key) for a, b, k in out]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + "□" + text[b:]
+    return text
+
+
+def _years(text: str, rest: str, previous: Plan | None) -> Years:
+    """`rest`: the text without measure words, where 上年 in “上年结转” is gone and only a relative year remains."""
+    span = _YEAR_RANGE.search(text)
+    if span:
+        lo, hi = sorted((int(span.group(1)), int(span.group(2))))
+        return Years("range", (lo, hi))
+    named = [int(y) for y in _YEAR_IN_LIST.findall(text)]
+    if named and _C(lx.RELATIVE).search(rest) and len(set(named)) == 1:
+        return Years("absolute", (named[0] - 1, named[0]))  # “2021年比上一年”: the year names its own base
+    if named:
+        return Years("absolute", tuple(dict.fromkeys(named)))
+    if _C(lx.RELATIVE).search(rest) and previous is not None:
+        return Years("relative", offset=-1)
+    if _C(lx.LATEST).search(text):
+        return Years("latest")
+    return Years()
+
+
+def _counted_nouns(text: str) -> list[str]:
+    """Things the question counts that no measure names: “发布了多少篇政策解读”, “政策解读和工作动态加起来”."""
+    known = [n for n in lx.PROSE_NOUNS if n in text]
+    known = [n for n in known if not any(n != other and n in other for other in known)]  # 解读 inside 政策解读
+    if known:
+        return [_as_asked(text, n) for n in sorted(known, key=text.find)]
+    for pattern in (_COUNTED_NOUN_MEASURED, _COUNTED_NOUN_AFTER, _COUNTED_NOUN_BEFORE):
+        m = pattern.search(text)
+        if m:
+            noun = _NOUN_TRIM.sub("", m.group("noun")).strip("□")
+            plain = noun not in _NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun)
+            if "□" not in noun and 2 <= len(noun) <= 8 and plain:
+                return [noun]
+    return []
+
+
+def _as_asked(text: str, noun: str) -> str:
+    """The noun as the question writes it: 财政预决算 → 财政预决算信息, 培训 → 培训班."""
+    after = text[text.find(noun) + len(noun):]
+    return noun + next((suffix for suffix in lx.NOUN_SUFFIXES if after.startswith(suffix)), "")
+
+
+def _condition(text: str) -> Condition | None:
+    for pattern, op in lx.THRESHOLDS:
+        m = _C(pattern).search(text)
+        if not m:
+            continue
+        value = _scaled(m.group(1), m.group(2))
+        if value is None:
+            continue
+        if op == "between":
+            upper = _scaled(m.group(3), m.group(4))
+            return Condition("between", value, upper) if upper is not None else None
+        return Condition(op, value)  # type: ignore[arg-type]
+    if _C(lx.NOT_ZERO).search(text):
+        return Condition(">", 0)
+    asked = _C(lx.ASKING_TAIL).sub("", re.sub(r"有没有|有无|是否", "", text))  # the question's own 有没有, 没有？
+    if _C(lx.ZERO).search(asked):
+        return Condition("==", 0)
+    if _C(lx.NONZERO).search(text):
+        return Condition(">", 0)
+    return None
+
+
+def _scaled(number: str | None, scale: str | None) -> float | None:
+    value = (chinese_number(number.replace("两", "二")) if number else 1 if scale else None)  # “过万条”: 1 × 万
+    if value is None:
+        return None
+    return float(value) * {"万": 10_000, "千": 1_000}.get(scale or "", 1)
+
+
+def _ambiguous(text: str) -> tuple[str, ...]:
+    """The readings of a wording that fits several figures (结转的申请: carried over, or forward?)."""
+    return next((readings for pattern, readings in lx.AMBIGUOUS if _C(pattern).search(text)), ())
+
+
+def _inherit(scope: Scope, figures: list[Figure], topic: str | None, previous: Plan, said: str = ""):
+    """A follow-up keeps what it does not say from the previous plan."""
+    prev = previous.scope
+    if not (scope.bodies or scope.regions or scope.levels):
+        scope = replace(scope, bodies=prev.bodies, regions=prev.regions, levels=prev.levels)
+    elif not (scope.bodies or scope.regions) and not _C(lx.ALL_BODIES).search(said):
+        scope = replace(scope, bodies=prev.bodies, regions=prev.regions)  # “平均每个镇呢”: the bodies asked before
+    if scope.years.kind == "all":
+        scope = replace(scope, years=prev.years)
+    if not figures and topic is None:
+        figures, topic = list(previous.figures), previous.topic
+    return scope, figures, topic
+
+
+def _combine(scope: Scope, figures: list[Figure], previous: Plan) -> tuple[Scope, list[Figure]]:
+    """“加上白奎镇一共多少”, “比港口乡多多少”, “和2020年差多少”: the previous question's slots plus this one's."""
+    prev = previous.scope
+    bodies = prev.bodies + tuple(b for b in scope.bodies if b not in prev.bodies)
+    years = prev.years
+    if scope.years.kind == "relative" and prev.years.kind == "absolute" and len(prev.years.values) == 1:
+        years = Years("absolute", (prev.years.values[0], prev.years.values[0] + scope.years.offset))
+    elif scope.years.kind == "absolute" and prev.years.kind == "absolute":
+        added = tuple(y for y in scope.years.values if y not in prev.years.values)
+        years = Years("absolute", prev.years.values + added)
+    elif scope.years.kind != "all":
+        years = scope.years
+    merged = Scope(bodies, prev.regions or scope.regions, prev.levels or scope.levels, years)
+    return merged, list(previous.figures) + [f for f in figures if f not in previous.figures]
+
+
+# ---------------------------------------------------------------- the operation
+def _operation(
+    rest: str,
+    scope: Scope,
+    figures: tuple[Figure, ...],
+    topic: str | None,
+    previous: Plan | None,
+    levels_said: tuple[str, ...] = (),
+    said: str = "",
+) -> Plan:
+    """`rest`: the question without names, years and measure words; `said`: without names only (for the words a
+    measure shares with an operation, such as 发布 in 发布渠道)."""
+
+    def has(pattern: str) -> bool:
+        return bool(_C(pattern).search(rest))
+
+    def says(pattern: str) -> bool:
+        return bool(_C(pattern).search(said))
+
+    condition = _condition(rest)
+    unyeared = _C(lx.RELATIVE).sub("", rest)
+    if previous is not None and previous.condition is not None and condition is None and re.search(lx.NUMBER, unyeared):
+        number = _scaled(re.search(lx.NUMBER, unyeared).group(1), None)  # “门槛降到三百条呢”: the same test, new value
+        if number is not None:
+            condition = replace(previous.condition, value=number)
+    if previous is not None and previous.op in ("count", "list", "all", "yesno") and not has(r"哪|几|多少|是否|吗|最"):
+        return replace(previous, scope=scope, figures=figures or previous.figures,
+                       condition=condition or previous.condition)  # “那没有被申请行政复议的呢”, “超过五件呢”
+    if has(lx.GROWTH) and previous is not None and scope.years.kind == "relative":
+        base = previous.scope.years
+        if base.kind == "absolute" and len(base.values) == 1:  # “比上年增加了多少” after a 2022 question
+            scope = replace(scope, years=Years("absolute", (base.values[0] - 1, base.values[0])))
+    pair = has(lx.RATIO) or has(lx.DIFFERENCE)
+    if previous is not None and pair and len(figures) == 1 and previous.figures and previous.figures[0] not in figures:
+        figures = (previous.figures[0], *figures)  # “是公众号的几倍” after a question about the website
+    n_bodies, n_years = len(scope.bodies), len(scope.years.values) if scope.years.kind == "absolute" else 0
+    group = bool(scope.regions or scope.levels) or n_bodies == 0
+    if says(lx.WHICH_BODY_ASKED) and says(lx.WHICH_BODY_VERBS) and not has(r"多少|几[条篇件次场个]|最"):
+        return Plan("which_body", scope, phrase=_phrase(said))  # “哪个镇开展了政府开放日活动”
+    if previous is not None and previous.op == "which_body" and not (figures and has(lx.ASKS_FIGURE)):
+        return replace(previous, scope=scope, phrase=_phrase(said) if says(lx.WHICH_BODY_VERBS) else previous.phrase)
+    named_parts = len(figures) >= 2 and has(r"哪个|哪一个|还是")  # “网站、公众号、微博里哪个发得最多”
+    town_asked = has(r"哪个(?:镇|乡|乡镇|街道|单位)|哪些")
+    if n_bodies <= 1 and not town_asked and (says(lx.WHICH_PART) or named_parts) and says(lx.PART_MOST):
+        channels = named_parts and all((f.measure or "").startswith("fact.channel") for f in figures)
+        part = "channel" if says(r"渠道|平台|方式|途径") or channels else (
+            "handling" if any((f.measure or "").startswith("requests") for f in figures)
+            or says("理由|情形|原因|处理结果|办理结果") else "category")
+        parts = tuple(f for f in figures if f.measure not in lx.WHOLES)
+        return Plan("which_part", scope, parts, part=part, order="asc" if has(lx.MIN) else "desc")
+    if previous is not None and previous.op in ("which_part", "max", "min") and (has(lx.MAX) or has(lx.MIN)):
+        flipped = "asc" if has(lx.MIN) else "desc"  # “最少的是哪个”
+        if previous.op == "which_part":
+            return replace(previous, scope=scope, order=flipped)
+        return replace(previous, op="min" if flipped == "asc" else "max", scope=scope)
+    if topic and not has(lx.ASKS_FIGURE) and (not figures or says(lx.DESCRIBE_ASKED)):
+        return Plan("describe", scope, topic=topic)  # “通过哪些平台公开政府信息”: 公开 is the verb, not a figure
+    if scope.years.kind == "range" and (has(lx.GROWTH) or has(lx.DIFFERENCE) or has(lx.COMPARE)):
+        scope = replace(scope, years=Years("absolute", scope.years.values))  # “从2020年到2021年…增加”: two ends
+        n_years = 2
+    if has(lx.RANK_POSITION):
+        if n_bodies >= 2:  # “在侯家镇、米山镇、港口乡三者之中，港口乡…排第几”: among those, the one named again
+            reference = max(scope.bodies, key=lambda b: (rest.count(b), scope.bodies.index(b)))
+            return Plan("rank_position", scope, figures, reference=scope.bodies[-1] if reference is None else
+                        reference, order="asc" if has(lx.ASCENDING) else "desc")
+        reference = scope.bodies[0] if scope.bodies else (previous.reference if previous else None)
+        said_levels = scope.levels or levels_said or (previous.scope.levels if previous else ())
+        among = replace(scope, bodies=(), levels=said_levels)
+        return Plan("rank_position", among, figures, reference=reference, order="asc" if has(lx.ASCENDING) else "desc")
+    if has(r"分别|各自|各是") and n_bodies >= 2 and not has(lx.SUM):
+        return Plan("value", scope, figures)  # “分别列出白奎镇、港口乡、侯家镇…的篇数”
+    if has(lx.SHARE):
+        if previous is not None and len(figures) == 1 and previous.figures and previous.figures[0] != figures[0]:
+            return Plan("share", scope, previous.figures[:1], base=figures[0])  # “占主动公开总数的几成”
+        base = figures[1] if len(figures) > 1 else _whole_of(figures[0] if figures else None)
+        return Plan("share", scope, figures[:1], base=base)
+    if has(lx.RATIO):
+        return Plan("ratio", scope, figures)
+    growth = (has(lx.GROWTH) and n_bodies <= 1 and n_years in (1, 2) and len(figures) <= 1
+              and not has(lx.DIFFERENCE_SAID))
+    if growth or (has(lx.GROWTH) and scope.years.kind == "relative" and n_bodies <= 1):
+        if n_years == 1:  # “2022年…的增长率”, “同比增加”: against the year before
+            scope = replace(scope, years=Years("absolute", (scope.years.values[0] - 1, scope.years.values[0])))
+        return Plan("growth", scope, figures, unit="pct" if has(lx.GROWTH_PCT) else "abs")
+    if has(lx.DIFFERENCE) and (len(figures) == 2 or n_bodies == 2 or n_years == 2):
+        return Plan("difference", scope, figures)
+    if has(lx.ALL) and (group or n_bodies >= 2):
+        return Plan("all", scope, figures, condition or Condition("==", 0))
+    if has(lx.AVERAGE):
+        per = "month" if has(lx.PER_MONTH) else "year" if has(lx.PER_YEAR) else "body"
+        return Plan("average", scope, figures, per=per)
+    if has(lx.RANK_SAID) or has(lx.RANK) and not (has(lx.MAX) or has(lx.MIN)) or has(r"前[两二三四五六七八九十\d]+"):
+        k = _top_k(rest)
+        return Plan("rank", scope, figures, order="asc" if has(lx.ASCENDING) else "desc", k=k)
+    top = _C(lx.TOP_K).search(rest)
+    if (has(lx.MAX) or has(lx.MIN)) and top and (group or n_bodies >= 2):  # “最少的三个镇”: a ranking cut at k
+        k = chinese_number(top.group(1).replace("两", "二"))
+        return Plan("rank", scope, figures, order="asc" if has(lx.MIN) else "desc", k=int(k) if k else None)
+    if (has(lx.MAX) or has(lx.MIN)) and (group or n_bodies >= 2):
+        return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+    if n_bodies >= 2 and (has(lx.MAX) or has(lx.MIN)) and not _C(lx.TOP_K).search(rest):
+        return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+    if has(r"哪|谁|名单|列出") and (group or n_bodies >= 2) and not has(lx.WHICH_BODY_VERBS):
+        return Plan("list", scope, figures, condition or Condition(">", 0))
+    if has(lx.COUNT) and (group or n_bodies >= 2):
+        return Plan("count", scope, figures, condition or Condition(">", 0))
+    if group and condition is not None and not has(r"多少|几|是否|吗"):  # “行政处罚决定数不为零的乡镇”: a list
+        return Plan("list", scope, figures, condition)
+    if has(lx.LIST) and group and (condition is not None or has(r"哪些|哪几")):
+        if not figures and has(lx.WHICH_BODY_VERBS):
+            return Plan("which_body", scope, phrase=_phrase(rest))
+        return Plan("list", scope, figures, condition or Condition(">", 0))
+    if has(lx.LIST) and not figures and has(lx.WHICH_BODY_VERBS):
+        return Plan("which_body", scope, phrase=_phrase(rest))
+    if has(lx.YESNO) and n_bodies <= 1:
+        return Plan("yesno", scope, figures, condition or Condition(">", 0))
+    if has(lx.COMPARE) and (n_bodies >= 2 or n_years >= 2):
+        return Plan("compare", scope, figures)
+    several = group or n_bodies >= 2 or n_years >= 2 or len(figures) >= 2 or scope.years.kind == "range"
+    if has(lx.SUM) and (several or has(lx.ALL_YEARS)):
+        return Plan("sum", scope, figures)
+    if previous is not None and previous.op == "growth" and has(lx.GROWTH_PCT):
+        return replace(previous, unit="pct")  # “换算成百分比是多少”
+    if previous is not None and previous.op == "rank_position" and n_bodies == 1:
+        return replace(previous, reference=scope.bodies[0])  # “那米山镇呢”: the same ranking, another body
+    if previous is not None and previous.condition is not None and condition is None and re.search(lx.NUMBER, rest):
+        number = _scaled(re.search(lx.NUMBER, rest).group(1), None)  # “门槛降到三百条呢”: the same test, a new value
+        if number is not None:
+            condition = replace(previous.condition, value=number)
+    if previous is not None and not figures and previous.op not in ("clarify",):
+        return replace(previous, scope=scope, condition=condition or previous.condition)
+    if topic and not figures:
+        return Plan("describe", scope, topic=topic)
+    if previous is not None and previous.op not in ("clarify", "describe"):
+        return replace(previous, scope=scope, figures=figures or previous.figures,
+                       condition=condition or previous.condition)
+    return Plan("value", scope, figures)
+
+
+def _whole_of(part: Figure | None) -> Figure:
+    """The whole a figure is a part of: its broad figure (不予公开 for 国家秘密), else the proactive total."""
+    key = (part.measure or "") if part else ""
+    broad = [b for b, prefix in lx.NARROWER.items() if key.startswith(prefix) and key != b]
+    return Figure(max(broad, key=lambda b: len(lx.NARROWER[b]))) if broad else Figure("fact.proactive_total")
+
+
+def _top_k(rest: str) -> int | None:
+    m = _C(lx.TOP_K).search(rest) or re.search(r"前([两二三四五六七八九十\d]+)", rest)
+    if not m:
+        return None
+    value = chinese_number(m.group(1).replace("两", "二"))
+    return int(value) if value else None
+
+
+def _phrase(rest: str) -> str:
+    """What was done, as the question words it: the words after the verb, question words and marks dropped."""
+    asked = r"[□?？。!！，,]|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门|在年报中|年报里|报告中|提到了?要?"
+    text = re.sub(asked, "", rest)
+    return text.strip() or rest

@@ -1,0 +1,99 @@
+"""The plan reader (answering.reader): one typed plan per question, by class of wording; ask back instead of a guess.
+Questions here are written for these tests (the paraphrase set, eval/paraphrases.jsonl, is scored by the bench)."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering.plan import Condition, Figure, Plan
+from answering.reader import read
+from answering.understand import Catalog
+from indexing.parser import parse_file
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.from_reports([parse_file(p) for p in SAMPLES])
+
+
+def plan_of(catalog, question: str, *history: str) -> Plan:
+    plans: list[Plan] = []
+    for earlier in history:
+        plans.append(read(earlier, catalog, plans))
+    return read(question, catalog, plans)
+
+
+NEW = Figure("requests.new_received.total")
+TOTAL = Figure("fact.proactive_total")
+
+
+@pytest.mark.parametrize(
+    "question,op",
+    [
+        ("侯家镇21年收到几件信息公开申请", "value"),
+        ("哪几个镇2021年一件申请也没收到", "list"),
+        ("2021年没收到申请的乡镇一共几个", "count"),
+        ("米山镇有人申请过公开信息吗", "yesno"),
+        ("是不是所有乡镇都没有发生行政诉讼", "all"),
+        ("哪个乡镇主动公开的信息最多", "max"),
+        ("各乡镇按主动公开信息数从少到多排一下", "rank"),
+        ("侯家镇主动公开的数量在各乡镇里排第几", "rank_position"),
+        ("侯家镇2021年公众号发布量比2020年增长了百分之几", "growth"),
+        ("侯家镇网站发布数比公众号少多少", "difference"),
+        ("公众号发布数是网站的几倍，侯家镇的", "ratio"),
+        ("侯家镇公众号发布的信息占主动公开总数的比例", "share"),
+        ("各乡镇平均每个镇收到多少申请", "average"),
+        ("侯家镇2021年平均每月通过公众号发布多少条", "average"),
+        ("侯家镇哪个渠道发布的信息最多", "which_part"),
+        ("哪个镇开展了政府开放日活动", "which_body"),
+        ("侯家镇存在哪些问题", "describe"),
+        ("把侯家镇和米山镇的主动公开数对比一下", "compare"),
+        ("侯家镇和米山镇主动公开的信息加起来多少", "sum"),
+    ],
+)
+def test_each_operation_is_read_from_its_words(catalog, question, op):
+    assert plan_of(catalog, question).op == op
+
+
+def test_a_negation_inside_a_row_name_is_not_a_condition(catalog):
+    plan = plan_of(catalog, "哪些乡镇有因无正当理由大量反复申请而被不予处理的申请")
+    assert plan.op == "list" and plan.condition == Condition(">", 0)
+    assert plan.figures == (Figure("requests.rejected_mass_repeat.total"),)
+
+
+def test_monthly_average_is_per_month_not_the_yearly_figure(catalog):
+    plan = plan_of(catalog, "侯家镇2021年平均每月通过微信公众号发布多少条信息？")
+    assert (plan.op, plan.per, plan.figures) == ("average", "month", (Figure("fact.channel_wechat"),))
+
+
+def test_thresholds_in_chinese_numerals_and_wan(catalog):
+    assert plan_of(catalog, "主动公开超过一千条的乡镇有哪些").condition == Condition(">", 1000)
+    assert plan_of(catalog, "主动公开不少于1.5万条的乡镇").condition == Condition(">=", 15000)
+    assert plan_of(catalog, "收到申请在五到十件之间的镇").condition == Condition("between", 5, 10)
+
+
+def test_a_noun_only_prose_counts_is_a_figure_by_its_noun(catalog):
+    assert plan_of(catalog, "米山镇2022年发布了多少篇政策解读").figures == (Figure(noun="政策解读"),)
+
+
+def test_follow_ups_take_what_they_leave_unsaid(catalog):
+    first = "侯家镇2021年收到多少政府信息公开申请"
+    plan = plan_of(catalog, "那米山镇呢", first)
+    assert plan.follow_up and plan.scope.bodies == ("米山镇",) and plan.figures == (NEW,)
+    added = plan_of(catalog, "加上白奎镇一共多少", first)
+    assert added.op == "sum" and added.scope.bodies == ("侯家镇", "白奎镇")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "侯家镇2021年一共多少",  # no figure named
+        "港口乡结转的申请有几件",  # carried over, or carried forward?
+        "它收到了多少申请",  # “它” with nothing before it
+        "白奎镇2021年采购了多少",  # items or amount?
+    ],
+)
+def test_ask_back_instead_of_guessing(catalog, question):
+    plan = plan_of(catalog, question)
+    assert plan.op == "clarify" and plan.reason
