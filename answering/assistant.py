@@ -13,12 +13,40 @@ import nianbao  # noqa: F401  (offline environment before any model library load
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
+from answering.execute import execute, executes
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
+from answering.plan import Plan
+from answering.reader import read
 from answering.structured import answer_structured
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
+
+_COUNTED_OPS = ("list", "count", "sum")
+
+
+def reads_better(plan: Plan, query: Query) -> bool:
+    """A list, count or sum of one canonical figure: the plan's reading goes to the structured executor (it keeps a
+    negation inside a row name out of the condition, and reads “全部乡镇一共”)."""
+    one = len(plan.figures) == 1 and plan.figures[0].measure is not None
+    plain = plan.condition is None or plan.condition.op != "between"
+    return plan.op in _COUNTED_OPS and one and plain and plan.scope.years.kind in ("absolute", "all")
+
+
+def query_of(plan: Plan, query: Query) -> Query:
+    """The Query the structured executor takes, its slots from the plan."""
+    from dataclasses import replace
+
+    from answering.models import Condition
+
+    condition = None if plan.condition is None else Condition(plan.condition.op, plan.condition.value)
+    return replace(
+        query, measure=plan.figures[0].measure, measures=[], operation=plan.op, condition=condition,
+        bodies=list(plan.scope.bodies), regions=list(plan.scope.regions), levels=list(plan.scope.levels),
+        unknown_bodies=[], agencies=[] if not plan.scope.bodies else query.agencies,
+        years=list(plan.scope.years.values) if plan.scope.years.kind == "absolute" else [],
+    )
 
 
 class Assistant:
@@ -77,6 +105,11 @@ class Assistant:
             return understand(question, self.catalog())
         return understand(question, self.catalog(), last.query, last.items)
 
+    def read(self, question: str, history: list[Answer] | None = None) -> Plan:
+        """The question as one typed plan, read against the plans of the turns before it."""
+        earlier = [a.plan for a in history or [] if a.plan is not None]
+        return read(question, self.catalog(), earlier)
+
     def ask(self, question: str, *, history: list[Answer] | None = None, filters=None) -> Answer:
         start = time.perf_counter()
         answer = self._answer(question.strip(), history, filters)
@@ -84,6 +117,8 @@ class Assistant:
                 "unknown"):
             # The corpus does answer it; the filters left the report out. Say so, or users conclude it was never filed.
             answer.answer += "（当前筛选条件排除了能回答此问题的报告；取消筛选后可以查到。）"
+        if answer.plan is None and question.strip():
+            answer.plan = self.read(question.strip(), history)
         answer.elapsed_ms = (time.perf_counter() - start) * 1000
         return answer
 
@@ -104,6 +139,13 @@ class Assistant:
         about = answer_about(query, reports, filters)
         if about is not None:
             return about
+        plan = self.read(question, history)
+        if executes(plan) and filters is None:
+            return execute(plan, reports, question)
+        if reads_better(plan, query):
+            answer = answer_structured(query_of(plan, query), reports, filters)
+            answer.plan = plan
+            return answer
         # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.
         combined = answer_combined(query, reports, filters)
         if combined is not None:

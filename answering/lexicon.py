@@ -30,6 +30,8 @@ GROWTH = (
 RANK_SAID = r"排名|排序|排行|排列|排个|排一下|从最少|从最多|往上排|升序|降序|依次"
 # Group words that say which level the bodies are (“的镇”, “三个镇”), beyond the level names themselves.
 TOWN_WORDS = r"乡镇|[的个各全]镇|镇(?:有|是|里|中|当中|之中|名单)|哪些镇|哪个镇|哪几个镇|哪个乡|哪些乡"
+# “比侯家镇多” with the body blanked: a condition against another body's figure.
+BEATS = r"比□[^，。？?□]{0,8}?(多|少|高|低)"
 # Difference said as such (相差, 差多少): two years compared this way are a difference, not a growth.
 DIFFERENCE_SAID = r"相差|差多少|差几|差距|差额|之差|减去|还剩"
 GROWTH_PCT = r"百分之几|百分之多少|百分比|%|增长率|增幅|降幅|幅度|几成|变化率|增速"
@@ -46,8 +48,14 @@ ALL = (
     r"是否所有|是不是所有|是否都|是不是都|所有[^，。？?]{0,12}都|全部[^，。？?]{0,12}都|均未|无一例外|是否全都|是不是全"
     r"|每个[^，。？?]{0,6}都|全都|都没有[^，。？?]{0,12}吗|全为零|全是零|全部为零|均为零|都为零|都是零"
 )
-MAX = r"最多|最高|最大|最活跃|最积极|第一|之最|谁多|哪个多|哪个更多|谁更多|更多|多一些|多些|较多|谁[^，。？?]{0,12}多$"
-MIN = r"最少|最低|最小|垫底|倒数第一|谁少|哪个少|哪个更少|谁更少|更少|少一些|少些|较少"
+MAX = (
+    r"最多|最高|最大|最活跃|最积极|第一|之最|谁多|哪个多|哪个更多|谁更多|更多|多一些|多些|较多"
+    r"|(?:谁|哪个|哪一个)[^，。？?]{0,14}多[?？]?$"
+)
+MIN = (
+    r"最少|最低|最小|垫底|倒数第一|谁少|哪个少|哪个更少|谁更少|更少|少一些|少些|较少"
+    r"|(?:谁|哪个|哪一个)[^，。？?]{0,14}少[?？]?$"
+)
 RANK = (
     r"排名|排序|排行|从高到低|从多到少|从少到多|从低到高|依次"
     r"|前[二三四五六七八九十\d]+|倒数|名次|排个序|排个名|排列|排一下"
@@ -79,6 +87,8 @@ DESCRIBE_ASKED = r"如何|怎样|怎么|什么|哪些|有哪|情况|在哪|啥"
 
 # ---------------------------------------------------------------- conditions
 NUMBER = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+# A follow-up that only moves a threshold (“门槛降到三百条呢”): a number with its unit, not 一共 or 几个.
+NEW_THRESHOLD = r"(?<![一共几])(\d+(?:\.\d+)?|[零〇二两三四五六七八九十百千]+|一[十百千万])(?=[条件篇次项]|万条|千条)"
 SCALE = r"(万|千)?"
 THRESHOLDS: tuple[tuple[str, str], ...] = (
     (
@@ -92,6 +102,7 @@ THRESHOLDS: tuple[tuple[str, str], ...] = (
     (rf"(?:少于|低于|小于|不到|不足|<)\s*{NUMBER}{SCALE}", "<"),
     (rf"{NUMBER}{SCALE}\s*[件条篇次个项]*\s*(?:以上|及以上|或以上)", ">="),
     (rf"{NUMBER}{SCALE}\s*[件条篇次个项]*\s*(?:以下|及以下|或以下)", "<="),
+    (rf"(?:等于|正好是|恰好是|刚好)\s*{NUMBER}{SCALE}\s*[件条篇次个项]", "=="),
 )
 # Negation as a token of its own: “无” in “无正当理由” or “无法提供” is part of a measure name, blanked before this.
 ZERO = r"没有|没|未|为0|为零|是0|等于0|零|从无|无(?!法)|0件|0条|不曾|尚无|一件也没"
@@ -114,7 +125,7 @@ CN_SHORT_YEAR = r"(?<![〇零一二三四五六七八九])([〇零一二][〇零
 # Words that look like a name but gather bodies (“全部乡镇”), and words that are not a counted thing.
 NOT_A_BODY = r"全部|所有|各|哪|几|每个|乡镇$|^乡镇|专区|社区|小区|辖区|片区|景区|园区"
 NOT_A_NOUN = (
-    r"主动|公开的|各自|加起来|合计|一共|多出|总共|分别|累计|平均|比例"
+    r"^[多少]|公开|发布|主动|公开的|各自|加起来|合计|一共|多出|总共|分别|累计|平均|比例"
     r"|哪|几|多少|增加|减少|增长|下降|变化|涨|相比|比|乡镇|镇$|单位"
 )
 # A follow-up that adds to the previous question rather than replacing a slot: “加上白奎镇”, “比港口乡多多少”.
@@ -154,7 +165,7 @@ NOUN_STOP = "的和与及、或跟同比较数篇条件次场份个项期多几�
 # ---------------------------------------------------------------- ask back
 # Words that fit two figures: a question using them without a word that decides asks which is meant.
 AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"(?<!予以)(?<!部分)公开了?(?:几|多少)件", ("fact.proactive_total", "requests.granted.total")),
+    (r"(?<!予以)(?<!部分)(?<!不予)公开了?(?:几|多少)件", ("fact.proactive_total", "requests.granted.total")),
     (r"(?<!不予)(?<!要)处理了?(?:几|多少)", ("requests.handled_total.total", "proactive.penalty.decisions")),
     (
     r"没(?:有)?公开的申请"

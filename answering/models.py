@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-Kind = Literal["value", "list", "count", "yesno", "text", "unknown"]
-KINDS: tuple[str, ...] = ("value", "list", "count", "yesno", "text", "unknown")
+Kind = Literal["value", "list", "count", "yesno", "text", "unknown", "clarify"]
+KINDS: tuple[str, ...] = ("value", "list", "count", "yesno", "text", "unknown", "clarify")
 
 # What a question asks us to do with the figures (or that it wants prose).
 Operation = Literal[
@@ -138,6 +138,8 @@ class Answer:
     rows: list[dict[str, Any]] = field(default_factory=list)
     query: Query | None = None  # what was understood (follow-ups inherit from it)
     unsupported_numbers: list[str] = field(default_factory=list)  # LLM numbers not found in the evidence
+    options: list[str] = field(default_factory=list)  # clarify: readings to choose from, each a question to ask
+    plan: Any = None  # answering.plan.Plan the question was read as (follow-ups read against it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -149,6 +151,7 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "elapsed_ms": round(self.elapsed_ms, 1),
             "rows": [dict(r) for r in self.rows],
+            **({"options": list(self.options)} if self.options else {}),
         }
 
     def render_text(self) -> str:

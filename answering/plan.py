@@ -45,6 +45,7 @@ Per = Literal["body", "month", "year"]
 Unit = Literal["abs", "pct"]
 Order = Literal["desc", "asc"]
 PartKind = Literal["channel", "category", "handling", "applicant"]
+Unclear = Literal["figure", "scope", "reading"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Plan:
     topic: str | None = None  # describe: answering.vocabulary.TOPICS key
     follow_up: bool = False  # slots were taken from the previous turn
     reason: str | None = None  # clarify: what is unclear (Chinese, for users)
+    unclear: Unclear | None = None  # clarify: which slot — the figure, the scope, or a wording with several readings
     options: tuple[Plan, ...] = ()  # clarify: readings to choose from
 
     # ------------------------------------------------------------ JSON
@@ -146,6 +148,7 @@ class Plan:
                 topic=data.get("topic"),
                 follow_up=bool(data.get("follow_up", False)),
                 reason=data.get("reason"),
+                unclear=data.get("unclear"),
                 options=tuple(cls.from_json(o) for o in data.get("options", ())),
             )
         except TypeError as exc:  # a figure or condition with a slot it does not have

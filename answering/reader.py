@@ -59,7 +59,9 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     if nouns and (not figures or [f.measure for f in figures] == ["fact.proactive_total"]):
         # “发布了多少篇政策解读”: the verb's total yields to the noun, unless named itself (主动公开的信息和政策解读)
         named = figures and re.search(lx.NAMED_AS_ITSELF, text)
-        figures = (figures if named else []) + [Figure(noun=n) for n in nouns]
+        placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True)] if named else []
+        placed += [(text.find(n), Figure(noun=n)) for n in nouns]
+        figures = [f for _, f in sorted(placed, key=lambda p: p[0])]  # in the order the question names them
     topic = find_topic(blanked)
     follow_up = previous is not None and (
         bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels) or not (figures or topic)
@@ -70,18 +72,19 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     elif follow_up:
         scope, figures, topic = _inherit(scope, figures, topic, previous, blanked)
     elif _C(lx.PRONOUN).search(folded):  # “它和米山镇比…” with nothing before it: which body is “它”?
-        return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。")
-    ambiguous = _ambiguous(text)
+        return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
+    ambiguous = _ambiguous(text, figures)
     if ambiguous:
         options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)
-        return Plan("clarify", reason="这个说法可以指几个不同的数字，请选择要问的是哪一个。", options=options)
+        return Plan("clarify", reason="这个说法可以指几个不同的数字，请选择要问的是哪一个。", options=options,
+                    unclear="reading")
     plan = _operation(rest, scope, tuple(figures), topic, previous if follow_up else None, tuple(_levels(blanked)),
                       blanked)
     plan = replace(plan, follow_up=follow_up)
     if plan.op not in ("describe", "which_body", "clarify", "compare") and not plan.figures and not plan.part:
         options = tuple(replace(plan, figures=(Figure(k),)) for k in lx.DEFAULT_READINGS)
         return Plan("clarify", reason="没有说要哪一个数字（例如收到的申请数，或主动公开的信息数）。", options=options,
-                    follow_up=follow_up)
+                    follow_up=follow_up, unclear="figure")
     return plan
 
 
@@ -155,7 +158,9 @@ def _years(text: str, rest: str, previous: Plan | None) -> Years:
         return Years("range", (lo, hi))
     named = [int(y) for y in _YEAR_IN_LIST.findall(text)]
     if named and _C(lx.RELATIVE).search(rest) and len(set(named)) == 1:
-        return Years("absolute", (named[0] - 1, named[0]))  # “2021年比上一年”: the year names its own base
+        if _C(lx.GROWTH).search(rest) or re.search(r"比|较", rest):
+            return Years("absolute", (named[0] - 1, named[0]))  # “2021年比上一年”: the year names its own base
+        return Years("relative", tuple(named), -1)  # “2021年和去年”: a named year beside a relative one
     if named:
         return Years("absolute", tuple(dict.fromkeys(named)))
     if _C(lx.RELATIVE).search(rest) and previous is not None:
@@ -216,9 +221,15 @@ def _scaled(number: str | None, scale: str | None) -> float | None:
     return float(value) * {"万": 10_000, "千": 1_000}.get(scale or "", 1)
 
 
-def _ambiguous(text: str) -> tuple[str, ...]:
-    """The readings of a wording that fits several figures (结转的申请: carried over, or forward?)."""
-    return next((readings for pattern, readings in lx.AMBIGUOUS if _C(pattern).search(text)), ())
+def _ambiguous(text: str, figures: list[Figure]) -> tuple[str, ...]:
+    """The readings of a wording that fits several figures (结转的申请: carried over, or forward?) — unless the
+    question names a figure of its own beyond those readings (其他对外管理服务事项处理决定)."""
+    for pattern, readings in lx.AMBIGUOUS:
+        if _C(pattern).search(text):
+            named = [f.measure for f in figures
+                     if f.measure and f.measure not in readings and f.measure not in lx.WHOLES]
+            return () if named else readings
+    return ()
 
 
 def _inherit(scope: Scope, figures: list[Figure], topic: str | None, previous: Plan, said: str = ""):
@@ -271,9 +282,9 @@ def _operation(
         return bool(_C(pattern).search(said))
 
     condition = _condition(rest)
-    unyeared = _C(lx.RELATIVE).sub("", rest)
-    if previous is not None and previous.condition is not None and condition is None and re.search(lx.NUMBER, unyeared):
-        number = _scaled(re.search(lx.NUMBER, unyeared).group(1), None)  # “门槛降到三百条呢”: the same test, new value
+    new_value = _C(lx.NEW_THRESHOLD).search(_C(lx.RELATIVE).sub("", rest))
+    if previous is not None and previous.condition is not None and condition is None and new_value:
+        number = _scaled(new_value.group(1), None)  # “门槛降到三百条呢”: the same test, a new value
         if number is not None:
             condition = replace(previous.condition, value=number)
     if previous is not None and previous.op in ("count", "list", "all", "yesno") and not has(r"哪|几|多少|是否|吗|最"):
@@ -325,8 +336,13 @@ def _operation(
     if has(lx.SHARE):
         if previous is not None and len(figures) == 1 and previous.figures and previous.figures[0] != figures[0]:
             return Plan("share", scope, previous.figures[:1], base=figures[0])  # “占主动公开总数的几成”
-        base = figures[1] if len(figures) > 1 else _whole_of(figures[0] if figures else None)
-        return Plan("share", scope, figures[:1], base=base)
+        if len(figures) > 1:  # “网站和公众号发布的信息占主动公开总数的比例”: the parts, then the whole
+            return Plan("share", scope, figures[:-1], base=figures[-1])
+        if figures and says(r"中|里|当中|之中|其中"):  # “不予公开的申请中属于国家秘密的占多少”: the whole it sits in
+            return Plan("share", scope, figures, base=_whole_of(figures[0]))
+        reading = replace(Plan("share", scope, figures), base=Figure("fact.proactive_total"))
+        return Plan("clarify", reason="没有说明占什么的比例（例如占主动公开总数）。", options=(reading,),
+                    unclear="figure")
     if has(lx.RATIO):
         return Plan("ratio", scope, figures)
     growth = (has(lx.GROWTH) and n_bodies <= 1 and n_years in (1, 2) and len(figures) <= 1
@@ -338,7 +354,7 @@ def _operation(
     if has(lx.DIFFERENCE) and (len(figures) == 2 or n_bodies == 2 or n_years == 2):
         return Plan("difference", scope, figures)
     if has(lx.ALL) and (group or n_bodies >= 2):
-        return Plan("all", scope, figures, condition or Condition("==", 0))
+        return Plan("all", scope, figures, condition or Condition(">", 0))  # “是否所有乡镇都发布了…”
     if has(lx.AVERAGE):
         per = "month" if has(lx.PER_MONTH) else "year" if has(lx.PER_YEAR) else "body"
         return Plan("average", scope, figures, per=per)
@@ -351,10 +367,17 @@ def _operation(
         return Plan("rank", scope, figures, order="asc" if has(lx.MIN) else "desc", k=int(k) if k else None)
     if (has(lx.MAX) or has(lx.MIN)) and (group or n_bodies >= 2):
         return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+    beats = _C(lx.BEATS).search(rest)
+    if beats and n_bodies == 1 and has(r"哪|谁|有几|多少个"):  # “哪个乡镇主动公开的信息比侯家镇多”
+        among = replace(scope, bodies=(), levels=scope.levels or levels_said or ("乡镇",))
+        more = beats.group(1) in "多高"
+        return Plan("list", among, figures, Condition(">" if more else "<", 0), reference=scope.bodies[0])
     if n_bodies >= 2 and (has(lx.MAX) or has(lx.MIN)) and not _C(lx.TOP_K).search(rest):
         return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
     if has(r"哪|谁|名单|列出") and (group or n_bodies >= 2) and not has(lx.WHICH_BODY_VERBS):
         return Plan("list", scope, figures, condition or Condition(">", 0))
+    if previous is not None and condition is None and previous.condition is not None:
+        condition = previous.condition  # “一共有几个？” after a list: the same test
     if has(lx.COUNT) and (group or n_bodies >= 2):
         return Plan("count", scope, figures, condition or Condition(">", 0))
     if group and condition is not None and not has(r"多少|几|是否|吗"):  # “行政处罚决定数不为零的乡镇”: a list

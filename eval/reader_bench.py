@@ -29,6 +29,8 @@ from answering.plan import Condition, Figure, Plan, Scope, Years
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAPHRASES = ROOT / "eval" / "paraphrases.jsonl"
+# Written afterwards by another writer, never read while the plan reader was developed: how it reads the unseen.
+HOLDOUT = ROOT / "eval" / "paraphrases_holdout.jsonl"
 Reader = Callable[[str, list[str]], Plan]  # (question, earlier questions) → plan
 
 
@@ -247,6 +249,9 @@ def plans_bench(config, *, corpus_dir: Path) -> dict[str, Any]:
     result = run_reader_bench(plan_reader(catalog), paraphrases)
     before = run_reader_bench(current_reader(catalog), paraphrases)
     result["query_reader"] = {k: before[k] for k in ("read_right", "executed_wrongly", "by_kind")}
+    if HOLDOUT.exists():
+        held = run_reader_bench(plan_reader(catalog), load_paraphrases(HOLDOUT))
+        result["holdout"] = {k: held[k] for k in ("paraphrases", "read_right", "executed_wrongly", "misses")}
     assistant = Assistant.from_reports(reports)
     result["footprint"] = footprint()
     result["path"] = path_of_question(assistant.ask, "2021年哪些乡镇没有收到政府信息公开申请？")

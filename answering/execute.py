@@ -1,0 +1,437 @@
+"""Plans → answers for the operations the plan reader brought (issue 10): ask back, growth, per-month and per-year
+averages, differences, shares, which part of a report is largest, where a body ranks, and “do all of them…”.
+
+Every number comes from a record (a table cell or a prose fact, resolved by answering.structured.resolve) and is
+cited; an unknown stays unknown and is said, never counted as zero. Nothing here reads the question text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from answering.chart import chart_reports
+from answering.compose import Sources, body_year, join_names, number, passage_citation
+from answering.models import Answer, fmt_number
+from answering.plan import Figure, Plan
+from answering.structured import Figure as Value
+from answering.structured import resolve
+from answering.vocabulary import MEASURES, measure_by_key
+from indexing.facts import sentences
+from indexing.models import Report
+from indexing.normalize import fold
+from indexing.schema import ITEM_PREFIX, fact_label
+
+# Prose nouns that name a typed fact (indexing.schema.FACT_LABELS) rather than an enumerated item.
+NOUN_FACTS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻发布会": "press_conferences",
+                              "发布会": "press_conferences"}
+MONTHS = 12
+Executor = Callable[[Plan, list[Report], str], Answer]
+
+
+# ---------------------------------------------------------------- figures of one report
+def label(figure: Figure) -> str:
+    if figure.measure:
+        m = measure_by_key(figure.measure)
+        return m.label if m else figure.measure
+    return figure.noun or ""
+
+
+def unit(figure: Figure) -> str:
+    m = measure_by_key(figure.measure) if figure.measure else None
+    return m.unit if m else ""
+
+
+def value_of(report: Report, figure: Figure) -> Value:
+    """A figure of one report: a measure's cells or facts, or a noun's typed or enumerated prose fact."""
+    if figure.measure:
+        m = measure_by_key(figure.measure)
+        return resolve(report, m) if m else Value(report, None, note="报告未披露")
+    noun = figure.noun or ""
+    fact = report.facts.get(NOUN_FACTS.get(noun, "")) or report.facts.get(ITEM_PREFIX + noun)
+    if fact is None:
+        fact = next((f for k, f in report.facts.items() if k.startswith(ITEM_PREFIX) and noun in k), None)
+    if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
+        return Value(report, fact.value, [passage_citation(report, fact.section, fact.sentence)], unit=fact.unit)
+    return Value(report, None, note="报告未披露")
+
+
+def row(value: Value, figure: Figure) -> dict:
+    """A part of a derived answer, for its table and chart (and to show what the derived number comes from)."""
+    return {"body": value.report.short_name, "year": value.report.year, "value": value.value, "measure": label(figure)}
+
+
+def shown(value: Value, figure: Figure, sources: Sources) -> str:
+    if not value.known:
+        return value.note or "报告未披露"
+    return f"{number(value.value, value.unit or unit(figure))}{sources.mark(value.citations)}"
+
+
+# ---------------------------------------------------------------- which reports
+def in_scope(plan: Plan, reports: list[Report]) -> list[Report]:
+    """The reports a plan's scope names; without years, each body's newest report."""
+    s = plan.scope
+    out = [
+        r for r in reports
+        if (not s.bodies or r.short_name in s.bodies)
+        and (not s.regions or set(s.regions) & set(r.region))
+        and (not s.levels or r.level in s.levels)
+    ]
+    if s.years.kind == "absolute":
+        return [r for r in out if r.year in s.years.values]
+    if s.years.kind == "range":
+        lo, hi = s.years.values
+        return [r for r in out if r.year is not None and lo <= r.year <= hi]
+    newest: dict[str, Report] = {}
+    for r in out:
+        if r.short_name not in newest or (r.year or 0) > (newest[r.short_name].year or 0):
+            newest[r.short_name] = r
+    return sorted(newest.values(), key=lambda r: r.short_name)
+
+
+def _none(plan: Plan, question: str, what: str) -> Answer:
+    return Answer(question, f"语料中没有找到{what}的报告。", "unknown")
+
+
+# ---------------------------------------------------------------- executors
+def ask_back(plan: Plan, reports: list[Report], question: str) -> Answer:
+    options = [describe_plan(o) for o in plan.options]
+    listed = "".join(f"\n{n}. {o}" for n, o in enumerate(options, 1))
+    text = (plan.reason or "这个问题有几种理解。") + (f"请选择或换个说法：{listed}" if options else "")
+    return Answer(question, text, "clarify", options=options)
+
+
+def describe_plan(plan: Plan) -> str:
+    """A plan as a question a user can click: “侯家镇2021年本年新收政府信息公开申请是多少？”."""
+    scope = "、".join(plan.scope.bodies) or "、".join(plan.scope.regions + plan.scope.levels) or "各单位"
+    years = "、".join(f"{y}年" for y in plan.scope.years.values) if plan.scope.years.kind == "absolute" else ""
+    what = "和".join(label(f) for f in plan.figures) or "这项数字"
+    if plan.op in ("max", "min"):
+        return f"{years}{scope}中哪个{what}{'最多' if plan.op == 'max' else '最少'}？"
+    return f"{scope}{years}{what}是多少？"
+
+
+def growth(plan: Plan, reports: list[Report], question: str) -> Answer:
+    figure = plan.figures[0] if plan.figures else None
+    years = plan.scope.years.values
+    if figure is None or len(years) != 2 or len(plan.scope.bodies) > 1:
+        return Answer(question, "请说明要比较哪个单位、哪个数字、哪两个年份。", "unknown")
+    earlier, later = sorted(years)
+    every = reports + chart_reports(reports)
+    by_year = {r.year: r for r in every if not plan.scope.bodies or r.short_name in plan.scope.bodies}
+    if earlier not in by_year or later not in by_year:
+        missing = "、".join(f"{y}年" for y in (earlier, later) if y not in by_year)
+        bodies = join_names(list(plan.scope.bodies))
+        return Answer(question, f"语料中没有{bodies}{missing}的报告，无法计算变化。", "unknown")
+    s = Sources()
+    a, b = value_of(by_year[earlier], figure), value_of(by_year[later], figure)
+    body = by_year[later].short_name
+    head = f"{body}{label(figure)}：{earlier}年{shown(a, figure, s)}，{later}年{shown(b, figure, s)}"
+    if not (a.known and b.known):
+        return Answer(question, head + "；有一年未披露，无法计算变化。", "unknown", citations=s.citations)
+    change = b.value - a.value
+    if plan.unit == "pct":
+        if a.value == 0:
+            return Answer(question, head + f"；{earlier}年为0，增长率无法计算。", "unknown", citations=s.citations)
+        pct = round(change / a.value * 100, 1)
+        word = "增长" if pct >= 0 else "下降"
+        return Answer(question, f"{head}；{word}{fmt_number(abs(pct))}%。", "value", value=pct, items=[body],
+                      citations=s.citations, rows=[row(a, figure), row(b, figure)])
+    word = "增加" if change >= 0 else "减少"
+    return Answer(question, f"{head}；{word}{number(abs(change), unit(figure))}。", "value", value=change,
+                  items=[body], citations=s.citations, rows=[row(a, figure), row(b, figure)])
+
+
+def average(plan: Plan, reports: list[Report], question: str) -> Answer:
+    figure = plan.figures[0] if plan.figures else None
+    selected = in_scope(plan, reports)
+    if figure is None or not selected:
+        return _none(plan, question, "所问单位和年份")
+    s = Sources()
+    values = [value_of(r, figure) for r in selected]
+    known = [v for v in values if v.known]
+    if not known:
+        return Answer(question, f"报告未披露{label(figure)}。", "unknown")
+    parts = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    if plan.per == "month":
+        if len(known) != 1:
+            return Answer(question, "按月平均需要一个单位一年的数字，请说明单位和年份。", "unknown")
+        avg = round(known[0].value / MONTHS, 1)
+        text = (f"{parts}，报告只给出全年合计；按12个月平均：{fmt_number(known[0].value)} ÷ {MONTHS} ≈ 每月"
+                f"{fmt_number(avg)}{unit(figure)}（计算值，报告未按月披露）。")
+        return Answer(question, text, "value", value=avg, items=[known[0].report.short_name], citations=s.citations)
+    avg = round(sum(v.value for v in known) / len(known), 2)
+    left_out = [v.report.short_name for v in values if not v.known]
+    note = f"（{join_names(left_out)}未披露，未计入）" if left_out else ""
+    per = "每年" if plan.per == "year" else "每个单位"
+    text = f"{parts}。{per}平均{fmt_number(avg)}{unit(figure)}（{len(known)}份报告）{note}。"
+    return Answer(question, text, "value", value=avg, citations=s.citations, rows=[row(v, figure) for v in known])
+
+
+def difference(plan: Plan, reports: list[Report], question: str) -> Answer:
+    selected = in_scope(plan, reports + chart_reports(reports))
+    s = Sources()
+    if len(plan.figures) == 2 and len(selected) == 1:
+        r = selected[0]
+        a, b = value_of(r, plan.figures[0]), value_of(r, plan.figures[1])
+        pair = (f"{body_year(r)}{label(plan.figures[0])}{shown(a, plan.figures[0], s)}，"
+                f"{label(plan.figures[1])}{shown(b, plan.figures[1], s)}")
+    elif len(plan.figures) == 1 and len(selected) == 2:
+        first, second = _in_plan_order(plan, selected)
+        a, b = value_of(first, plan.figures[0]), value_of(second, plan.figures[0])
+        pair = f"{label(plan.figures[0])}：{body_year(first)}{shown(a, plan.figures[0], s)}，{body_year(second)}" \
+               f"{shown(b, plan.figures[0], s)}"
+    else:
+        return Answer(question, "请说明要比较的两个数字（同一份报告），或两个单位、两个年份的同一个数字。", "unknown")
+    if not (a.known and b.known):
+        return Answer(question, pair + "；有一项未披露，无法相减。", "unknown", citations=s.citations)
+    diff = a.value - b.value
+    word = "多" if diff >= 0 else "少"
+    parts = [row(a, plan.figures[0]), row(b, plan.figures[-1])]
+    years = "（两份报告年份不同）" if a.report.year != b.report.year and a.report is not b.report else ""
+    return Answer(question, f"{pair}；前者比后者{word}{fmt_number(abs(diff))}{years}。", "value", value=abs(diff),
+                  citations=s.citations, rows=parts)
+
+
+def _in_plan_order(plan: Plan, selected: list[Report]) -> list[Report]:
+    if len(plan.scope.bodies) == 2:
+        return sorted(selected, key=lambda r: plan.scope.bodies.index(r.short_name))
+    years = list(plan.scope.years.values)
+    return sorted(selected, key=lambda r: years.index(r.year) if r.year in years else 0)
+
+
+def share(plan: Plan, reports: list[Report], question: str) -> Answer:
+    selected = in_scope(plan, reports)
+    if len(selected) != 1 or not plan.figures or plan.base is None:
+        return Answer(question, "占比需要一个单位一年的两个数字：部分和总数。", "unknown")
+    r, s = selected[0], Sources()
+    parts = [(f, value_of(r, f)) for f in plan.figures]
+    whole = value_of(r, plan.base)
+    listed = "，".join(f"{label(f)}{shown(v, f, s)}" for f, v in parts)
+    text = f"{body_year(r)}{listed}，{label(plan.base)}{shown(whole, plan.base, s)}"
+    if not (all(v.known for _, v in parts) and whole.known) or not whole.value:
+        return Answer(question, text + "；无法计算占比。", "unknown", citations=s.citations)
+    total = sum(v.value for _, v in parts)
+    pct = round(total / whole.value * 100, 1)
+    over = " + ".join(fmt_number(v.value) for _, v in parts)
+    calc = f"{over if len(parts) == 1 else f'({over})'} ÷ {fmt_number(whole.value)} = {fmt_number(pct)}%"
+    return Answer(question, f"{text}；占{calc}。", "value", value=pct, citations=s.citations,
+                  rows=[*(row(v, f) for f, v in parts), row(whole, plan.base)])
+
+
+def which_part(plan: Plan, reports: list[Report], question: str) -> Answer:
+    selected = in_scope(plan, reports)
+    if len(selected) != 1:
+        return Answer(question, "请说明是哪个单位、哪一年的报告。", "unknown")
+    r, s = selected[0], Sources()
+    parts = list(plan.figures) or _parts(r, plan.part or "channel")
+    values = [(f, value_of(r, f)) for f in parts]
+    known = [(f, v) for f, v in values if v.known]
+    if not known:
+        return Answer(question, f"{body_year(r)}报告未按{'渠道' if plan.part == 'channel' else '类别'}披露数量。",
+                      "unknown")
+    pick = (min if plan.order == "asc" else max)(known, key=lambda fv: fv[1].value)
+    ties = [f for f, v in known if v.value == pick[1].value]
+    listed = "；".join(f"{label(f)}{shown(v, f, s)}" for f, v in sorted(known, key=lambda fv: -fv[1].value))
+    most = "最少" if plan.order == "asc" else "最多"
+    winner = "、".join(label(f) for f in ties)
+    unknown_parts = [label(f) for f, v in values if not v.known]
+    note = f"（{join_names(unknown_parts)}未披露）" if unknown_parts and plan.figures else ""
+    return Answer(question, f"{body_year(r)}{most}的是{winner}。{listed}{note}。", "list", items=[winner],
+                  citations=s.citations)
+
+
+def _parts(report: Report, part: str) -> list[Figure]:
+    """The parts a report states: its channel facts, its enumerated items, or its request-handling rows."""
+    if part == "channel":
+        return [Figure(m.key) for m in MEASURES if m.key.startswith("fact.channel")]
+    if part == "category":
+        return [Figure(noun=k[len(ITEM_PREFIX):]) for k in report.facts if k.startswith(ITEM_PREFIX)]
+    return [Figure(k) for k in ("requests.granted.total", "requests.partial.total", "requests.denied.total",
+                                "requests.unable.total", "requests.rejected.total", "requests.other.total")]
+
+
+def rank_position(plan: Plan, reports: list[Report], question: str) -> Answer:
+    figure = plan.figures[0] if plan.figures else None
+    selected = in_scope(plan, reports)
+    if figure is None or plan.reference not in {r.short_name for r in selected} | set(plan.scope.bodies):
+        selected = in_scope(Plan(plan.op, plan.scope.__class__(levels=plan.scope.levels, years=plan.scope.years)),
+                            reports)
+    values = [value_of(r, figure) for r in selected] if figure else []
+    mine = next((v for v in values if v.report.short_name == plan.reference), None)
+    if figure is None or mine is None:
+        return _none(plan, question, f"{plan.reference or '所问单位'}")
+    s = Sources()
+    if not mine.known:
+        return Answer(question, f"{body_year(mine.report)}{label(figure)}报告未披露，无法排名。", "unknown")
+    known = sorted((v for v in values if v.known), key=lambda v: v.value, reverse=plan.order != "asc")
+    position = 1 + sum(1 for v in known if (v.value > mine.value if plan.order != "asc" else v.value < mine.value))
+    left_out = [v.report.short_name for v in values if not v.known]
+    note = f"（{join_names(left_out)}未披露，未参与排名）" if left_out else ""
+    order = "从多到少" if plan.order != "asc" else "从少到多"
+    text = (f"{body_year(mine.report)}{label(figure)}{shown(mine, figure, s)}，在{len(known)}个有数字的单位中{order}"
+            f"排第{position}{note}。")
+    return Answer(question, text, "value", value=position, items=[mine.report.short_name], citations=s.citations)
+
+
+def every(plan: Plan, reports: list[Report], question: str) -> Answer:
+    figure = plan.figures[0] if plan.figures else None
+    selected = in_scope(plan, reports)
+    if figure is None or not selected or plan.condition is None:
+        return _none(plan, question, "所问范围")
+    s = Sources()
+    values = [value_of(r, figure) for r in selected]
+    failing = [v for v in values if v.known and not _holds(plan, v.value)]
+    unknowns = [v for v in values if not v.known]
+    if failing:
+        names = join_names([f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in failing])
+        return Answer(question, f"否。{names}不符合。", "yesno", value=False, citations=s.citations)
+    if unknowns:
+        names = join_names([body_year(v.report) for v in unknowns])
+        return Answer(question, f"无法确定：{names}的{label(figure)}报告未披露；其余单位均符合。", "unknown",
+                      citations=s.citations)
+    listed = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    return Answer(question, f"是。{listed}。", "yesno", value=True, citations=s.citations)
+
+
+def _noun_yesno(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """“米山镇有没有组织培训”: a count the report states answers it; else the sentences that mention it."""
+    selected = in_scope(plan, reports)
+    if len(selected) == 1:
+        v = value_of(selected[0], plan.figures[0])
+        if v.known:
+            s = Sources()
+            yes = _holds(plan, v.value) if plan.condition else v.value > 0
+            said = shown(v, plan.figures[0], s)
+            text = f"{'是' if yes else '否'}。{body_year(selected[0])}{label(plan.figures[0])}{said}。"
+            return Answer(question, text, "yesno", value=yes, citations=s.citations)
+    if plan.figures[0].noun in NOUN_FACTS:  # a thing reports count: a mention without a count is no evidence
+        return Answer(question, f"报告未披露{label(plan.figures[0])}的数量，无法判断。", "unknown")
+    return mentions(plan, reports, question)
+
+
+def _holds(plan: Plan, value: float) -> bool:
+    c = plan.condition
+    if c.op == "between":
+        return c.value <= value <= (c.upper if c.upper is not None else c.value)
+    return {"==": value == c.value, "!=": value != c.value, ">": value > c.value, ">=": value >= c.value,
+            "<": value < c.value, "<=": value <= c.value}[c.op]
+
+
+def list_against(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """“哪个乡镇主动公开的信息比侯家镇多”: the bodies whose figure beats the reference body's."""
+    figure = plan.figures[0] if plan.figures else None
+    selected = in_scope(plan, reports)
+    ref = next((r for r in in_scope(replace_scope(plan, bodies=(plan.reference,)), reports)), None)
+    if figure is None or ref is None:
+        return _none(plan, question, plan.reference or "所比单位")
+    s = Sources()
+    base = value_of(ref, figure)
+    if not base.known:
+        return Answer(question, f"{body_year(ref)}{label(figure)}报告未披露，无法比较。", "unknown")
+    more = plan.condition is None or plan.condition.op in (">", ">=")
+    others = [value_of(r, figure) for r in selected if r.short_name != plan.reference]
+    hits = [v for v in others if v.known and (v.value > base.value if more else v.value < base.value)]
+    word = "多" if more else "少"
+    head = f"{body_year(ref)}{label(figure)}{shown(base, figure, s)}。"
+    if not hits:
+        checked = "、".join(f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in others if v.known)
+        return Answer(question, f"{head}没有比它{word}的单位。已核对：{checked or '无其他单位的数字'}。", "list",
+                      citations=s.citations)
+    listed = "、".join(f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in hits)
+    return Answer(question, f"{head}比它{word}的有：{listed}。", "list", items=[v.report.short_name for v in hits],
+                  citations=s.citations)
+
+
+def replace_scope(plan: Plan, **slots) -> Plan:
+    from dataclasses import replace
+
+    return replace(plan, scope=replace(plan.scope, **slots))
+
+
+def mentions(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """Prose yes/no and reverse lookups: which reports say the thing asked (“组织培训”, “政府开放日”)."""
+    term = key_term(plan.phrase or (plan.figures[0].noun if plan.figures else "") or "")
+    if not term:
+        return Answer(question, "请说明要查找的做法或事项。", "unknown")
+    selected = in_scope(plan, reports)
+    s = Sources()
+    found = []
+    for r in selected:
+        hit = next(((key, sent) for key, text in r.sections.items() for sent in sentences(text)
+                    if term in fold(sent)), None)
+        if hit:
+            found.append((r, hit))
+    if plan.op == "yesno":
+        if not selected:
+            return _none(plan, question, "所问单位")
+        if not found:
+            text = f"{body_year(selected[0])}报告中没有提到“{term}”（没有找到，不等于没有做）。"
+            return Answer(question, text, "unknown")
+        r, (section, sent) = found[0]
+        mark = s.mark([passage_citation(r, section, sent)])
+        return Answer(question, f"是。{body_year(r)}报告提到：{sent}{mark}", "yesno", value=True, citations=s.citations)
+    if not found:
+        return Answer(question, f"已查找{len(selected)}份报告，没有报告提到“{term}”。", "unknown")
+    listed = "；".join(f"{body_year(r)}：{sent}{s.mark([passage_citation(r, sec, sent)])}" for r, (sec, sent) in found)
+    return Answer(question, f"提到“{term}”的有{len(found)}份报告。{listed}", "list",
+                  items=[r.short_name for r, _ in found], citations=s.citations)
+
+
+def key_term(phrase: str) -> str:
+    """The thing a phrase is about, without its verb and trailing words: 开展了政府开放日活动 → 政府开放日."""
+    text = fold(phrase)
+    verbs = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
+             r"|提及|存在|纳入|把)了?过?")
+    text = re_sub(verbs, "", text)
+    text = re_sub(r"(?:活动|工作|情况|的问题|问题)$", "", text)
+    return text.strip()
+
+
+def re_sub(pattern: str, repl: str, text: str) -> str:
+    import re
+
+    return re.sub(pattern, repl, text)
+
+
+EXECUTORS: dict[str, Executor] = {
+    "clarify": ask_back,
+    "growth": growth,
+    "difference": difference,
+    "share": share,
+    "which_part": which_part,
+    "rank_position": rank_position,
+    "all": every,
+    "which_body": mentions,
+}
+
+
+def executes(plan: Plan) -> bool:
+    """Plans answered here; the rest still go down the Query path (answering.assistant). A question whose figure
+    the plan reader could not name is left to that path too, which reads figures stated only in prose."""
+    if plan.op == "clarify":
+        return plan.unclear in ("scope", "reading")
+    if plan.op == "average":
+        return plan.per in ("month", "year")
+    if plan.op == "list" and plan.reference:
+        return True
+    noun = bool(plan.figures) and plan.figures[0].noun is not None
+    if plan.op == "yesno" and noun and (plan.condition is None or not plan.condition.value):
+        return True
+    return plan.op in EXECUTORS
+
+
+def execute(plan: Plan, reports: list[Report], question: str) -> Answer:
+    if plan.op == "average":
+        executor: Executor = average
+    elif plan.op == "list" and plan.reference:
+        executor = list_against
+    elif plan.op == "yesno":
+        executor = _noun_yesno
+    else:
+        executor = EXECUTORS[plan.op]
+    answer = executor(plan, reports, question)
+    answer.plan = plan
+    return answer
+
+
+__all__ = ["execute", "executes", "fact_label"]
