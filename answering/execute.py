@@ -156,7 +156,7 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
         if len(known) != 1:
             return Answer(question, "按月平均需要一个单位一年的数字，请说明单位和年份。", "unknown")
         avg = round(known[0].value / MONTHS, 1)
-        text = (f"{parts}，报告只给出全年合计；按12个月平均：{fmt_number(known[0].value)} ÷ {MONTHS} ≈ 每月"
+        text = (f"{parts}，报告只给出全年合计；按十二个月平均：{fmt_number(known[0].value)} ÷ 十二 ≈ 每月"
                 f"{fmt_number(avg)}{unit(figure)}（计算值，报告未按月披露）。")
         return Answer(question, text, "value", value=avg, items=[known[0].report.short_name], citations=s.citations)
     avg = round(sum(v.value for v in known) / len(known), 2)

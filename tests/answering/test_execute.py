@@ -1,0 +1,92 @@
+"""Plans answered (answering.execute): every question issue 10 found answered wrongly now answers right or asks back,
+each derived number shown with the cited parts it comes from."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.answering.conftest import assert_cited
+
+
+def test_a_monthly_average_divides_the_yearly_figure_and_says_so(reports_assistant):
+    ans = reports_assistant.ask("侯家镇2021年平均每月通过微信公众号发布多少条信息？")
+    assert ans.kind == "value" and ans.value == pytest.approx(19.6)
+    assert "235条" in ans.answer and "÷ 十二" in ans.answer and "报告未按月披露" in ans.answer
+    assert_cited(ans)
+
+
+def test_a_negation_inside_a_row_name_is_not_a_zero(reports_assistant):
+    ans = reports_assistant.ask("哪些乡镇有因无正当理由大量反复申请而被不予处理的申请？")
+    assert ans.kind == "list" and ans.items == [] and "为零的有" not in ans.answer
+
+
+@pytest.mark.parametrize("question,value", [
+    ("侯家镇2021年通过微信公众号发布的信息比2020年增长了百分之几？", 3.1),  # 228 → 235, 2020 from the chart
+    ("侯家镇公众号发布量2021年较2020年的增长率是多少", 3.1),
+    ("侯家镇2021年通过微信公众号发布的信息比2020年增加了多少条？", 7),
+])
+def test_growth_absolute_and_percent(reports_assistant, question, value):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "value" and ans.value == pytest.approx(value)
+    assert "228条" in ans.answer and "235条" in ans.answer
+    assert_cited(ans)
+
+
+def test_which_channel_of_one_report_is_largest(reports_assistant):
+    ans = reports_assistant.ask("辉渠镇2020年主动公开的政府信息中，哪个渠道发布的最多？")
+    assert ans.kind == "list" and ans.items == ["通过政府信息公开专栏发布的信息"] and "242条" in ans.answer
+    fewest = reports_assistant.ask("辉渠镇2020年哪个渠道发布的信息最少？")
+    assert fewest.items == ["通过新闻媒体发布的信息"]
+
+
+def test_bodies_with_more_than_another_body(reports_assistant):
+    ans = reports_assistant.ask("哪个乡镇主动公开的政府信息比侯家镇多？")
+    assert ans.kind == "list" and sorted(ans.items) == ["米山镇", "辉渠镇"] and "329条" in ans.answer
+    assert_cited(ans)
+
+
+def test_all_towns_summed_in_any_wording(reports_assistant):
+    for question in ("2021年全部乡镇一共主动公开了多少条？", "2021年各乡镇主动公开的信息合计多少条？"):
+        ans = reports_assistant.ask(question)
+        assert ans.value == 329 + 16, question
+
+
+@pytest.mark.parametrize("question", [
+    "侯家镇2021年通过网站比通过公众号少发布了多少条信息？",
+    "侯家镇2021年网站发布的信息比公众号发布的少多少条？",
+    "侯家镇2021年公众号比网站多发了多少条？",
+])
+def test_differences_of_two_figures_agree_however_worded(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "value" and ans.value == 235 - 59
+    assert_cited(ans)
+
+
+def test_a_yes_no_over_prose_cites_the_sentence_that_says_it(reports_assistant):
+    ans = reports_assistant.ask("米山镇有没有组织培训")
+    assert ans.value is True and "培训" in ans.citations[0].text and "政务公开组织推进" not in ans.answer
+
+
+def test_which_bodies_did_something_stated_in_prose(reports_assistant):
+    ans = reports_assistant.ask("哪个镇开展了政府开放日活动？")
+    assert ans.kind == "list" and {"侯家镇", "米山镇"} <= set(ans.items)
+    assert all("开放日" in c.text for c in ans.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "港口乡结转的申请有几件",  # carried over, or carried forward?
+    "白奎镇2021年采购了多少",  # items or amount?
+    "它收到了多少申请",  # “它” with nothing before it
+])
+def test_ambiguous_questions_ask_back_with_readings(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "clarify" and ans.value is None
+    assert ans.to_json()["kind"] == "clarify"
+    if "它" not in question:
+        assert len(ans.options) >= 2 and ans.to_json()["options"] == ans.options
+
+
+def test_where_a_body_ranks(reports_assistant):
+    ans = reports_assistant.ask("侯家镇主动公开的信息在各乡镇中排第几？")
+    assert ans.kind == "value" and ans.value == 3  # 451 (辉渠镇), 365 (米山镇), 329 (侯家镇), 16 (港口乡)
+    assert_cited(ans)
