@@ -575,6 +575,8 @@ def chat_tab(state: AppState) -> Refresher:
                 )
                 ask_btn = gr.Button("提问", variant="primary", scale=1, elem_id="nb-ask")
                 clear_btn = gr.Button("清空对话", scale=1, elem_id="nb-clear")
+            # A question with several readings is asked back: its readings, one click each.
+            readings = gr.Radio(choices=[], label="您指的是哪一个？（点击即问）", visible=False, elem_id="nb-readings")
             examples = gr.Examples(
                 examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="示例问题（点击即问）"
             )
@@ -629,12 +631,23 @@ def chat_tab(state: AppState) -> Refresher:
             gr.update(value=str(write_rows_csv(answer.rows, state.download_dir))),
         )
 
+    def respond_and_offer(q: str, messages: list, past: list[Answer], ys, rs, ls):
+        out = respond(q, messages, past, ys, rs, ls)
+        last = (out[1] or [None])[-1] if isinstance(out[1], list) and out[1] else None
+        offered = last is not None and last.kind == "clarify" and last.options and last.question == (q or "").strip()
+        shown = gr.update(choices=list(last.options), value=None, visible=True) if offered else gr.update(
+            choices=[], value=None, visible=False)
+        return (*out, shown)
+
     inputs = [question, chatbot, history, year_filter, region_filter, level_filter]
-    outputs = [chatbot, history, question, rows_box, rows_table, chart, csv_file]
+    outputs = [chatbot, history, question, rows_box, rows_table, chart, csv_file, readings]
     common = dict(concurrency_id="ask", api_visibility="private")
-    question.submit(respond, inputs, outputs, **common)
-    ask_btn.click(respond, inputs, outputs, **common)
-    examples.load_input_event.then(respond, inputs, outputs, **common)
+    question.submit(respond_and_offer, inputs, outputs, **common)
+    ask_btn.click(respond_and_offer, inputs, outputs, **common)
+    examples.load_input_event.then(respond_and_offer, inputs, outputs, **common)
+    readings.select(lambda choice: choice, readings, question, api_visibility="private").then(
+        respond_and_offer, inputs, outputs, **common
+    )
     clear_btn.click(
         lambda: ([], [], gr.update(visible=False)), None, [chatbot, history, rows_box], api_visibility="private"
     )

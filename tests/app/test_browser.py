@@ -200,3 +200,18 @@ def lambda_contains(fragment: str):
     import re
 
     return re.compile(re.escape(fragment))
+
+
+def test_an_ambiguous_question_is_asked_back_with_readings_to_click(page, browser_app):
+    from playwright.sync_api import expect
+
+    open_app(page, browser_app)
+    answer = ask(page, "港口乡结转的申请有几件")
+    expect(answer).to_contain_text("请选择")
+    readings = page.locator("#nb-readings label")
+    expect(readings).to_have_count(2)
+    before = page.locator(BOT).count()
+    readings.first.click()
+    expect(page.locator(BOT)).to_have_count(before + 1)
+    expect(page.locator(BOT).nth(before)).to_contain_text("上年结转")
+    page.screenshot(path=str(ARTIFACTS_DIR / "clarify.png"), full_page=True)
