@@ -106,8 +106,16 @@ class Assistant:
         return understand(question, self.catalog(), last.query, last.items)
 
     def read(self, question: str, history: list[Answer] | None = None) -> Plan:
-        """The question as one typed plan, read against the plans of the turns before it."""
+        """The question as one typed plan, read against the plans of the turns before it. With an LLM configured the
+        model proposes the plan; a proposal that fails the catalog checks is replaced by the rule reader's."""
         earlier = [a.plan for a in history or [] if a.plan is not None]
+        if self.llm is not None:
+            from answering.llm_reader import read_with_llm
+
+            asked = [a.question for a in history or []]
+            proposed = read_with_llm(question, self.catalog(), earlier, asked, self.llm, self._llm_client)
+            if proposed is not None:
+                return proposed
         return read(question, self.catalog(), earlier)
 
     def ask(self, question: str, *, history: list[Answer] | None = None, filters=None) -> Answer:
@@ -117,8 +125,6 @@ class Assistant:
                 "unknown"):
             # The corpus does answer it; the filters left the report out. Say so, or users conclude it was never filed.
             answer.answer += "（当前筛选条件排除了能回答此问题的报告；取消筛选后可以查到。）"
-        if answer.plan is None and question.strip():
-            answer.plan = self.read(question.strip(), history)
         answer.elapsed_ms = (time.perf_counter() - start) * 1000
         return answer
 
@@ -140,12 +146,15 @@ class Assistant:
         if about is not None:
             return about
         plan = self.read(question, history)
+        answer = self._answer_plan(question, query, plan, reports, filters)
+        answer.plan = plan  # every answer keeps what its question was read as: follow-ups read against it
+        return answer
+
+    def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
         if executes(plan) and filters is None:
             return execute(plan, reports, question)
         if reads_better(plan, query):
-            answer = answer_structured(query_of(plan, query), reports, filters)
-            answer.plan = plan
-            return answer
+            return answer_structured(query_of(plan, query), reports, filters)
         # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.
         combined = answer_combined(query, reports, filters)
         if combined is not None:
