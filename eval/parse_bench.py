@@ -224,29 +224,28 @@ def compare(truth: dict[str, Any], report: Any, seconds: float = 0.0) -> Verdict
         if not same_identity(name, expected, got[name]):
             verdict.identity[name] = (expected, got[name])
 
-    cells = parsed_cells(report)
-    for key, expected in truth["cells"].items():
-        value = cells.get(key)
-        if same_value(expected, value):
-            verdict.cells_right += 1
-        elif value is None:
-            verdict.cells_missing[key] = expected
-        else:
-            verdict.cells_wrong[key] = (expected, value)
-    verdict.cells_invented = {k: v for k, v in cells.items() if k not in truth["cells"]}
-
-    facts = parsed_facts(report)
+    (verdict.cells_right, verdict.cells_missing, verdict.cells_wrong, verdict.cells_invented) = score_values(
+        truth["cells"], parsed_cells(report)
+    )
     expected_facts = {fact_key(k): v for k, v in truth["facts"].items()}
-    for key, expected in expected_facts.items():
-        value = facts.get(key)
-        if same_value(expected, value):
-            verdict.facts_right += 1
-        elif value is None:
-            verdict.facts_missing[key] = expected
-        else:
-            verdict.facts_wrong[key] = (expected, value)
-    verdict.facts_invented = {k: v for k, v in facts.items() if k not in expected_facts}
+    (verdict.facts_right, verdict.facts_missing, verdict.facts_wrong, verdict.facts_invented) = score_values(
+        expected_facts, parsed_facts(report)
+    )
     return verdict
+
+
+def score_values(expected: dict[str, Any], got: dict[str, Any]) -> tuple[int, dict, dict, dict]:
+    """(right, missing, wrong, invented) of parsed values against the truth's, key by key."""
+    right, missing, wrong = 0, {}, {}
+    for key, want in expected.items():
+        value = got.get(key)
+        if same_value(want, value):
+            right += 1
+        elif value is None:
+            missing[key] = want
+        else:
+            wrong[key] = (want, value)
+    return right, missing, wrong, {k: v for k, v in got.items() if k not in expected}
 
 
 def judge(path: Path, truth: dict[str, Any], manifest_row: dict[str, str] | None, parse: ParseFn) -> Verdict:
