@@ -13,7 +13,7 @@ import nianbao  # noqa: F401  (offline environment before any model library load
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.execute import execute, executes
+from answering.execute import execute, executes, tentative
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
@@ -152,7 +152,9 @@ class Assistant:
 
     def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
         if executes(plan) and filters is None:
-            return execute(plan, reports, question)
+            answer = execute(plan, reports, question)
+            if not (tentative(plan) and answer.kind == "unknown"):
+                return answer
         if reads_better(plan, query):
             return answer_structured(query_of(plan, query), reports, filters)
         # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.

@@ -199,6 +199,52 @@ def _in_plan_order(plan: Plan, selected: list[Report]) -> list[Report]:
     return sorted(selected, key=lambda r: years.index(r.year) if r.year in years else 0)
 
 
+def ratio(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """figures[0] ÷ figures[1] of one report, or one figure of two bodies or years (“是…的几倍”)."""
+    selected = in_scope(plan, reports + chart_reports(reports))
+    s = Sources()
+    if len(plan.figures) == 2 and len(selected) == 1:
+        a, b = value_of(selected[0], plan.figures[0]), value_of(selected[0], plan.figures[1])
+        fa, fb = plan.figures
+    elif len(plan.figures) == 1 and len(selected) == 2:
+        first, second = _in_plan_order(plan, selected)
+        a, b = value_of(first, plan.figures[0]), value_of(second, plan.figures[0])
+        fa = fb = plan.figures[0]
+    else:
+        return Answer(question, "请说明要相除的两个数字（同一份报告），或两个单位的同一个数字。", "unknown")
+    pair = f"{body_year(a.report)}{label(fa)}{shown(a, fa, s)}，{body_year(b.report)}{label(fb)}{shown(b, fb, s)}"
+    if not (a.known and b.known) or not b.value:
+        return Answer(question, pair + "；无法计算倍数。", "unknown", citations=s.citations)
+    times = round(a.value / b.value, 1)
+    text = f"{pair}；{fmt_number(a.value)} ÷ {fmt_number(b.value)} ≈ {fmt_number(times)}倍。"
+    return Answer(question, text, "value", value=times, citations=s.citations, rows=[row(a, fa), row(b, fb)])
+
+
+def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """A thing only prose counts (政策解读, 工作动态), for the bodies asked, or which of them has most or least."""
+    figure = plan.figures[0]
+    selected = in_scope(plan, reports)
+    if not selected:
+        return _none(plan, question, "所问单位和年份")
+    s = Sources()
+    values = [value_of(r, figure) for r in selected]
+    known = [v for v in values if v.known]
+    if not known:
+        names = join_names([body_year(v.report) for v in values])
+        return Answer(question, f"{names}报告未披露“{label(figure)}”的数量。", "unknown")
+    listed = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    if plan.op in ("max", "min") and len(values) > 1:
+        pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value)
+        return Answer(question, f"{pick.report.short_name}{'最多' if plan.op == 'max' else '最少'}。{listed}。", "list",
+                      items=[pick.report.short_name], citations=s.citations, rows=[row(v, figure) for v in known])
+    if len(values) == 1:
+        v = values[0]
+        return Answer(question, f"{listed}。", "value", value=v.value, items=[v.report.short_name],
+                      citations=s.citations)
+    return Answer(question, f"{listed}。", "list", items=[v.report.short_name for v in known], citations=s.citations,
+                  rows=[row(v, figure) for v in known])
+
+
 def share(plan: Plan, reports: list[Report], question: str) -> Answer:
     selected = in_scope(plan, reports)
     if len(selected) != 1 or not plan.figures or plan.base is None:
@@ -382,7 +428,8 @@ def key_term(phrase: str) -> str:
     text = fold(phrase)
     verbs = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
              r"|提及|存在|纳入|把)了?过?")
-    text = re_sub(verbs, "", text)
+    text = re_sub(verbs, "", re_sub(r"[“”\"'《》]", "", text))
+    text = re_sub(r"(?:发布|公开|推送|开展|办理|收取).*$", "", text) or text  # 微信公众号发布政务信息 → 微信公众号
     text = re_sub(r"(?:活动|工作|情况|的问题|问题)$", "", text)
     return text.strip()
 
@@ -402,7 +449,15 @@ EXECUTORS: dict[str, Executor] = {
     "rank_position": rank_position,
     "all": every,
     "which_body": mentions,
+    "ratio": ratio,
 }
+
+
+def tentative(plan: Plan) -> bool:
+    """Plans answered here only when the typed facts answer them: a value of a noun only prose counts, which the
+    Query path can still find in a sentence when no fact holds it."""
+    noun = bool(plan.figures) and plan.figures[0].noun is not None
+    return noun and plan.op in ("value", "max", "min", "yesno")
 
 
 def executes(plan: Plan) -> bool:
@@ -417,6 +472,8 @@ def executes(plan: Plan) -> bool:
     noun = bool(plan.figures) and plan.figures[0].noun is not None
     if plan.op == "yesno" and noun and (plan.condition is None or not plan.condition.value):
         return True
+    if plan.op in ("value", "max", "min") and noun and len(plan.figures) == 1:
+        return True
     return plan.op in EXECUTORS
 
 
@@ -427,6 +484,8 @@ def execute(plan: Plan, reports: list[Report], question: str) -> Answer:
         executor = list_against
     elif plan.op == "yesno":
         executor = _noun_yesno
+    elif plan.op in ("value", "max", "min"):
+        executor = noun_values
     else:
         executor = EXECUTORS[plan.op]
     answer = executor(plan, reports, question)

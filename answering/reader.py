@@ -55,6 +55,9 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     years = _years(text, rest, previous)
     rest = _YEAR.sub("□", rest)
     figures = [Figure(key) for _, _, key in spans]
+    whole_first = re.match(r"[^，。？?]{0,3}(?:中|里|当中|之中)", text[spans[0][1]:]) if spans else None
+    if len(spans) >= 2 and _C(lx.SHARE).search(text) and whole_first:
+        figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     nouns = _counted_nouns(_YEAR.sub("□", text))
     if nouns and (not figures or [f.measure for f in figures] == ["fact.proactive_total"]):
         # “发布了多少篇政策解读”: the verb's total yields to the noun, unless named itself (主动公开的信息和政策解读)
@@ -71,7 +74,11 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         scope, figures = _combine(scope, figures, previous)
     elif follow_up:
         scope, figures, topic = _inherit(scope, figures, topic, previous, blanked)
-    elif _C(lx.PRONOUN).search(folded):  # “它和米山镇比…” with nothing before it: which body is “它”?
+        years = scope.years.values if scope.years.kind == "absolute" else ()
+        if bodies and years and not any((b, y) in catalog.body_years for b in bodies for y in years):
+            scope = replace(scope, years=Years())  # “侯家镇呢？” after a 2022 question: 侯家镇's own newest report
+    elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
+        # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
     ambiguous = _ambiguous(text, figures)
     if ambiguous:
@@ -374,13 +381,15 @@ def _operation(
         return Plan("list", among, figures, Condition(">" if more else "<", 0), reference=scope.bodies[0])
     if n_bodies >= 2 and (has(lx.MAX) or has(lx.MIN)) and not _C(lx.TOP_K).search(rest):
         return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+    if previous is not None and condition is None and previous.condition is not None:
+        condition = previous.condition  # “分别是哪几个？” after a count: the same test
     if has(r"哪|谁|名单|列出") and (group or n_bodies >= 2) and not has(lx.WHICH_BODY_VERBS):
         return Plan("list", scope, figures, condition or Condition(">", 0))
     if previous is not None and condition is None and previous.condition is not None:
         condition = previous.condition  # “一共有几个？” after a list: the same test
     if has(lx.COUNT) and (group or n_bodies >= 2):
         return Plan("count", scope, figures, condition or Condition(">", 0))
-    if group and condition is not None and not has(r"多少|几|是否|吗"):  # “行政处罚决定数不为零的乡镇”: a list
+    if group and condition is not None and not has(r"多少|几|是否|吗|有没有|有无"):  # “…不为零的乡镇”: a list
         return Plan("list", scope, figures, condition)
     if has(lx.LIST) and group and (condition is not None or has(r"哪些|哪几")):
         if not figures and has(lx.WHICH_BODY_VERBS):
