@@ -12,7 +12,7 @@ from collections.abc import Callable
 from answering.chart import chart_reports
 from answering.compose import Sources, body_year, join_names, number, passage_citation
 from answering.models import Answer, fmt_number
-from answering.plan import Figure, Plan
+from answering.plan import Figure, Plan, Years
 from answering.structured import Figure as Value
 from answering.structured import resolve
 from answering.vocabulary import MEASURES, measure_by_key
@@ -77,7 +77,12 @@ def in_scope(plan: Plan, reports: list[Report]) -> list[Report]:
         and (not s.levels or r.level in s.levels)
     ]
     if s.years.kind == "absolute":
-        return [r for r in out if r.year in s.years.values]
+        asked = [r for r in out if r.year in s.years.values]
+        if asked or not (s.years.carried and s.bodies):
+            return asked
+        # “侯家镇呢？” after a 2022 question: the year was carried over, not said, and 侯家镇 has no 2022 report;
+        # its newest report answers, and every answer names the year it used.
+        return in_scope(replace_scope(plan, years=Years()), reports)
     if s.years.kind == "range":
         lo, hi = s.years.values
         return [r for r in out if r.year is not None and lo <= r.year <= hi]

@@ -56,6 +56,7 @@ class Years:
     kind: YearKind = "all"
     values: tuple[int, ...] = ()  # absolute: the years; range: (first, last)
     offset: int = 0  # relative only
+    carried: bool = field(default=False, compare=False)  # taken from the previous turn, not said in this one
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class Plan:
                     bodies=tuple(scope.get("bodies", ())),
                     regions=tuple(scope.get("regions", ())),
                     levels=tuple(scope.get("levels", ())),
-                    years=Years(years.get("kind", "all"), tuple(years.get("values", ())), int(years.get("offset", 0))),
+                    years=Years(years.get("kind", "all"), tuple(years.get("values", ())), int(years.get("offset", 0)),
+                                bool(years.get("carried", False))),
                 ),
                 figures=tuple(Figure(**f) for f in data.get("figures", ())),
                 condition=Condition(**data["condition"]) if data.get("condition") else None,

@@ -74,9 +74,6 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         scope, figures = _combine(scope, figures, previous)
     elif follow_up:
         scope, figures, topic = _inherit(scope, figures, topic, previous, blanked)
-        years = scope.years.values if scope.years.kind == "absolute" else ()
-        if bodies and years and not any((b, y) in catalog.body_years for b in bodies for y in years):
-            scope = replace(scope, years=Years())  # “侯家镇呢？” after a 2022 question: 侯家镇's own newest report
     elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
         # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
@@ -247,7 +244,7 @@ def _inherit(scope: Scope, figures: list[Figure], topic: str | None, previous: P
     elif not (scope.bodies or scope.regions) and not _C(lx.ALL_BODIES).search(said):
         scope = replace(scope, bodies=prev.bodies, regions=prev.regions)  # “平均每个镇呢”: the bodies asked before
     if scope.years.kind == "all":
-        scope = replace(scope, years=prev.years)
+        scope = replace(scope, years=replace(prev.years, carried=True))
     if not figures and topic is None:
         figures, topic = list(previous.figures), previous.topic
     return scope, figures, topic

@@ -90,3 +90,21 @@ def test_where_a_body_ranks(reports_assistant):
     ans = reports_assistant.ask("侯家镇主动公开的信息在各乡镇中排第几？")
     assert ans.kind == "value" and ans.value == 3  # 451 (辉渠镇), 365 (米山镇), 329 (侯家镇), 16 (港口乡)
     assert_cited(ans)
+
+
+@pytest.mark.parametrize("first,follow,value,year", [
+    ("米山镇2022年主动公开了多少条信息？", "侯家镇呢？", 329, 2021),
+    ("米山镇2022年主动公开了多少条信息？", "换成侯家镇呢？", 329, 2021),
+    ("米山镇2022年政策解读有几条？", "那侯家镇的呢", 5, 2021),
+    ("米山镇2022年收到了多少件信息公开申请？", "那辉渠镇呢", 0, 2020),
+])
+def test_a_carried_year_the_new_body_lacks_answers_from_its_newest_report_and_names_it(
+        reports_assistant, first, follow, value, year):
+    ans = reports_assistant.ask(follow, history=[reports_assistant.ask(first)])
+    assert ans.value == value and {c.year for c in ans.citations} == {year} and f"{year}年" in ans.answer
+
+
+def test_a_year_said_again_in_the_follow_up_is_not_swapped_for_the_newest(reports_assistant):
+    first = reports_assistant.ask("米山镇2022年政策解读有几条？")
+    ans = reports_assistant.ask("那侯家镇2022年的政策解读呢？", history=[first])
+    assert ans.value is None and "2022" in ans.answer and "5条" not in ans.answer
