@@ -237,7 +237,7 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
     if not known:
         names = join_names([body_year(v.report) for v in values])
         return Answer(question, f"{names}报告未披露“{label(figure)}”的数量。", "unknown")
-    listed = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    listed = "；".join(f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}" for v in values)
     if plan.op in ("max", "min") and len(values) > 1:
         pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value)
         return Answer(question, f"{pick.report.short_name}{'最多' if plan.op == 'max' else '最少'}。{listed}。", "list",
@@ -248,6 +248,25 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
                       citations=s.citations)
     return Answer(question, f"{listed}。", "list", items=[v.report.short_name for v in known], citations=s.citations,
                   rows=[row(v, figure) for v in known])
+
+
+def noun_sum(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """“政策文件和政策解读加起来”: several figures of each report asked, one of them a noun only prose counts; a
+    total only when every part is stated."""
+    selected = in_scope(plan, reports)
+    if not selected:
+        return _none(plan, question, "所问单位和年份")
+    s = Sources()
+    values = [(value_of(r, f), f) for r in selected for f in plan.figures]
+    listed = "；".join(f"{body_year(v.report)}{label(f)}{shown(v, f, s)}" for v, f in values)
+    if not all(v.known for v, _ in values):
+        return Answer(question, f"{listed}；有一项未披露，不能相加。", "unknown", citations=s.citations)
+    total = sum(v.value for v, _ in values)
+    terms = " + ".join(fmt_number(v.value) for v, _ in values)
+    units = {v.unit or unit(f) for v, f in values}
+    shared = units.pop() if len(units) == 1 else ""  # 条 and 篇 summed: no one unit to name
+    return Answer(question, f"{listed}；合计{number(total, shared)}（{terms}）。", "value", value=total,
+                  citations=s.citations, rows=[row(v, f) for v, f in values])
 
 
 def share(plan: Plan, reports: list[Report], question: str) -> Answer:
@@ -340,7 +359,7 @@ def every(plan: Plan, reports: list[Report], question: str) -> Answer:
         names = join_names([body_year(v.report) for v in unknowns])
         return Answer(question, f"无法确定：{names}的{label(figure)}报告未披露；其余单位均符合。", "unknown",
                       citations=s.citations)
-    listed = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    listed = "；".join(f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}" for v in values)
     return Answer(question, f"是。{listed}。", "yesno", value=True, citations=s.citations)
 
 
@@ -479,6 +498,8 @@ def executes(plan: Plan) -> bool:
         return True
     if plan.op in ("value", "max", "min") and noun and len(plan.figures) == 1:
         return True
+    if plan.op == "sum" and any(f.noun is not None for f in plan.figures) and len(plan.figures) >= 2:
+        return True
     return plan.op in EXECUTORS
 
 
@@ -491,6 +512,8 @@ def execute(plan: Plan, reports: list[Report], question: str) -> Answer:
         executor = _noun_yesno
     elif plan.op in ("value", "max", "min"):
         executor = noun_values
+    elif plan.op == "sum" and any(f.noun is not None for f in plan.figures):
+        executor = noun_sum
     else:
         executor = EXECUTORS[plan.op]
     answer = executor(plan, reports, question)

@@ -55,16 +55,22 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     years = _years(text, rest, previous)
     rest = _YEAR.sub("□", rest)
     figures = [Figure(key) for _, _, key in spans]
-    whole_first = re.match(r"[^，。？?]{0,3}(?:中|里|当中|之中)", text[spans[0][1]:]) if spans else None
+    whole_first = re.match(r"[^，。？?]{0,6}(?:中|里|当中|之中)[，,]", text[spans[0][1]:]) if spans else None
     if len(spans) >= 2 and _C(lx.SHARE).search(text) and whole_first:
         figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     nouns = _counted_nouns(_YEAR.sub("□", text))
-    if nouns and (not figures or [f.measure for f in figures] == ["fact.proactive_total"]):
-        # “发布了多少篇政策解读”: the verb's total yields to the noun, unless named itself (主动公开的信息和政策解读)
-        named = figures and re.search(lx.NAMED_AS_ITSELF, text)
+    if figures and figures[0].measure != "fact.proactive_total":
+        nouns = [n for n in nouns if any(known in n for known in lx.PROSE_NOUNS)]  # not “通过公众号” under 公众号
+    if nouns and (not figures or (len(figures) == 1 and _publishes(figures[0]))):
+        # “发布了多少篇政策解读”, “网站发布的业务动态”: the verb's total or channel yields to the noun it counts,
+        # unless named as itself (主动公开的信息和政策解读) or as the whole of a share (网站发布的信息中，业务动态占…)
+        share = _C(lx.SHARE).search(text)
+        named = figures and (re.search(lx.NAMED_AS_ITSELF, text) or share)
         placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True)] if named else []
         placed += [(text.find(n), Figure(noun=n)) for n in nouns]
         figures = [f for _, f in sorted(placed, key=lambda p: p[0])]  # in the order the question names them
+        if share and whole_first and len(figures) == 2 and figures[0].noun is None:
+            figures = figures[1:] + figures[:1]
     topic = find_topic(blanked)
     follow_up = previous is not None and (
         bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels) or not (figures or topic)
@@ -77,6 +83,12 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
         # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
+    if figures and _C(lx.KIND_COUNT).search(folded):
+        # “按内容分成了几类”: the reports state each kind's count, not how many kinds; the total is not the answer
+        named = tuple(f for f in figures if f.measure)  # “多少种类型”: the counted word is no figure
+        options = (Plan("value", scope, named),) if named else ()
+        return Plan("clarify", reason="问的是分了几类：报告给出的是各类的条数，没有写明类别数，这里不替报告计数。"
+                    "可以查看原文，或改问合计数。", options=options, unclear="reading")
     ambiguous = _ambiguous(text, figures)
     if ambiguous:
         options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)
@@ -172,6 +184,11 @@ def _years(text: str, rest: str, previous: Plan | None) -> Years:
     if _C(lx.LATEST).search(text):
         return Years("latest")
     return Years()
+
+
+def _publishes(figure: Figure) -> bool:
+    """The proactive total or one channel's count: figures a counted noun (业务动态, 政策解读) is a part of."""
+    return figure.measure == "fact.proactive_total" or (figure.measure or "").startswith("fact.channel_")
 
 
 def _counted_nouns(text: str) -> list[str]:

@@ -108,3 +108,46 @@ def test_a_year_said_again_in_the_follow_up_is_not_swapped_for_the_newest(report
     first = reports_assistant.ask("米山镇2022年政策解读有几条？")
     ans = reports_assistant.ask("那侯家镇2022年的政策解读呢？", history=[first])
     assert ans.value is None and "2022" in ans.answer and "5条" not in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "侯家镇2021年主动公开的信息按内容分成了几类？",
+    "港口乡2021年主动公开的信息分成了几类？",
+    "米山镇2022年公开的信息一共有多少种类型",
+    "米山镇2022年通过几种渠道发布信息",
+])
+def test_a_count_of_kinds_is_not_answered_with_the_total(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "clarify" and ans.value is None and "类别数" in ans.answer
+    assert not any(o.endswith("种类型是多少？") for o in ans.options)
+
+
+@pytest.mark.parametrize("question,value", [
+    ("米山镇2022年网站发布的业务动态多少条", 30),
+    ("米山镇2022年通过政务网站发布了几条政策解读？", 7),
+    ("侯家镇2021年通过网站发布的工作动态有多少条", 36),
+])
+def test_a_noun_counted_under_a_channel_is_the_noun_not_the_channel(reports_assistant, question, value):
+    ans = reports_assistant.ask(question)
+    assert ans.value == value and ans.answer.count("条") >= 1
+    assert_cited(ans)
+
+
+@pytest.mark.parametrize("question,value", [
+    ("米山镇2022年网站上的政策文件和政策解读加起来一共几条？", 10),
+    ("米山镇2022年政策文件与政策解读合计多少条", 10),
+    ("侯家镇2021年政策文件和工作动态一共多少条？", 3 + 36),
+])
+def test_nouns_summed_show_each_part_and_the_total(reports_assistant, question, value):
+    ans = reports_assistant.ask(question)
+    assert ans.value == value and "合计" in ans.answer and len(ans.rows) == 2
+    assert_cited(ans)
+
+
+@pytest.mark.parametrize("question", [
+    "2022年米山镇在政务网站发布的信息中，业务动态占多大比例？",
+    "米山镇2022年业务动态占网站发布信息的比例",
+])
+def test_a_share_of_a_channel_takes_the_channel_as_the_whole(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.value == pytest.approx(50.8) and "30 ÷ 59" in ans.answer
