@@ -27,11 +27,14 @@ _COUNTED_OPS = ("list", "count", "sum")
 
 
 def reads_better(plan: Plan, query: Query) -> bool:
-    """A list, count or sum of one canonical figure: the plan's reading goes to the structured executor (it keeps a
-    negation inside a row name out of the condition, and reads “全部乡镇一共”)."""
+    """A list, count, sum, ranking or average of one canonical figure: the plan's reading goes to the structured
+    executor (it keeps a negation inside a row name out of the condition, and reads “全部乡镇一共”)."""
     one = len(plan.figures) == 1 and plan.figures[0].measure is not None
     plain = plan.condition is None or plan.condition.op != "between"
-    return plan.op in _COUNTED_OPS and one and plain and plan.scope.years.kind in ("absolute", "all")
+    # a whole ranking, or an average per body: the structured executor's own operations, slots from the plan
+    counted = plan.op in _COUNTED_OPS or (plan.op == "rank" and plan.k is None) or (
+        plan.op == "average" and plan.per == "body")
+    return counted and one and plain and plan.scope.years.kind in ("absolute", "all")
 
 
 def query_of(plan: Plan, query: Query) -> Query:
@@ -43,6 +46,7 @@ def query_of(plan: Plan, query: Query) -> Query:
     condition = None if plan.condition is None else Condition(plan.condition.op, plan.condition.value)
     return replace(
         query, measure=plan.figures[0].measure, measures=[], operation=plan.op, condition=condition,
+        descending=plan.order != "asc",
         bodies=list(plan.scope.bodies), regions=list(plan.scope.regions), levels=list(plan.scope.levels),
         unknown_bodies=[], agencies=[] if not plan.scope.bodies else query.agencies,
         years=list(plan.scope.years.values) if plan.scope.years.kind == "absolute" else [],

@@ -151,3 +151,24 @@ def test_nouns_summed_show_each_part_and_the_total(reports_assistant, question, 
 def test_a_share_of_a_channel_takes_the_channel_as_the_whole(reports_assistant, question):
     ans = reports_assistant.ask(question)
     assert ans.value == pytest.approx(50.8) and "30 ÷ 59" in ans.answer
+
+
+@pytest.mark.parametrize("question,order", [
+    ("按主动公开政府信息总数从多到少，给报告里披露了总数的乡镇排个序", ["辉渠镇", "米山镇", "侯家镇", "港口乡"]),
+    ("把各乡镇主动公开的信息数从少到多排一排", ["港口乡", "侯家镇", "米山镇", "辉渠镇"]),
+    ("各乡镇主动公开的政府信息排个名", ["辉渠镇", "米山镇", "侯家镇", "港口乡"]),
+])
+def test_a_ranking_in_any_wording_ranks_and_names_the_silent_report(reports_assistant, question, order):
+    ans = reports_assistant.ask(question)
+    assert ans.kind == "list" and ans.items == order and "白奎镇2021年" in ans.answer
+    assert_cited(ans)
+
+
+@pytest.mark.parametrize("question,value", [
+    ("辉渠镇、米山镇、侯家镇这三个镇平均每个主动公开了多少条政府信息？", 381.67),
+    ("各镇平均主动公开多少条信息", 290.25),
+])
+def test_an_average_per_body_divides_by_the_reports_that_state_it(reports_assistant, question, value):
+    ans = reports_assistant.ask(question)
+    assert ans.value == pytest.approx(value, abs=0.01)
+    assert_cited(ans)
