@@ -58,7 +58,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     whole_first = re.match(r"[^，。？?]{0,6}(?:中|里|当中|之中)[，,]", text[spans[0][1]:]) if spans else None
     if len(spans) >= 2 and _C(lx.SHARE).search(text) and whole_first:
         figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
-    nouns = _counted_nouns(_YEAR.sub("□", text))
+    nouns = _counted_nouns(_YEAR.sub("□", text), catalog.items)
     if figures and figures[0].measure != "fact.proactive_total":
         nouns = [n for n in nouns if any(known in n for known in lx.PROSE_NOUNS)]  # not “通过公众号” under 公众号
     if nouns and (not figures or (len(figures) == 1 and _publishes(figures[0]))):
@@ -66,8 +66,11 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         # unless named as itself (主动公开的信息和政策解读) or as the whole of a share (网站发布的信息中，业务动态占…)
         share = _C(lx.SHARE).search(text)
         named = figures and (re.search(lx.NAMED_AS_ITSELF, text) or share)
-        placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True)] if named else []
-        placed += [(text.find(n), Figure(noun=n)) for n in nouns]
+        starts = [text.find(n) for n in nouns]
+        # a figure right before the noun qualifies it (主动公开的疫情防控信息): the noun alone is asked
+        modifies = {a for a, b, _ in spans for n in starts if n >= b and text[b:n] in ("", "的", "了", "过")}
+        placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True) if a not in modifies] if named else []
+        placed += [(at, Figure(noun=n)) for at, n in zip(starts, nouns, strict=True)]
         figures = [f for _, f in sorted(placed, key=lambda p: p[0])]  # in the order the question names them
         if share and whole_first and len(figures) == 2 and figures[0].noun is None:
             figures = figures[1:] + figures[:1]
@@ -191,9 +194,11 @@ def _publishes(figure: Figure) -> bool:
     return figure.measure == "fact.proactive_total" or (figure.measure or "").startswith("fact.channel_")
 
 
-def _counted_nouns(text: str) -> list[str]:
-    """Things the question counts that no measure names: “发布了多少篇政策解读”, “政策解读和工作动态加起来”."""
-    known = [n for n in lx.PROSE_NOUNS if n in text]
+def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
+    """Things the question counts that no measure names: “发布了多少篇政策解读”, “政策解读和工作动态加起来”, or
+    a thing some report counts (`items`: 业务信息及其他类信息)."""
+    known = [n for n in (*lx.PROSE_NOUNS, *(i for i in items if len(i) >= 4)) if n in text]
+    known = list(dict.fromkeys(known))
     known = [n for n in known if not any(n != other and n in other for other in known)]  # 解读 inside 政策解读
     if known:
         return [_as_asked(text, n) for n in sorted(known, key=text.find)]

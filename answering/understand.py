@@ -15,6 +15,7 @@ from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
 from indexing.normalize import fold  # the parser's matching form: simplified, half-width
+from indexing.schema import ITEM_PREFIX
 
 
 # ---------------------------------------------------------------- the corpus catalog
@@ -29,6 +30,8 @@ class Catalog:
     regions: list[str] = field(default_factory=list)  # folded region names, longest first
     years: list[int] = field(default_factory=list)
     body_years: set[tuple[str, int]] = field(default_factory=set)  # (short name, year) of every report
+    # things the reports count in prose (业务信息及其他类信息), as facts keyed ITEM_PREFIX + the noun
+    items: tuple[str, ...] = ()
 
     @classmethod
     def from_reports(cls, reports: list[Report]) -> Catalog:
@@ -51,6 +54,8 @@ class Catalog:
             regions=sorted(regions - set(names), key=len, reverse=True),
             years=sorted({r.year for r in reports if r.year}),
             body_years={(r.short_name, r.year) for r in reports if r.year},
+            items=tuple(sorted({k.removeprefix(ITEM_PREFIX) for r in reports for k in r.facts
+                                if k.startswith(ITEM_PREFIX)}, key=len, reverse=True)),
         )
 
     @property

@@ -172,3 +172,21 @@ def test_an_average_per_body_divides_by_the_reports_that_state_it(reports_assist
     ans = reports_assistant.ask(question)
     assert ans.value == pytest.approx(value, abs=0.01)
     assert_cited(ans)
+
+
+@pytest.mark.parametrize("question,value", [
+    ("青石镇2021年疫情防控信息有多少条", 42),
+    ("青石镇2021年主动公开的疫情防控信息是多少", 42),
+    ("青石镇2021年乡村振兴及其他类信息有几条", 17),  # “及” inside the noun: one thing, not two
+    ("青石镇2021年疫情防控信息和乡村振兴及其他类信息一共多少条", 59),
+])
+def test_a_thing_some_report_counts_is_read_as_one_noun(question, value):
+    from answering.assistant import Assistant
+    from tests.answering.conftest import make_report
+
+    said = "主动公开疫情防控信息42条，乡村振兴及其他类信息17条。"
+    report = make_report("青石镇", 2021, facts={
+        "item:疫情防控信息": (42, said, "proactive"), "item:乡村振兴及其他类信息": (17, said, "proactive")})
+    ans = Assistant.from_reports([report]).ask(question)
+    assert ans.value == value
+    assert_cited(ans)
