@@ -135,6 +135,9 @@ def _in_question_order(folded: str, bodies: list[str]) -> list[str]:
 
 _BODY_LIKE = re.compile(r"([\u4e00-\u9fff]{2,4})(街道办事处|街道|镇|乡|区|县|市|局)")
 _STOP_CHARS = set("哪些几个各所有全的和与及或年在中里是有没为了呢吗么那它其该谁比较请问下共多少最本每")
+# where a body's own name starts: after a word of the question or a region's suffix (文登区大水泊镇)
+_NAME_BOUNDARY = "[" + "".join(sorted(_STOP_CHARS)) + "省市区县旗]"
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」")
 
 
 def _without_bodies(folded: str, catalog: Catalog) -> str:
@@ -148,10 +151,10 @@ def find_unknown_bodies(blanked: str, catalog: Catalog, folded: str = "") -> tup
     near: list[str] = []
     rest = _without_bodies(folded, catalog)
     unknown = [f"{r}人民政府" for r in catalog.regions if re.search(re.escape(r) + "(?:人民)?政府", rest)]
-    for m in _BODY_LIKE.finditer(blanked):
+    for m in _BODY_LIKE.finditer(_QUOTED.sub("□", blanked)):  # “花饽饽小镇” is an account's name, not a body
         stem, suffix = m.group(1), m.group(2)
-        stem = stem[-3:] if suffix.startswith("街道") else stem[-2:]
-        if any(ch in _STOP_CHARS for ch in stem) or (stem + suffix) in ("乡镇", "镇街"):
+        stem = re.split(_NAME_BOUNDARY, stem)[-1][-3:]  # 大水泊镇 and 张家产镇 as well as 米山镇
+        if len(stem) < 2 or (stem + suffix) in ("乡镇", "镇街"):
             continue
         name = stem + suffix
         match = _near_name(name, catalog)

@@ -97,3 +97,18 @@ def test_follow_ups_take_what_they_leave_unsaid(catalog):
 def test_ask_back_instead_of_guessing(catalog, question):
     plan = plan_of(catalog, question)
     assert plan.op == "clarify" and plan.reason
+
+
+@pytest.mark.parametrize("question,name", [
+    ("请问威海市文登区大水泊镇人民政府2021年度主动公开政府信息多少条？", "大水泊镇"),
+    ("米山镇和张家产镇谁主动公开的信息多", "张家产镇"),
+    ("2021年大王庄乡收到几件申请", "大王庄乡"),
+    ("某某县新华镇2021年收到几件申请", "新华镇"),
+])
+def test_a_body_not_in_the_corpus_is_read_with_its_whole_name(catalog, question, name):
+    assert name in read(question, catalog).scope.bodies
+
+
+def test_a_quoted_name_is_no_body(catalog):
+    plan = read("侯家镇2021年“花饽饽小镇”公众号发布了多少条信息？", catalog)
+    assert plan.scope.bodies == ("侯家镇",)
