@@ -10,10 +10,11 @@ import contextlib
 import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
+from answering import lexicon as lx
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.execute import execute, executes, tentative
+from answering.execute import execute, executes, key_term, tentative
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
@@ -22,6 +23,7 @@ from answering.reader import read
 from answering.structured import answer_structured
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
+from indexing.normalize import fold
 
 _COUNTED_OPS = ("list", "count", "sum")
 
@@ -159,6 +161,17 @@ class Assistant:
             answer = execute(plan, reports, question)
             if not (tentative(plan) and answer.kind == "unknown"):
                 return answer
+            # No typed fact holds the noun; a sentence may still state it. Only an answer that cites the noun
+            # itself stands: the total the Query path reads in “发布了多少条通知公告” is not the 通知公告.
+            found = self._answer_query(query, plan, reports, filters)
+            noun = key_term(plan.figures[0].noun or "")
+            noun = next((noun.removesuffix(x) for x in lx.NOUN_SUFFIXES if noun.endswith(x) and len(noun) > 3), noun)
+            cites_noun = noun and any(noun in fold(c.text) for c in found.citations)
+            return found if cites_noun or found.kind == "unknown" else answer  # its abstain says what it searched
+        return self._answer_query(query, plan, reports, filters)
+
+    def _answer_query(self, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
+        """The older path, reading the Query (issue 10 moves its operations onto plans one by one)."""
         if reads_better(plan, query):
             return answer_structured(query_of(plan, query), reports, filters)
         # Several figures in one question (网站和公众号, 政策解读和政策文件), or a share of a total.

@@ -93,8 +93,15 @@ def in_scope(plan: Plan, reports: list[Report]) -> list[Report]:
     return sorted(newest.values(), key=lambda r: r.short_name)
 
 
-def _none(plan: Plan, question: str, what: str) -> Answer:
-    return Answer(question, f"语料中没有找到{what}的报告。", "unknown")
+def _none(plan: Plan, question: str, what: str, reports: list[Report] = ()) -> Answer:
+    """No report in scope: name the bodies and years asked, and the years the corpus does hold for those bodies."""
+    s = plan.scope
+    if s.bodies and s.years.kind == "absolute":
+        what = join_names(list(s.bodies)) + "、".join(f"{y}年" for y in s.years.values)
+    held = [f"{b}只有{'、'.join(f'{y}年' for y in years)}的报告" for b in s.bodies
+            if (years := sorted({r.year for r in reports if r.short_name == b and r.year}))]
+    note = f"（{'；'.join(held)}）" if held else ""
+    return Answer(question, f"语料中没有找到{what}的报告{note}。", "unknown")
 
 
 # ---------------------------------------------------------------- executors
@@ -150,7 +157,7 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
     figure = plan.figures[0] if plan.figures else None
     selected = in_scope(plan, reports)
     if figure is None or not selected:
-        return _none(plan, question, "所问单位和年份")
+        return _none(plan, question, "所问单位和年份", reports)
     s = Sources()
     values = [value_of(r, figure) for r in selected]
     known = [v for v in values if v.known]
@@ -230,7 +237,7 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
     figure = plan.figures[0]
     selected = in_scope(plan, reports)
     if not selected:
-        return _none(plan, question, "所问单位和年份")
+        return _none(plan, question, "所问单位和年份", reports)
     s = Sources()
     values = [value_of(r, figure) for r in selected]
     known = [v for v in values if v.known]
@@ -255,7 +262,7 @@ def noun_sum(plan: Plan, reports: list[Report], question: str) -> Answer:
     total only when every part is stated."""
     selected = in_scope(plan, reports)
     if not selected:
-        return _none(plan, question, "所问单位和年份")
+        return _none(plan, question, "所问单位和年份", reports)
     s = Sources()
     values = [(value_of(r, f), f) for r in selected for f in plan.figures]
     listed = "；".join(f"{body_year(v.report)}{label(f)}{shown(v, f, s)}" for v, f in values)
@@ -455,6 +462,7 @@ def key_term(phrase: str) -> str:
     text = re_sub(verbs, "", re_sub(r"[“”\"'《》]", "", text))
     text = re_sub(r"(?:发布|公开|推送|开展|办理|收取).*$", "", text) or text  # 微信公众号发布政务信息 → 微信公众号
     text = re_sub(r"(?:活动|工作|情况|的问题|问题)$", "", text)
+    text = re_sub(r"^[万千]?[张条篇件次个份场期项](?=..)", "", text)  # 多少万张明白纸: the classifier is the question's
     return text.strip()
 
 

@@ -135,7 +135,8 @@ def figure_spans(text: str) -> list[tuple[int, int, str]]:
             for hit in re.finditer(re.escape(cue), text):
                 found.append((hit.start(), hit.end(), m.key))
     chosen: list[tuple[int, int, str]] = []
-    for start, end, key in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+    # longest first, a generic verb-like cue last: “予以公开了多少件” names the granted requests, not 公开了多少
+    for start, end, key in sorted(found, key=lambda f: (text[f[0]:f[1]] in lx.GENERIC_CUES, f[0] - f[1], f[0])):
         if all(end <= a or start >= b for a, b, _ in chosen):
             chosen.append((start, end, key))
     chosen.sort()
@@ -206,7 +207,8 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
         m = pattern.search(text)
         if m:
             noun = _NOUN_TRIM.sub("", m.group("noun")).strip("□")
-            plain = noun not in _NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun)
+            # a measure's own words are no noun: “通过各类渠道公开了多少条” asks the total
+            plain = noun not in _NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not figure_spans(noun)
             if "□" not in noun and 2 <= len(noun) <= 8 and plain:
                 return [noun]
     return []

@@ -190,3 +190,31 @@ def test_a_thing_some_report_counts_is_read_as_one_noun(question, value):
     ans = Assistant.from_reports([report]).ask(question)
     assert ans.value == value
     assert_cited(ans)
+
+
+@pytest.mark.parametrize("question", [
+    "青石镇2021年发布了多少条通知公告",
+    "青石镇2021年公开了几次在线访谈",
+    "青石镇2021年发布了多少条民意征集",
+])
+def test_a_noun_no_report_counts_is_unknown_never_the_total(question):
+    from answering.assistant import Assistant
+    from tests.answering.conftest import make_report
+
+    said = "2021年主动公开政府信息210条。"
+    report = make_report("青石镇", 2021, facts={"proactive_total": (210, said, "overview")},
+                         sections={"overview": said + "全年组织政府开放日活动3次。"})
+    ans = Assistant.from_reports([report]).ask(question)
+    assert ans.kind == "unknown" and ans.value is None and "210" not in ans.answer
+
+
+def test_a_noun_only_a_sentence_counts_is_read_from_that_sentence():
+    from answering.assistant import Assistant
+    from tests.answering.conftest import make_report
+
+    said = "2021年主动公开政府信息210条。"
+    report = make_report("青石镇", 2021, facts={"proactive_total": (210, said, "overview")},
+                         sections={"overview": said + "全年组织政府开放日活动3次。"})
+    ans = Assistant.from_reports([report]).ask("青石镇2021年开展了几次政府开放日活动")
+    assert ans.value == 3 and "210" not in ans.answer
+    assert_cited(ans)

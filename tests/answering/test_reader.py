@@ -112,3 +112,13 @@ def test_a_body_not_in_the_corpus_is_read_with_its_whole_name(catalog, question,
 def test_a_quoted_name_is_no_body(catalog):
     plan = read("侯家镇2021年“花饽饽小镇”公众号发布了多少条信息？", catalog)
     assert plan.scope.bodies == ("侯家镇",)
+
+
+@pytest.mark.parametrize("question,key", [
+    ("侯家镇2021年予以公开了多少件", "requests.granted.total"),
+    ("辉渠镇那年予以公开了多少件？", "requests.granted.total"),
+    ("侯家镇2021年部分公开了多少件", "requests.partial.total"),
+    ("侯家镇2021年公开了多少条信息", "fact.proactive_total"),
+])
+def test_a_generic_verb_cue_yields_to_the_row_it_overlaps(catalog, question, key):
+    assert [f.measure for f in read(question, catalog).figures] == [key]
