@@ -10,11 +10,10 @@ import contextlib
 import time
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
-from answering import lexicon as lx
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.execute import execute, executes, key_term, tentative
+from answering.execute import execute, executes, noun_core, tentative
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
@@ -164,8 +163,7 @@ class Assistant:
             # No typed fact holds the noun; a sentence may still state it. Only an answer that cites the noun
             # itself stands: the total the Query path reads in “发布了多少条通知公告” is not the 通知公告.
             found = self._answer_query(query, plan, reports, filters)
-            noun = key_term(plan.figures[0].noun or "")
-            noun = next((noun.removesuffix(x) for x in lx.NOUN_SUFFIXES if noun.endswith(x) and len(noun) > 3), noun)
+            noun = noun_core(plan.figures[0].noun or "")
             cites_noun = noun and any(noun in fold(c.text) for c in found.citations)
             return found if cites_noun or found.kind == "unknown" else answer  # its abstain says what it searched
         return self._answer_query(query, plan, reports, filters)

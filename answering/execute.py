@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from answering import lexicon as lx
 from answering.chart import chart_reports
 from answering.compose import Sources, body_year, join_names, number, passage_citation
 from answering.models import Answer, fmt_number
@@ -50,9 +51,16 @@ def value_of(report: Report, figure: Figure) -> Value:
     fact = report.facts.get(NOUN_FACTS.get(noun, "")) or report.facts.get(ITEM_PREFIX + noun)
     if fact is None:
         fact = next((f for k, f in report.facts.items() if k.startswith(ITEM_PREFIX) and noun in k), None)
-    if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
+    named = fact is not None and noun_core(noun) in fold(fact.sentence or "")  # 法规条文解读 is no 政策解读
+    if named and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
         return Value(report, fact.value, [passage_citation(report, fact.section, fact.sentence)], unit=fact.unit)
     return Value(report, None, note="报告未披露")
+
+
+def noun_core(noun: str) -> str:
+    """The words a sentence must hold to state the noun asked: 政策解读信息 → 政策解读, 多少张明白纸 → 明白纸."""
+    core = key_term(noun)
+    return next((core.removesuffix(x) for x in lx.NOUN_SUFFIXES if core.endswith(x) and len(core) > 3), core)
 
 
 def row(value: Value, figure: Figure) -> dict:

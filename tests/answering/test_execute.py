@@ -218,3 +218,18 @@ def test_a_noun_only_a_sentence_counts_is_read_from_that_sentence():
     ans = Assistant.from_reports([report]).ask("青石镇2021年开展了几次政府开放日活动")
     assert ans.value == 3 and "210" not in ans.answer
     assert_cited(ans)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("全年发布政策解读12条。", 12),
+    ("全年发布法规条文解读12条。", None),  # a kind the parser files under interpretations, not the noun asked
+    ("全年发布图文解读12条。", None),
+])
+def test_a_typed_noun_fact_answers_only_when_its_sentence_says_the_noun(sentence, expected):
+    from answering.assistant import Assistant
+    from tests.answering.conftest import make_report
+
+    report = make_report("青石镇", 2021, facts={"policy_interpretations": (12, sentence, "overview")},
+                         sections={"overview": sentence})
+    ans = Assistant.from_reports([report]).ask("青石镇2021年政策解读有多少条？")
+    assert ans.value == expected

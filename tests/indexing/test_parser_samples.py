@@ -75,7 +75,7 @@ EXPECTED = {
         facts={
             "proactive_total": 451, "channel_column": 242, "channel_website": 104, "channel_weibo_wechat": 69,
             "channel_media": 36, "no_requests": True, "no_appeals": True, "no_proposals": True,
-            "item:法规条文解读": 19, "item:概况信息": 20, "item:财政信息": 24, "item:人大建议政协提案": 0,
+            "policy_interpretations": 19, "item:概况信息": 20, "item:财政信息": 24, "item:人大建议政协提案": 0,
             "item:其他重点领域信息": 116, "item:业务信息及其他类信息": 272,
         },
         flags=[],
