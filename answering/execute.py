@@ -23,8 +23,6 @@ from indexing.normalize import fold
 from indexing.schema import ITEM_PREFIX, fact_label
 
 # Prose nouns that name a typed fact (indexing.schema.FACT_LABELS) rather than an enumerated item.
-NOUN_FACTS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻发布会": "press_conferences",
-                              "发布会": "press_conferences"}
 MONTHS = 12
 Executor = Callable[[Plan, list[Report], str], Answer]
 
@@ -48,7 +46,7 @@ def value_of(report: Report, figure: Figure) -> Value:
         m = measure_by_key(figure.measure)
         return resolve(report, m) if m else Value(report, None, note="报告未披露")
     noun = figure.noun or ""
-    fact = report.facts.get(NOUN_FACTS.get(noun, "")) or report.facts.get(ITEM_PREFIX + noun)
+    fact = report.facts.get(lx.TYPED_NOUNS.get(noun, "")) or report.facts.get(ITEM_PREFIX + noun)
     if fact is None:
         fact = next((f for k, f in report.facts.items() if k.startswith(ITEM_PREFIX) and noun in k), None)
     named = fact is not None and noun_core(noun) in fold(fact.sentence or "")  # 法规条文解读 is no 政策解读
@@ -389,7 +387,7 @@ def _noun_yesno(plan: Plan, reports: list[Report], question: str) -> Answer:
             said = shown(v, plan.figures[0], s)
             text = f"{'是' if yes else '否'}。{body_year(selected[0])}{label(plan.figures[0])}{said}。"
             return Answer(question, text, "yesno", value=yes, citations=s.citations)
-    if plan.figures[0].noun in NOUN_FACTS:  # a thing reports count: a mention without a count is no evidence
+    if plan.figures[0].noun in lx.TYPED_NOUNS:  # a thing reports count: a mention without a count is no evidence
         return Answer(question, f"报告未披露{label(plan.figures[0])}的数量，无法判断。", "unknown")
     return mentions(plan, reports, question)
 
@@ -465,12 +463,10 @@ def mentions(plan: Plan, reports: list[Report], question: str) -> Answer:
 def key_term(phrase: str) -> str:
     """The thing a phrase is about, without its verb and trailing words: 开展了政府开放日活动 → 政府开放日."""
     text = fold(phrase)
-    verbs = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
-             r"|提及|存在|纳入|把)了?过?")
-    text = re_sub(verbs, "", re_sub(r"[“”\"'《》]", "", text))
-    text = re_sub(r"(?:发布|公开|推送|开展|办理|收取).*$", "", text) or text  # 微信公众号发布政务信息 → 微信公众号
-    text = re_sub(r"(?:活动|工作|情况|的问题|问题)$", "", text)
-    text = re_sub(r"^[万千]?[张条篇件次个份场期项](?=..)", "", text)  # 多少万张明白纸: the classifier is the question's
+    text = re_sub(lx.DONE_VERB, "", re_sub(lx.QUOTE_MARKS, "", text))
+    text = re_sub(lx.AFTER_THING, "", text) or text  # 微信公众号发布政务信息 → 微信公众号
+    text = re_sub(lx.THING_TAIL, "", text)
+    text = re_sub(lx.CLASSIFIER_HEAD, "", text)  # 多少万张明白纸: the classifier is the question's
     return text.strip()
 
 

@@ -123,6 +123,12 @@ PRONOUN = (
 )
 LATEST = r"最新|最近一年|最近的|最近那年|最新一年|最新的"
 RELATIVE = r"去年|上一年|前一年|上年|头一年"
+YEAR = r"((?:19|20)\d\d)\s*(?:年|年度)"
+# “2018、2019、2020这三年”: years listed, each closed by 年 or by the next one
+YEAR_IN_LIST = r"((?:19|20)\d\d)(?=\s*(?:年|、|，|,|和|与|及|跟|这|两|三|至|到))"
+YEAR_RANGE = r"((?:19|20)\d\d)\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d\d)\s*年"
+CN_YEAR = r"[〇零一二][〇零一二三四五六七八九]{3}(?=年|至|到|、|和|与|两|三|个)"  # 二〇二一年, digit by digit
+COMPARED_TO = r"比|较"  # “2021年比上一年”: a named year that is its own comparison's later end
 SHORT_YEAR = r"(?<![\d])(0[7-9]|[12]\d)(?=\s*(?:年(?!度?[内中末初底])|、\d\d|和\d\d|[两三]年))"
 CN_SHORT_YEAR = r"(?<![〇零一二三四五六七八九])([〇零一二][〇零一二三四五六七八九])年"
 
@@ -183,6 +189,55 @@ AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
                                             "proactive.enforcement.decisions")),
     (r"(?<!事业性)(?<!信息处理)收费(?!金额|情况|及减免)", ("proactive.fees.amount_wan", "info_fee")),
 )
+# ---------------------------------------------------------------- counted nouns (things only prose counts)
+# “多少篇政策解读”, “政策解读的篇数”, “政策解读发布了几条”: where the counted noun sits around the question word.
+COUNTED_NOUN: tuple[str, ...] = (
+    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
+    r"(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
+    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
+    r"(?:多少|几)[条篇件次场份项个期回]",
+)
+NOUN_TRIM = (
+    r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度)+"
+    r"|(?:活动|工作|情况|啊|呀|呢)$"
+)
+# Nouns a typed prose fact counts (indexing.facts): asked by these words, answered from that fact.
+TYPED_NOUNS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻发布会": "press_conferences",
+                               "发布会": "press_conferences"}
+NOT_NOUNS = frozenset({"信息", "政府信息", "政务信息", "申请", "公开申请", "报告", "东西", "内容", "数量"})
+MODIFIER_GAPS = ("", "的", "了", "过")  # a figure this close before a noun qualifies it: 主动公开的疫情防控信息
+# What a which-body question did, as worded: the question's own words dropped (“哪个镇开展了政府开放日” → 政府开放日).
+PHRASE_DROPPED = (r"[□?？。!！，,]|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门|在年报中|年报里|报告中"
+                  r"|提到了?要?")
+DONE_VERB = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
+             r"|提及|存在|纳入|把)了?过?")
+QUOTE_MARKS = r"[“”\"'《》]"
+AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取).*$"
+THING_TAIL = r"(?:活动|工作|情况|的问题|问题)$"
+CLASSIFIER_HEAD = r"^[万千]?[张条篇件次个份场期项](?=..)"
+
+# ---------------------------------------------------------------- words the operation rules test
+WHETHER = r"有没有|有无|是否"  # the question's own yes/no words, before negation is read
+ASKS_ANEW = r"哪|几|多少|是否|吗|最"  # a follow-up without these keeps the previous operation (“超过五件呢”)
+ASKS_AMOUNT = r"多少|几[条篇件次场个]|最"  # a which-body question that counts is a figure question
+AMOUNT_OR_WHETHER = r"多少|几|是否|吗|有没有|有无"  # “…不为零的乡镇” without these is a list
+WHICH_OF_NAMED = r"哪个|哪一个|还是"  # “网站、公众号、微博里哪个发得最多”: one of the named parts
+WHICH_BODIES = r"哪个(?:镇|乡|乡镇|街道|单位)|哪些"
+WHICH_OR_HOW_MANY = r"哪|谁|有几|多少个"
+WHICH_SEVERAL = r"哪些|哪几"
+LIST_ASKED = r"哪|谁|名单|列出"
+PART_CHANNEL = r"渠道|平台|方式|途径"  # which part: the channels
+PART_HANDLING = r"理由|情形|原因|处理结果|办理结果"  # which part: the handling of requests
+EACH = r"分别|各自|各是"
+MOST = r"最多|最高|最大"  # said beside 最少 (“最多和最少”): the largest is asked
+BEATS_MORE = "多高"  # BEATS' word meaning more
+TOP_N = r"前([两二三四五六七八九十\d]+)"
+WHOLE_MARK = r"中|里|当中|之中|其中"  # “不予公开的申请中…占多少”: the figure named is the whole
+WHOLE_FIRST = r"[^，。？?]{0,6}(?:中|里|当中|之中)[，,]"  # “网站发布的信息中，业务动态占…”: the whole named first
+SCALES = {"万": 10_000, "千": 1_000}
+DEFAULT_LEVEL = "乡镇"  # “哪个比侯家镇多” with no level said: the towns
+PAIRED_LEVELS = ("乡镇", "街道")  # LEVEL_PAIRS (镇街) names both
+
 # When no figure is named at all, the readings offered back.
 DEFAULT_READINGS: tuple[str, ...] = ("requests.new_received.total", "fact.proactive_total")
 ASKS_FIGURE = r"几|多少|数量|排名|排序|排第|最多|最少|最高|最低|一共|合计|平均|增长|减少|比例|倍"

@@ -16,28 +16,14 @@ from answering import lexicon as lx
 from answering.plan import Condition, Figure, Plan, Scope, Years
 from answering.understand import Catalog, find_bodies, find_levels, find_unknown_bodies
 from answering.vocabulary import MEASURE_BY_KEY, MEASURES, find_topic, refine
-from indexing.normalize import chinese_number, fold
+from indexing.normalize import CN_DIGITS, chinese_number, fold
 
 _C = lx.compiled
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年|年度)")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})年")
-# “2018、2019、2020这三年”: years listed, each closed by 年 or by the next one
-_YEAR_IN_LIST = re.compile(r"((?:19|20)\d\d)(?=\s*(?:年|、|，|,|和|与|及|跟|这|两|三|至|到))")
-_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d\d)\s*年")
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_COUNTED_NOUN_AFTER = re.compile(
-    r"(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)"
-)
-_COUNTED_NOUN_MEASURED = re.compile(r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)")
-_COUNTED_NOUN_BEFORE = re.compile(
-    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
-    r"(?:多少|几)[条篇件次场份项个期回]"
-)
-_NOUN_TRIM = re.compile(
-    r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度)+"
-    r"|(?:活动|工作|情况|啊|呀|呢)$"
-)
-_NOT_NOUNS = {"信息", "政府信息", "政务信息", "申请", "公开申请", "报告", "东西", "内容", "数量"}
+_YEAR = re.compile(lx.YEAR)
+_YEAR_IN_LIST = re.compile(lx.YEAR_IN_LIST)
+_YEAR_RANGE = re.compile(lx.YEAR_RANGE)
+_COUNTED_NOUNS = tuple(re.compile(p) for p in lx.COUNTED_NOUN)
+_NOUN_TRIM = re.compile(lx.NOUN_TRIM)
 
 
 def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
@@ -48,14 +34,14 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     bodies += [b for b in near + unknown if b not in bodies and not _C(lx.NOT_A_BODY).search(b)]
     levels = [] if bodies else _levels(blanked)
     if levels and _C(lx.LEVEL_PAIRS).search(blanked):
-        levels = list(dict.fromkeys([*levels, "乡镇", "街道"]))  # 镇街: towns and street offices
+        levels = list(dict.fromkeys([*levels, *lx.PAIRED_LEVELS]))  # 镇街: towns and street offices
     text = _digits_for_years(blanked)
     spans = figure_spans(text)
     rest = _blank(text, [(a, b) for a, b, _ in spans])  # a measure's own words are no operation words (无法提供)
     years = _years(text, rest, previous)
     rest = _YEAR.sub("□", rest)
     figures = [Figure(key) for _, _, key in spans]
-    whole_first = re.match(r"[^，。？?]{0,6}(?:中|里|当中|之中)[，,]", text[spans[0][1]:]) if spans else None
+    whole_first = _C(lx.WHOLE_FIRST).match(text[spans[0][1]:]) if spans else None
     if len(spans) >= 2 and _C(lx.SHARE).search(text) and whole_first:
         figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     nouns = _counted_nouns(_YEAR.sub("□", text), catalog.items)
@@ -68,7 +54,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         named = figures and (re.search(lx.NAMED_AS_ITSELF, text) or share)
         starts = [text.find(n) for n in nouns]
         # a figure right before the noun qualifies it (主动公开的疫情防控信息): the noun alone is asked
-        modifies = {a for a, b, _ in spans for n in starts if n >= b and text[b:n] in ("", "的", "了", "过")}
+        modifies = {a for a, b, _ in spans for n in starts if n >= b and text[b:n] in lx.MODIFIER_GAPS}
         placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True) if a not in modifies] if named else []
         placed += [(at, Figure(noun=n)) for at, n in zip(starts, nouns, strict=True)]
         figures = [f for _, f in sorted(placed, key=lambda p: p[0])]  # in the order the question names them
@@ -118,9 +104,8 @@ def _levels(text: str) -> list[str]:
 
 def _digits_for_years(text: str) -> str:
     """Years in any spelling as four digits: 二〇二一 → 2021, 21年 → 2021年, 二一年 → 2021年."""
-    text = re.sub(r"[〇零一二][〇零一二三四五六七八九]{3}(?=年|至|到|、|和|与|两|三|个)",
-                  lambda m: m.group(0).translate(_CN_DIGITS), text)
-    text = re.sub(lx.CN_SHORT_YEAR, lambda m: "20" + m.group(1).translate(_CN_DIGITS) + "年", text)
+    text = re.sub(lx.CN_YEAR, lambda m: m.group(0).translate(CN_DIGITS), text)
+    text = re.sub(lx.CN_SHORT_YEAR, lambda m: "20" + m.group(1).translate(CN_DIGITS) + "年", text)
     return re.sub(lx.SHORT_YEAR, lambda m: "20" + m.group(1), text)
 
 
@@ -178,7 +163,7 @@ def _years(text: str, rest: str, previous: Plan | None) -> Years:
         return Years("range", (lo, hi))
     named = [int(y) for y in _YEAR_IN_LIST.findall(text)]
     if named and _C(lx.RELATIVE).search(rest) and len(set(named)) == 1:
-        if _C(lx.GROWTH).search(rest) or re.search(r"比|较", rest):
+        if _C(lx.GROWTH).search(rest) or _C(lx.COMPARED_TO).search(rest):
             return Years("absolute", (named[0] - 1, named[0]))  # “2021年比上一年”: the year names its own base
         return Years("relative", tuple(named), -1)  # “2021年和去年”: a named year beside a relative one
     if named:
@@ -203,12 +188,12 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
     known = [n for n in known if not any(n != other and n in other for other in known)]  # 解读 inside 政策解读
     if known:
         return [_as_asked(text, n) for n in sorted(known, key=text.find)]
-    for pattern in (_COUNTED_NOUN_MEASURED, _COUNTED_NOUN_AFTER, _COUNTED_NOUN_BEFORE):
+    for pattern in _COUNTED_NOUNS:
         m = pattern.search(text)
         if m:
             noun = _NOUN_TRIM.sub("", m.group("noun")).strip("□")
             # a measure's own words are no noun: “通过各类渠道公开了多少条” asks the total
-            plain = noun not in _NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not figure_spans(noun)
+            plain = noun not in lx.NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not figure_spans(noun)
             if "□" not in noun and 2 <= len(noun) <= 8 and plain:
                 return [noun]
     return []
@@ -234,7 +219,7 @@ def _condition(text: str) -> Condition | None:
         return Condition(op, value)  # type: ignore[arg-type]
     if _C(lx.NOT_ZERO).search(text):
         return Condition(">", 0)
-    asked = _C(lx.ASKING_TAIL).sub("", re.sub(r"有没有|有无|是否", "", text))  # the question's own 有没有, 没有？
+    asked = _C(lx.ASKING_TAIL).sub("", _C(lx.WHETHER).sub("", text))  # the question's own 有没有, 没有？
     if _C(lx.ZERO).search(asked):
         return Condition("==", 0)
     if _C(lx.NONZERO).search(text):
@@ -243,10 +228,10 @@ def _condition(text: str) -> Condition | None:
 
 
 def _scaled(number: str | None, scale: str | None) -> float | None:
-    value = (chinese_number(number.replace("两", "二")) if number else 1 if scale else None)  # “过万条”: 1 × 万
+    value = (chinese_number(number) if number else 1 if scale else None)  # “过万条”: 1 × 万
     if value is None:
         return None
-    return float(value) * {"万": 10_000, "千": 1_000}.get(scale or "", 1)
+    return float(value) * lx.SCALES.get(scale or "", 1)
 
 
 def _ambiguous(text: str, figures: list[Figure]) -> tuple[str, ...]:
@@ -315,7 +300,7 @@ def _operation(
         number = _scaled(new_value.group(1), None)  # “门槛降到三百条呢”: the same test, a new value
         if number is not None:
             condition = replace(previous.condition, value=number)
-    if previous is not None and previous.op in ("count", "list", "all", "yesno") and not has(r"哪|几|多少|是否|吗|最"):
+    if previous is not None and previous.op in ("count", "list", "all", "yesno") and not has(lx.ASKS_ANEW):
         return replace(previous, scope=scope, figures=figures or previous.figures,
                        condition=condition or previous.condition)  # “那没有被申请行政复议的呢”, “超过五件呢”
     if has(lx.GROWTH) and previous is not None and scope.years.kind == "relative":
@@ -327,17 +312,17 @@ def _operation(
         figures = (previous.figures[0], *figures)  # “是公众号的几倍” after a question about the website
     n_bodies, n_years = len(scope.bodies), len(scope.years.values) if scope.years.kind == "absolute" else 0
     group = bool(scope.regions or scope.levels) or n_bodies == 0
-    if says(lx.WHICH_BODY_ASKED) and says(lx.WHICH_BODY_VERBS) and not has(r"多少|几[条篇件次场个]|最"):
+    if says(lx.WHICH_BODY_ASKED) and says(lx.WHICH_BODY_VERBS) and not has(lx.ASKS_AMOUNT):
         return Plan("which_body", scope, phrase=_phrase(said))  # “哪个镇开展了政府开放日活动”
     if previous is not None and previous.op == "which_body" and not (figures and has(lx.ASKS_FIGURE)):
         return replace(previous, scope=scope, phrase=_phrase(said) if says(lx.WHICH_BODY_VERBS) else previous.phrase)
-    named_parts = len(figures) >= 2 and has(r"哪个|哪一个|还是")  # “网站、公众号、微博里哪个发得最多”
-    town_asked = has(r"哪个(?:镇|乡|乡镇|街道|单位)|哪些")
+    named_parts = len(figures) >= 2 and has(lx.WHICH_OF_NAMED)  # “网站、公众号、微博里哪个发得最多”
+    town_asked = has(lx.WHICH_BODIES)
     if n_bodies <= 1 and not town_asked and (says(lx.WHICH_PART) or named_parts) and says(lx.PART_MOST):
         channels = named_parts and all((f.measure or "").startswith("fact.channel") for f in figures)
-        part = "channel" if says(r"渠道|平台|方式|途径") or channels else (
+        part = "channel" if says(lx.PART_CHANNEL) or channels else (
             "handling" if any((f.measure or "").startswith("requests") for f in figures)
-            or says("理由|情形|原因|处理结果|办理结果") else "category")
+            or says(lx.PART_HANDLING) else "category")
         parts = tuple(f for f in figures if f.measure not in lx.WHOLES)
         return Plan("which_part", scope, parts, part=part, order="asc" if has(lx.MIN) else "desc")
     if previous is not None and previous.op in ("which_part", "max", "min") and (has(lx.MAX) or has(lx.MIN)):
@@ -359,14 +344,14 @@ def _operation(
         said_levels = scope.levels or levels_said or (previous.scope.levels if previous else ())
         among = replace(scope, bodies=(), levels=said_levels)
         return Plan("rank_position", among, figures, reference=reference, order="asc" if has(lx.ASCENDING) else "desc")
-    if has(r"分别|各自|各是") and n_bodies >= 2 and not has(lx.SUM):
+    if has(lx.EACH) and n_bodies >= 2 and not has(lx.SUM):
         return Plan("value", scope, figures)  # “分别列出白奎镇、港口乡、侯家镇…的篇数”
     if has(lx.SHARE):
         if previous is not None and len(figures) == 1 and previous.figures and previous.figures[0] != figures[0]:
             return Plan("share", scope, previous.figures[:1], base=figures[0])  # “占主动公开总数的几成”
         if len(figures) > 1:  # “网站和公众号发布的信息占主动公开总数的比例”: the parts, then the whole
             return Plan("share", scope, figures[:-1], base=figures[-1])
-        if figures and says(r"中|里|当中|之中|其中"):  # “不予公开的申请中属于国家秘密的占多少”: the whole it sits in
+        if figures and says(lx.WHOLE_MARK):  # “不予公开的申请中属于国家秘密的占多少”: the whole it sits in
             return Plan("share", scope, figures, base=_whole_of(figures[0]))
         reading = replace(Plan("share", scope, figures), base=Figure("fact.proactive_total"))
         return Plan("clarify", reason="没有说明占什么的比例（例如占主动公开总数）。", options=(reading,),
@@ -386,33 +371,33 @@ def _operation(
     if has(lx.AVERAGE):
         per = "month" if has(lx.PER_MONTH) else "year" if has(lx.PER_YEAR) else "body"
         return Plan("average", scope, figures, per=per)
-    if has(lx.RANK_SAID) or has(lx.RANK) and not (has(lx.MAX) or has(lx.MIN)) or has(r"前[两二三四五六七八九十\d]+"):
+    if has(lx.RANK_SAID) or has(lx.RANK) and not (has(lx.MAX) or has(lx.MIN)) or has(lx.TOP_N):
         k = _top_k(rest)
         return Plan("rank", scope, figures, order="asc" if has(lx.ASCENDING) else "desc", k=k)
     top = _C(lx.TOP_K).search(rest)
     if (has(lx.MAX) or has(lx.MIN)) and top and (group or n_bodies >= 2):  # “最少的三个镇”: a ranking cut at k
-        k = chinese_number(top.group(1).replace("两", "二"))
+        k = chinese_number(top.group(1))
         return Plan("rank", scope, figures, order="asc" if has(lx.MIN) else "desc", k=int(k) if k else None)
     if (has(lx.MAX) or has(lx.MIN)) and (group or n_bodies >= 2):
-        return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+        return Plan("min" if has(lx.MIN) and not has(lx.MOST) else "max", scope, figures)
     beats = _C(lx.BEATS).search(rest)
-    if beats and n_bodies == 1 and has(r"哪|谁|有几|多少个"):  # “哪个乡镇主动公开的信息比侯家镇多”
-        among = replace(scope, bodies=(), levels=scope.levels or levels_said or ("乡镇",))
-        more = beats.group(1) in "多高"
+    if beats and n_bodies == 1 and has(lx.WHICH_OR_HOW_MANY):  # “哪个乡镇主动公开的信息比侯家镇多”
+        among = replace(scope, bodies=(), levels=scope.levels or levels_said or (lx.DEFAULT_LEVEL,))
+        more = beats.group(1) in lx.BEATS_MORE
         return Plan("list", among, figures, Condition(">" if more else "<", 0), reference=scope.bodies[0])
     if n_bodies >= 2 and (has(lx.MAX) or has(lx.MIN)) and not _C(lx.TOP_K).search(rest):
-        return Plan("min" if has(lx.MIN) and not has(r"最多|最高|最大") else "max", scope, figures)
+        return Plan("min" if has(lx.MIN) and not has(lx.MOST) else "max", scope, figures)
     if previous is not None and condition is None and previous.condition is not None:
         condition = previous.condition  # “分别是哪几个？” after a count: the same test
-    if has(r"哪|谁|名单|列出") and (group or n_bodies >= 2) and not has(lx.WHICH_BODY_VERBS):
+    if has(lx.LIST_ASKED) and (group or n_bodies >= 2) and not has(lx.WHICH_BODY_VERBS):
         return Plan("list", scope, figures, condition or Condition(">", 0))
     if previous is not None and condition is None and previous.condition is not None:
         condition = previous.condition  # “一共有几个？” after a list: the same test
     if has(lx.COUNT) and (group or n_bodies >= 2):
         return Plan("count", scope, figures, condition or Condition(">", 0))
-    if group and condition is not None and not has(r"多少|几|是否|吗|有没有|有无"):  # “…不为零的乡镇”: a list
+    if group and condition is not None and not has(lx.AMOUNT_OR_WHETHER):  # “…不为零的乡镇”: a list
         return Plan("list", scope, figures, condition)
-    if has(lx.LIST) and group and (condition is not None or has(r"哪些|哪几")):
+    if has(lx.LIST) and group and (condition is not None or has(lx.WHICH_SEVERAL)):
         if not figures and has(lx.WHICH_BODY_VERBS):
             return Plan("which_body", scope, phrase=_phrase(rest))
         return Plan("list", scope, figures, condition or Condition(">", 0))
@@ -451,15 +436,14 @@ def _whole_of(part: Figure | None) -> Figure:
 
 
 def _top_k(rest: str) -> int | None:
-    m = _C(lx.TOP_K).search(rest) or re.search(r"前([两二三四五六七八九十\d]+)", rest)
+    m = _C(lx.TOP_K).search(rest) or _C(lx.TOP_N).search(rest)
     if not m:
         return None
-    value = chinese_number(m.group(1).replace("两", "二"))
+    value = chinese_number(m.group(1))
     return int(value) if value else None
 
 
 def _phrase(rest: str) -> str:
     """What was done, as the question words it: the words after the verb, question words and marks dropped."""
-    asked = r"[□?？。!！，,]|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门|在年报中|年报里|报告中|提到了?要?"
-    text = re.sub(asked, "", rest)
+    text = _C(lx.PHRASE_DROPPED).sub("", rest)
     return text.strip() or rest

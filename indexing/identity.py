@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from indexing.normalize import chinese_number, clean_display, fold, strip_junk
+from indexing.normalize import CN_DIGITS, chinese_number, clean_display, fold, strip_junk
 
 MAX_TITLE_SEARCH_LINES = 60  # page chrome (breadcrumbs, 字号, 打印本页, metadata rows) may sit above the title
 MAX_TITLE_CHARS = 60
@@ -228,7 +228,7 @@ def _iso_date(y: str, m: str, d: str) -> str | None:
 
 def _cn_digits(y: str) -> int | None:
     """“2022” or “二〇二二” (digit by digit) → 2022."""
-    digits = y.translate(str.maketrans("〇零一二三四五六七八九", "00123456789"))
+    digits = y.translate(CN_DIGITS)
     return int(digits) if digits.isdigit() and len(digits) == 4 else None
 
 

@@ -106,6 +106,7 @@ def _to_number(s: str) -> Number:
 
 # ---------------------------------------------------------------- prose numbers
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")  # a year written digit by digit: 二〇二二 → 2022
 NUMBER_TOKEN = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 
 
