@@ -41,9 +41,6 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     years = _years(text, rest, previous)
     rest = _YEAR.sub("□", rest)
     figures = [Figure(key) for _, _, key in spans]
-    whole_first = _C(lx.WHOLE_FIRST).match(text[spans[0][1]:]) if spans else None
-    if len(spans) >= 2 and _C(lx.SHARE).search(text) and whole_first:
-        figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     nouns = _counted_nouns(_YEAR.sub("□", text), catalog.items)
     if figures and figures[0].measure != "fact.proactive_total":
         nouns = [n for n in nouns if any(known in n for known in lx.PROSE_NOUNS)]  # not “通过公众号” under 公众号
@@ -58,8 +55,9 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         placed = [(a, f) for (a, _, _), f in zip(spans, figures, strict=True) if a not in modifies] if named else []
         placed += [(at, Figure(noun=n)) for at, n in zip(starts, nouns, strict=True)]
         figures = [f for _, f in sorted(placed, key=lambda p: p[0])]  # in the order the question names them
-        if share and whole_first and len(figures) == 2 and figures[0].noun is None:
-            figures = figures[1:] + figures[:1]
+    whole_first = spans and _C(lx.WHOLE_FIRST).match(text[spans[0][1]:])
+    if len(figures) >= 2 and figures[0].noun is None and whole_first and _C(lx.SHARE).search(text):
+        figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     topic = find_topic(blanked)
     follow_up = previous is not None and (
         bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels) or not (figures or topic)
