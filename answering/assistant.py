@@ -156,6 +156,11 @@ class Assistant:
         return answer
 
     def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
+        if plan.op == "count_listed":
+            from dataclasses import replace
+
+            listed = replace(query, topic=plan.topic, operation="text", measure=None, measures=[])
+            return answer_passages(listed, reports, self.index, filters, counting=True)
         if executes(plan) and filters is None:
             answer = execute(plan, reports, question)
             if not (tentative(plan) and answer.kind == "unknown"):

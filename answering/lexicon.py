@@ -66,8 +66,12 @@ COUNT = (
     r"几个|多少个|多少家|几家|几所|多少所|有几[个家]?(?:乡镇|镇|乡|街道|单位|部门)"
     r"|(?:乡镇|镇|乡|单位|街道)的?(?:数量|个数|数)$|(?:乡镇|镇|乡|单位|街道)有多少"
 )
-# How many kinds, not how many items: reports give each kind's count and rarely the number of kinds.
+# How many kinds, measures or problems the report sets out (分成了几类, 列了几条改进措施, 从哪几个方面): a count of the
+# items of a list the report prints, not a figure it states. (几条建议 is the proposals figure: not here.)
 KIND_COUNT = r"(?:几|多少)(?:大|个)?(?:类|种类|类别|类型)|(?:几|多少)种(?!.*(?:哪|最))"
+LISTED_COUNT = (
+    KIND_COUNT + r"|(?<!哪)(?:几|多少)(?:个|条|项|点|大)[^，。？?\d]{0,4}?(?:方面|措施|举措|问题|不足|做法|短板|亮点)"
+)
 LIST = r"哪些|哪几个|哪几家|列出|列举|有哪|都有谁|是哪|哪个|哪一个|哪家|名单|谁"
 YESNO = (
     r"是否|有没有|是不是|有无|吗[?？。!！\s]*$|没有吗|过吗|了吗"
@@ -113,6 +117,11 @@ NOT_ZERO = r"不为零|不是零|非零|不为0|不等于0|不等于零|不是0"
 ASKING_TAIL = r"(?:没有|没|了没|吧)[?？。\s]*$"
 NONZERO = r"不为零|不是零|非零|不为0|收到过|有过|有没有|有无|有[^没无]{0,6}(?:申请|收到|发生)|收到了|发生过"
 
+# Words pointing back at the last turn's bodies or findings (“针对这些问题，他们怎么改进的”): a follow-up even
+# when it names no body and asks no figure. 其中/其他 are not pointers.
+ANAPHORA = (
+    r"他们|它们|她们|这些|这几个|这两个|上述|以上这些|刚才|该单位|该镇|该乡|该街道|该部门|它(?!们)|其(?![中他它余])"
+)
 PRONOUN_SUBJECT = r"^(?:它|该单位|该镇|该乡|这个单位|这个镇|这个乡|这家|他们)|它和|它跟|它与"
 
 # ---------------------------------------------------------------- scope and years
@@ -193,9 +202,9 @@ AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # “多少篇政策解读”, “政策解读的篇数”, “政策解读发布了几条”: where the counted noun sits around the question word.
 COUNTED_NOUN: tuple[str, ...] = (
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
-    r"(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
+    r"(?<!哪)(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
-    r"(?:多少|几)[条篇件次场份项个期回]",
+    r"(?<!哪)(?:多少|几)[条篇件次场份项个期回]",  # 哪几个 asks which, not how many
 )
 NOUN_TRIM = (
     r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度)+"

@@ -5,12 +5,12 @@ then a short extractive answer — the best one to three sentences, each cited �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
-from answering.vocabulary import TOPICS
+from answering.vocabulary import CROSS_YEAR_TOPICS, GENERIC_TERMS, TOPICS
 from indexing.models import Report
 from indexing.normalize import fold
 from indexing.schema import PREFACE
@@ -148,10 +148,49 @@ def _preamble(r: Report) -> str:
     return r.text[:cut].strip() if cut > 0 else ""
 
 
-def answer_passages(query: Query, reports: list[Report], index=None, filters=None) -> Answer:
+def neighbour_years(query: Query, reports: list[Report]) -> tuple[list[int], list[int]]:
+    """(years to read, years asked) for a prose question about a year the named body filed no report for: its
+    reports of the year before (plans for that year: “2022年将重点…”) and after (整改 of that year's problems) speak
+    of it. ([], []) when every asked year has its report, or no neighbour does."""
+    asked = query.years + query.unknown_years
+    if not query.bodies or not asked or query.topic not in CROSS_YEAR_TOPICS:
+        return [], []
+    held = {(r.short_name, r.year) for r in reports if r.short_name in query.bodies}
+    if any((b, y) in held for b in query.bodies for y in asked):
+        return [], []
+    near = sorted({y + d for y in asked for d in (-1, 1) if any((b, y + d) in held for b in query.bodies)})
+    return (near, list(asked)) if near else ([], [])
+
+
+def _names_year(text: str, years: list[int]) -> bool:
+    return any(f"{y}年" in text for y in years)
+
+
+def answer_passages(query: Query, reports: list[Report], index=None, filters=None, *, counting: bool = False
+                    ) -> Answer:
+    """The best sentences or numbered list for the question; `counting`: how many items the report lists
+    (“改进措施有几条”, “分成了几类”), answered only from a list the report itself sets out."""
     q = query.text
     if query.unknown_bodies and not query.bodies:
         return unknown(q, f"语料中没有找到{'、'.join(query.unknown_bodies)}的报告（已检索全部报告的机关名称）。", query)
+    near, about = neighbour_years(query, reports)
+    if near:
+        # Only what those reports say of the asked year answers; the answer says which report said it.
+        found = _answer_passages(replace(query, years=near, unknown_years=[]), reports, index, filters,
+                                 must_name=about, counting=counting)
+        asked = "、".join(f"{y}年" for y in about)
+        missing = f"语料中没有{'、'.join(query.bodies)}{asked}的报告"
+        if found.kind == "unknown":
+            return unknown(q, f"{missing}；相邻年份的报告也没有写到{asked}的相关内容。", query)
+        found.answer = f"{missing}；以下是相邻年份报告中写到{asked}的内容。{found.answer}"
+        found.query = query
+        return found
+    return _answer_passages(query, reports, index, filters, counting=counting)
+
+
+def _answer_passages(query: Query, reports: list[Report], index=None, filters=None,
+                     must_name: list[int] | None = None, counting: bool = False) -> Answer:
+    q = query.text
     if query.unknown_years and not query.years:
         return unknown(q, f"语料中没有找到{'、'.join(f'{y}年' for y in query.unknown_years)}的报告。", query)
     passages = gather(query, reports, index, filters)
@@ -170,12 +209,14 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
         other_years = tuple(y for y in asked_years if y != p.report.year)
         in_topic = p.section in topic_sections
         for j, (s, heading) in enumerate(sentences_with_headings(p.text)):
-            if _is_contents(s):
+            if _is_contents(s) or (must_name and not _names_year(heading + s, must_name)):
                 continue
             fit = _heading_fit(heading, query.topic, other_years)
             fits[(id(p), j)] = fit
             scored.append((_score(s, q_grams, markers, p.rank, in_topic, fit), p, j, s))
         for group in enumerations(p.text):
+            if must_name and not _names_year(group.heading + group.intro, must_name):
+                continue
             fit = _heading_fit(group.intro, query.topic, other_years)
             if group.heading and group.heading != group.intro:
                 fit = max(-1, min(2, fit + _heading_fit(group.heading, query.topic, other_years)))
@@ -191,7 +232,9 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
             continue  # the best sentence sits under a better-fitting heading than this list
         inside = top is not None and top[1] is p and any(x and x in top[3] for x in [group.intro, *group.leads])
         if top is None or score >= GROUP_SHARE * top[0] or inside:
-            return _enumerated_answer(query, p, group)
+            return _enumerated_answer(query, p, group, counting)
+    if counting:  # no list fits: the items are not set out one by one, and the answer does not count for the report
+        return unknown(q, f"{scope_text(query)}的报告没有逐条列出“{what}”，无法据原文计数。", query)
     floor = max(MIN_SCORE, RELATIVE_FLOOR * scored[0][0]) if scored else MIN_SCORE
     best = [t for t in scored if t[0] >= floor][:MAX_SENTENCES]
     best = _with_item_bodies(best)
@@ -261,7 +304,7 @@ def enumerations(text: str) -> list[Enumeration]:
             continue
         starts = [m.start() for m, _, _ in marks]
         bodies, leads, markers, headings = [], [], [], 0
-        for m, _, _ in run[:MAX_ITEMS]:
+        for m, _, _ in run:
             markers.append(m.group(0).strip())
             following = [x for x in starts if x > m.start()]
             end = following[0] if following else len(text)
@@ -279,6 +322,31 @@ def enumerations(text: str) -> list[Enumeration]:
         before = text[line_start:run[0][0].start()].strip()
         intro = before if before else _previous_line(text, line_start)
         out.append(Enumeration(intro, leads, bodies, markers, _heading_before(text, run[0][0].start())))
+    return out + _tallies(text)
+
+
+# “从内容分类看，机构职能4条，工作动态36条，政策文件3条”: kinds listed with their counts, one clause each.
+_TALLY_ITEM = re.compile(r"^[^\d，,。；;、：:“”（）()]{2,16}?\d+(?:\.\d+)?[条篇件个项次期]$")
+MIN_TALLY = 3
+
+
+def _tallies(text: str) -> list[Enumeration]:
+    """Runs of at least three “<kind><count><unit>” clauses in one sentence. The sentence is what each item cites:
+    the kinds are the clauses it sets side by side."""
+    out = []
+    for sentence in re.split(r"(?<=[。；;！？])|\n+", text):
+        clauses = [c.strip() for c in re.split(r"[，,]", sentence.strip().rstrip("。；;"))]
+        run: list[int] = []
+        for i, clause in enumerate([*clauses, ""]):
+            if _TALLY_ITEM.match(clause):
+                run.append(i)
+                continue
+            if len(run) >= MIN_TALLY:
+                items = [clauses[k] for k in run]
+                intro = clauses[run[0] - 1] if run[0] > 0 else ""
+                out.append(Enumeration(intro, items, [sentence.strip()] * len(items), [""] * len(items),
+                                       _heading_before(text, text.find(sentence))))
+            run = []
     return out
 
 
@@ -305,18 +373,27 @@ def _previous_line(text: str, line_start: int) -> str:
 
 def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
     """The question names one item (“如何落实信息公开保障措施”): that item answers, not the whole list."""
-    overlaps = sorted((len(q_grams & _bigrams(fold(lead))) for lead in group.leads), reverse=True)
-    return bool(q_grams) and overlaps[0] >= 0.6 * len(q_grams) and overlaps[0] >= 2 * max(overlaps[1], 1)
+    # Words every report uses (政务公开, 信息公开) name no item: “政务公开的主要问题有哪些” asks for the whole list
+    # even though one item happens to say 政务公开.
+    specific = q_grams - {g for term in GENERIC_TERMS for g in _bigrams(term)}
+    overlaps = sorted((len(specific & _bigrams(fold(lead))) for lead in group.leads), reverse=True)
+    return bool(specific) and overlaps[0] >= 0.6 * len(specific) and overlaps[0] >= 2 * max(overlaps[1], 1)
 
 
-def _enumerated_answer(query: Query, p: Passage, group: Enumeration) -> Answer:
+def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: bool = False) -> Answer:
     s = Sources()
     items = []
-    for marker, lead, body in zip(group.markers, group.leads, group.bodies, strict=True):
+    shown = len(group.leads) if counting else MAX_ITEMS  # a count shows every item it counts
+    for marker, lead, body in list(zip(group.markers, group.leads, group.bodies, strict=True))[:shown]:
         cited = body if len(body) <= 240 else body[:240].rsplit("。", 1)[0] + "。"
         mark = s.mark([passage_citation(p.report, p.section, cited)])
         items.append(f"{marker}{lead}{mark}")
-    text = f"{body_year(p.report)}报告（{section_title(p.section)}）：" + "；".join(items) + "。"
+    head = f"{body_year(p.report)}报告（{section_title(p.section)}）"
+    if counting:
+        text = f"{head}列出{len(items)}项：" + "；".join(items) + "。"
+        return Answer(query.text, text, "count", value=len(items), items=[p.report.short_name],
+                      citations=s.citations, query=query)
+    text = f"{head}：" + "；".join(items) + "。"
     return Answer(query.text, text, "text", items=[p.report.short_name], citations=s.citations, query=query)
 
 

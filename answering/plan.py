@@ -35,6 +35,7 @@ Op = Literal[
     "which_body",  # reverse lookup over prose: which body did `phrase` (哪个镇的电话是…, 哪些单位开展了…)
     "compare",  # two bodies or two years side by side (no arithmetic asked)
     "describe",  # prose: what the reports say about `topic`
+    "count_listed",  # prose: how many items the list on `topic` sets out (几类, 几条措施)
     "clarify",  # ask back: `reason` says what is unclear, `options` are plans to choose from
 ]
 OPS: tuple[str, ...] = Op.__args__  # type: ignore[attr-defined]

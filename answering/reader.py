@@ -70,12 +70,11 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
         # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
-    if figures and _C(lx.KIND_COUNT).search(folded):
-        # “按内容分成了几类”: the reports state each kind's count, not how many kinds; the total is not the answer
-        named = tuple(f for f in figures if f.measure)  # “多少种类型”: the counted word is no figure
-        options = (Plan("value", scope, named),) if named else ()
-        return Plan("clarify", reason="问的是分了几类：报告给出的是各类的条数，没有写明类别数，这里不替报告计数。"
-                    "可以查看原文，或改问合计数。", options=options, unclear="reading")
+    if _C(lx.LISTED_COUNT).search(folded):
+        # “按内容分成了几类”, “列了几条改进措施”: the items of the list the report sets out are counted (and shown);
+        # the total of the kinds' figures is not the answer
+        kinds = _C(lx.KIND_COUNT).search(folded)
+        return Plan("count_listed", scope, topic=topic or ("categories" if kinds else None), follow_up=follow_up)
     ambiguous = _ambiguous(text, figures)
     if ambiguous:
         options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)

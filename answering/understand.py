@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from answering.lexicon import ANAPHORA
 from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
@@ -333,8 +334,9 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     # A follow-up leans on the last turn (“那2020年呢？”, “一共有几个？”); a question that names nothing and asks no
     # figure (“天气怎么样”) is not one, and must not inherit the last turn's bodies and topic.
     names_nothing = not (bodies or regions or q.levels or unknown or q.measure or q.topic)
+    points_back = not (bodies or regions or q.levels) and bool(re.search(ANAPHORA, folded))
     is_follow_up = previous is not None and (
-        bool(_FOLLOW_UP.search(folded)) or (names_nothing and bool(_ASKS_FIGURE.search(folded)))
+        bool(_FOLLOW_UP.search(folded)) or points_back or (names_nothing and bool(_ASKS_FIGURE.search(folded)))
     )
     if is_follow_up:
         named_here = bool(bodies or regions or q.levels)
@@ -348,7 +350,7 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
             stepped = [y + step for y in previous.years]
             q.years = [y for y in stepped if y in known_years]
             q.unknown_years = [y for y in stepped if y not in known_years]
-        if not named_here and re.search(r"它|其|该", folded) and previous_items and len(previous_items) == 1:
+        if not named_here and re.search(ANAPHORA + r"|其|该", folded) and previous_items and len(previous_items) == 1:
             # “它的…呢” after an answer that named one body: that body, and a plain value for it.
             q.bodies, q.regions, q.levels, q.agencies = list(previous_items), [], [], []
             if q.operation in ("list", "count", "max", "min", "rank", "compare"):

@@ -345,10 +345,32 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# The words a question asks with: the clause holding one says what is asked (“针对这些问题，怎么改进的” asks 改进).
+ASKING_WORDS = re.compile(r"哪|什么|怎么|怎样|如何|几|多少|是否|有没有|吗|呢")
+GENERIC_TERMS = ("政务公开", "信息公开", "政府信息", "公开工作")  # every report's words: they pick out no item
+# Topics a report writes about its neighbour years: next year's plans (“2022年将重点…”), last year's 整改.
+CROSS_YEAR_TOPICS = ("improvements",)
+
+
 def find_topic(folded: str) -> str | None:
-    best: tuple[int, str] | None = None
-    for topic, (cues, _, _) in TOPICS.items():
-        for c in cues:
-            if c in folded and (best is None or len(c) > best[0]):
-                best = (len(c), topic)
-    return None if best is None else best[1]
+    """The prose topic asked: the longest cue, looked for first in the clause that holds the asking word; of cues as
+    long, the one right after that word (“对问题是怎么整改的” asks 整改, “存在哪些问题” asks 问题), else the one
+    nearest before it (“问题有哪些”)."""
+    clauses = [c for c in re.split(r"[，,；;]", folded) if c]
+    asked = [c for c in clauses if ASKING_WORDS.search(c)]
+    for text in ([asked[-1]] if asked and len(clauses) > 1 else []) + [folded]:
+        asking = [m.start() for m in ASKING_WORDS.finditer(text)]
+        best: tuple[int, int, str] | None = None
+        for topic, (cues, _, _) in TOPICS.items():
+            for c in cues:
+                at = text.find(c)
+                if at < 0:
+                    continue
+                # the thing asked follows its asking word (哪些问题, 怎么整改); else the nearest before it (问题有哪些)
+                after = [at - a for a in asking if at >= a]
+                near = -min(after) if after else -min((a - at for a in asking), default=0) - len(text)
+                if best is None or (len(c), near) > best[:2]:
+                    best = (len(c), near, topic)
+        if best is not None:
+            return best[2]
+    return None

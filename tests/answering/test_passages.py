@@ -62,3 +62,104 @@ def test_weak_evidence_abstains_and_says_what_was_looked_for():
     ans = _assistant().ask("甲乡的足球比赛成绩如何")
     assert ans.kind == "unknown" and ans.citations == []
     assert ans.answer.startswith("语料中没有找到") and "足球比赛" in ans.answer
+
+
+# ---------------------------------------------------------------- the list asked, not one item that shares a word
+RECTIFY = (
+    "存在的主要问题为：一是对政务公开的重视不够，部分干部认识不足。二是信息公开专业能力偏弱。三是长效机制尚不健全。\n"
+    "2023年将从以下方面改进：（一）健全审核机制，严把发布关。（二）加强业务培训，提升队伍素质。"
+)
+RECTIFY_BACK = (
+    "（一）2020年问题整改情况。\n"
+    "针对去年更新不及时的问题，建立信息报送台账，按周督办。\n"
+    "（二）2021年存在的问题。\n"
+    "一是解读形式单一。二是栏目维护不及时。"
+)
+
+
+def _towns() -> Assistant:
+    return Assistant.from_reports([
+        make_report("乙镇", 2022, sections={"problems": RECTIFY}),
+        make_report("丙镇", 2021, sections={"problems": RECTIFY_BACK}),
+    ])
+
+
+def test_a_generic_word_in_one_item_does_not_make_the_question_ask_that_item():
+    for question in ("乙镇2022年政务公开工作的主要问题有哪些？", "乙镇2022年信息公开存在哪些问题",
+                     "乙镇2022年政务公开有什么不足"):
+        ans = _towns().ask(question)
+        assert all(x in ans.answer for x in ("重视不够", "专业能力偏弱", "长效机制")), (question, ans.answer)
+
+
+def test_the_topic_is_the_one_the_asking_clause_names():
+    for question in ("针对这些问题，乙镇是怎么改进的？", "乙镇2022年的问题打算如何改进",
+                     "对存在的不足，乙镇下一步怎么整改"):
+        ans = _towns().ask(question)
+        assert "健全审核机制" in ans.answer and "专业能力偏弱" not in ans.answer, (question, ans.answer)
+
+
+def test_a_pointer_word_carries_the_last_turns_body():
+    a = _towns()
+    first = a.ask("乙镇2022年存在哪些问题？")
+    for follow in ("针对这些问题，他们是怎么改进的？", "该镇打算怎么改进？", "上述问题怎么整改"):
+        ans = a.ask(follow, history=[first])
+        assert ans.items == ["乙镇"] and "健全审核机制" in ans.answer, (follow, ans.answer)
+
+
+def test_plans_for_a_year_without_its_report_come_from_the_year_before_and_say_so():
+    for question in ("乙镇2023年打算从哪几个方面改进？", "乙镇2023年的改进计划是什么"):
+        ans = _towns().ask(question)
+        assert ans.kind == "text" and "健全审核机制" in ans.answer, (question, ans.answer)
+        assert "没有乙镇2023年的报告" in ans.answer and "2022年报告" in ans.answer
+        assert_cited(ans)
+
+
+def test_rectifying_a_year_without_its_report_comes_from_the_year_after():
+    ans = _towns().ask("丙镇对2020年的问题是怎么整改的？")
+    assert ans.kind == "text" and "信息报送台账" in ans.answer and "解读形式单一" not in ans.answer
+    assert "没有丙镇2020年的报告" in ans.answer
+
+
+def test_a_neighbour_report_that_does_not_name_the_year_answers_nothing():
+    # 丙镇's 2021 report writes nothing about 2022: no plans for 2022 are invented from its 2021 list.
+    ans = _towns().ask("丙镇2022年打算怎么改进？")
+    assert ans.kind == "unknown" and "没有丙镇2022年的报告" in ans.answer
+    # A question about problems is not widened: a neighbour's plans are not that year's problems.
+    assert _towns().ask("乙镇2023年存在哪些问题？").kind == "unknown"
+
+
+# ---------------------------------------------------------------- how many items a list sets out
+COUNTED = (
+    "（一）主动公开情况\n本年度共公开信息88条，从内容看，机构概况5条，通知公告30条，工作动态41条，人事信息12条。\n"
+    "公开的信息分为以下几类：1.概况类信息，含领导分工。2.规划类信息，含年度计划。3.财政类信息，含预决算。\n"
+)
+MEASURES_TEN = ["完善制度", "加强培训", "拓宽渠道", "规范目录", "强化审查", "做好解读", "回应关切", "加强考核",
+                "优化平台", "总结经验"]
+LONG_LIST = "下一步我们将：" + "".join(f"{n}是{w}。" for n, w in zip("一二三四五六七八九十", MEASURES_TEN, strict=True))
+
+
+def _counting() -> Assistant:
+    return Assistant.from_reports([
+        make_report("丁乡", 2021, sections={"overview": COUNTED, "problems": "存在的问题是宣传不够。" + LONG_LIST}),
+        make_report("戊乡", 2021, sections={"problems": "存在的问题是公开不及时，将进一步加强管理。"}),
+    ])
+
+
+def test_a_count_of_items_counts_the_list_and_shows_each_item():
+    ans = _counting().ask("丁乡2021年列了几条改进措施？")
+    assert ans.kind == "count" and ans.value == 10  # every item, not only the first eight shown elsewhere
+    assert "总结经验" in ans.answer and ans.citations
+    assert_cited(ans)
+
+
+def test_kinds_set_side_by_side_with_their_counts_are_counted():
+    ans = _counting().ask("丁乡主动公开的信息按内容分成了几类？")
+    assert ans.kind == "count" and ans.value in (3, 4), ans.answer
+    # whichever list answers, the count is the items it shows
+    shown = ans.answer.count("；") + 1
+    assert shown == ans.value
+
+
+def test_no_list_set_out_means_no_count():
+    ans = _counting().ask("戊乡2021年列了几条改进措施？")
+    assert ans.kind == "unknown" and "没有逐条列出" in ans.answer

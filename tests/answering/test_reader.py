@@ -122,3 +122,20 @@ def test_a_quoted_name_is_no_body(catalog):
 ])
 def test_a_generic_verb_cue_yields_to_the_row_it_overlaps(catalog, question, key):
     assert [f.measure for f in read(question, catalog).figures] == [key]
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("侯家镇2021年主动公开的信息按内容分成了几类？", "categories"),
+    ("港口乡公开的信息一共有多少个类别", "categories"),
+    ("米山镇2022年报里列了几条改进措施", "improvements"),
+    ("侯家镇打算从几个方面改进工作", "improvements"),
+    ("白奎镇2021年存在几个问题", "problems"),
+])
+def test_how_many_items_a_list_sets_out_is_its_own_operation(catalog, question, topic):
+    plan = plan_of(catalog, question)
+    assert plan.op == "count_listed" and plan.topic == topic, plan
+
+
+@pytest.mark.parametrize("question", ["米山镇2022年办理了几条建议", "侯家镇2021年发布了几条政策解读"])
+def test_a_figure_counted_in_items_is_not_a_listed_count(catalog, question):
+    assert plan_of(catalog, question).op != "count_listed"
