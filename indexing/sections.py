@@ -57,7 +57,8 @@ def reflow(lines: list[str]) -> list[str]:
             out.append(token.group(0))
             start = m.end() + token.end()
         out.append(line[start:].strip() if start else line)
-    return [line for line in out if line.strip() or line == ""]
+    # A line of only a tab is the blank cell of a tab-indented cell-per-line export: it holds a table column.
+    return [line for line in out if line.strip() or line == "" or "\t" in line]
 
 
 @dataclass(frozen=True)
@@ -169,4 +170,5 @@ def split_sections(
 
 
 def _join(lines: list[str]) -> str:
-    return clean_display("\n".join(line.rstrip() for line in lines)).strip()
+    # Blank table cells (tab-only lines, kept by `reflow` for the tables) are no lines of the section's text.
+    return clean_display("\n".join(line.rstrip() for line in lines if line.strip() or not line)).strip()

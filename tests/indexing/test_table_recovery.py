@@ -1,0 +1,94 @@
+"""Table cells the text states only by their place: blank cells as tab-only lines, a pipe row's width, a row cut off by
+the end of the file. Every table here is invented (numbers made distinct so a cell in the wrong place fails); each
+class has members that must be read and a twin whose placement is ambiguous, which must stay unknown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.schema import APPEAL_BLOCKS, APPEAL_COLUMNS, request_columns, request_rows
+from indexing.sections import reflow, split_sections
+from indexing.tables import parse_tables
+from tests.indexing.test_parser_variants import PRINTED, consistent_requests, numbered_appeals
+
+NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+APPLICANT_HEADER = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织",
+                    "法律服务机构", "其他"]  # fmt: skip
+
+
+def _labels(row: str, template: str) -> list[str]:
+    return ["（六）其他处理"] if template == "2019" and row == "other_handling" else PRINTED[row]
+
+
+def _blank(grid: dict, *cells: tuple[str, str]) -> dict:
+    for row, col in cells:
+        grid[row][col] = None
+    return grid
+
+
+# ---------------------------------------------------------------- blank cells as tab-only lines
+def tab_cell_lines(grid: dict, template: str, drop: tuple[str, str] | None = None) -> list[str]:
+    """Table 3 as a .docx copied as text: one tab-indented cell per line, a blank cell a line holding only the tab,
+    a blank line after each row. `drop`: that blank cell's line lost as well (the ambiguous twin)."""
+    lines = ["\t" + NOTE, *("\t" + h for h in APPLICANT_HEADER), ""]
+    for row in request_rows(template):
+        lines += ["\t" + label for label in _labels(row, template)]
+        for col in request_columns(template):
+            value = grid[row][col]
+            if value is None and drop == (row, col):
+                continue
+            lines.append("\t" + ("" if value is None else str(value)))
+        lines.append("")
+    return lines
+
+
+def _requests(lines: list[str], year: int = 2023):
+    return parse_tables(reflow(lines), year)
+
+
+@pytest.mark.parametrize(
+    "template,blanks",
+    [
+        ("2021", [("granted", "natural_person")]),
+        ("2021", [("partial", "social"), ("handled_total", "total"), ("carried_forward", "commercial")]),
+        ("2019", [("other_handling", "research"), ("new_received", "legal_service")]),
+        ("wide", [("denied_total", "org_subtotal"), ("rejected_duplicate", "other_org")]),
+    ],
+)
+def test_tab_only_lines_are_blank_cells_in_their_place(template, blanks):
+    grid = _blank(consistent_requests(template), *blanks)
+    result = _requests(tab_cell_lines(grid, template), 2020 if template == "2019" else 2023)
+    assert result.tables["requests"] == grid
+    assert not [f for f in result.flags if f.rule == "table.unplaced"]
+
+
+def test_tab_only_line_in_table4_holds_its_column():
+    grid = numbered_appeals()
+    grid["litigation_direct"]["other"] = None
+    results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    lines = ["\t行政复议", "\t行政诉讼", *("\t" + h for h in results * 3)]
+    values = [grid[b][c] for b in APPEAL_BLOCKS for c in APPEAL_COLUMNS]
+    lines += ["\t" + ("" if v is None else str(v)) for v in values]
+    result = parse_tables(reflow(["四、政府信息公开行政复议、行政诉讼情况", *lines]), 2023)
+    assert result.tables["appeals"] == grid
+
+
+def test_a_row_that_lost_its_blank_cell_line_stays_unknown():
+    """Six numbers for seven columns and nothing saying which is blank: the row is unknown, its neighbours intact."""
+    grid = _blank(consistent_requests("2021"), ("partial", "research"))
+    result = _requests(tab_cell_lines(grid, "2021", drop=("partial", "research")))
+    table = result.tables["requests"]
+    assert table["partial"] == dict.fromkeys(request_columns("2021"))
+    assert table["granted"] == grid["granted"] and table["denied_state_secret"] == grid["denied_state_secret"]
+    assert ("table.unplaced", ["requests.partial"]) in [(f.rule, f.cells) for f in result.flags]
+
+
+def test_reflow_keeps_tab_only_lines_and_section_text_does_not_show_them():
+    assert reflow(["\t1", "\t", "\t2", "   ", ""]) == ["\t1", "\t", "\t2", ""]
+    lines = ["一、总体情况", "正文。", "三、收到和处理政府信息公开申请情况", "\t1", "\t", "\t2",
+             "五、存在的主要问题及改进情况", "无。"]
+    without = [line for line in lines if line != "\t"]
+    kept, _, _ = split_sections(reflow(lines), 0, len(lines))
+    dropped, _, _ = split_sections(reflow(without), 0, len(without))
+    assert kept["requests"] == dropped["requests"] and "\n\n" not in kept["requests"]
