@@ -40,6 +40,7 @@ class Group:
     values: list[Cell] = field(default_factory=list)
     key: str | None = None
     physical: bool = False  # one pipe/tab row: its cell count is the row's real width
+    label_pos: int = -1  # the column of the label's last cell in its physical row (-1: no label, or a cell stream)
     cut: bool = False  # the last row of a file cut off inside the table: its cells run from the left, the rest lost
 
     @property
@@ -144,8 +145,9 @@ def group_cells(cells: list[Cell]) -> list[Group]:
         if c.kind == "text":
             if cur is not None and cur.label is not None and not cur.values:
                 cur.label += c.text  # a label wrapped over several cells/lines
+                cur.label_pos = c.pos
             else:
-                cur = Group(c.text, physical=c.multi)
+                cur = Group(c.text, physical=c.multi, label_pos=c.pos)
                 groups.append(cur)
         else:
             if cur is None:
@@ -177,17 +179,21 @@ def _droppable(cell: Cell, printed: bool) -> bool:
     return cell.kind == "empty" and (printed or not cell.text.strip())
 
 
+Layouts = tuple[tuple[int, int], ...]  # (column where data starts, cells in the row) of a table's complete pipe rows
+
+
 def _fill_row(
     values: list[Cell],
     columns: tuple[str, ...],
     total_col: str | None,
     physical: bool = False,
-    widths: tuple[int, ...] = (),
+    layouts: Layouts = (),
     cut: bool = False,
+    label_pos: int = -1,
 ) -> dict[str, Number | None] | None:
     """One row's cells; None when they cannot be placed safely. `cut`: the last row of a truncated file.
-    `widths`: where the data columns start in the physical rows of this table (learned from its complete rows),
-    so a blank first cell does not shift the row."""
+    `layouts`: how the physical rows of this table are laid out (learned from its complete rows), so a blank first
+    cell does not shift the row. `label_pos`: the column of the row's label; its data lie to the right of it."""
     numbers = [c for c in values if c.kind == "number"]
     if not numbers:
         return dict.fromkeys(columns)
@@ -198,11 +204,11 @@ def _fill_row(
         row = dict.fromkeys(columns)
         row[total_col] = numbers[0].value
         return row
-    if physical and widths and all(c.pos >= 0 for c in values):
+    if physical and layouts and all(c.pos >= 0 for c in values):
         # Where data starts differs between rows of one table (a rowspan column dropped in some rows): only a start
         # that keeps every printed cell of this row inside the data columns is safe; one such start, or none.
         printed = [c.pos for c in values if c.kind != "empty" or c.text.strip()]
-        fits = [w for w in widths if all(w <= pos < w + len(columns) for pos in printed)]
+        fits = _data_starts(values, len(columns), layouts, label_pos)
         if len(fits) == 1:
             by_pos = {c.pos - fits[0]: c for c in values}
             return {col: (by_pos[k].value if k in by_pos else None) for k, col in enumerate(columns)}
@@ -212,6 +218,23 @@ def _fill_row(
     if len(values) == len(columns):
         return {col: c.value for col, c in zip(columns, values, strict=True)}
     return None
+
+
+def _data_starts(values: list[Cell], size: int, layouts: Layouts, label_pos: int) -> list[int]:
+    """The learned data starts that can hold this pipe row: right of its label, every printed cell inside the data
+    columns. Where several do, the row's cell count decides when it is the count of exactly one of them: every
+    complete row of a start has one count (a table with a trailing column of its own shows it in those counts)."""
+    printed = [c.pos for c in values if c.kind != "empty" or c.text.strip()]
+    starts = sorted({start for start, _ in layouts})
+    fits = [w for w in starts if w > label_pos and all(w <= pos < w + size for pos in printed)]
+    if len(fits) < 2:
+        return fits
+    counts = {w: {n for start, n in layouts if start == w} for w in fits}
+    if any(len(n) != 1 for n in counts.values()):
+        return fits  # rows of one start differ in width: a row's width tells nothing
+    width = max(c.pos for c in values) + 1
+    pinned = [w for w in fits if counts[w] == {width}]
+    return pinned if len(pinned) == 1 else fits
 
 
 def _cut_row(group: Group, columns: tuple[str, ...] | list[str]) -> dict[str, Number | None] | None:
@@ -232,18 +255,18 @@ def mark_cut(groups: list[Group]) -> None:
         last.cut = True
 
 
-def label_widths(groups: list[Group], size: int) -> tuple[int, ...]:
-    """Where data starts in the physical rows of a table: the column of the first number in each row that holds all
-    `size` numbers. () for cell streams."""
+def row_layouts(groups: list[Group], size: int) -> Layouts:
+    """How the physical rows of a table are laid out: (column of the first number, cells in the row) of each row that
+    holds all `size` numbers. () for cell streams."""
     return tuple(sorted({
-        next(c.pos for c in g.values if c.kind == "number")
+        (next(c.pos for c in g.values if c.kind == "number"), g.values[-1].pos + 1)
         for g in groups
         if g.physical and g.numbers == size and all(c.pos >= 0 for c in g.values)
     }))
 
 
 def place(
-    groups: list[Group], rows: list[Row], total_col: str | None, widths: tuple[int, ...] = ()
+    groups: list[Group], rows: list[Row], total_col: str | None, layouts: Layouts = ()
 ) -> tuple[Cells, list[str]]:
     """Values of anchored groups into their rows; returns the grid and the keys of rows left unplaced."""
     grid: Cells = {key: dict.fromkeys(cols) for key, cols in rows}
@@ -273,19 +296,20 @@ def place(
             if any(g.numbers for g in run):
                 unplaced.append(rows[start][0])
             continue
-        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid, widths))
+        unplaced.extend(_place_run(run, rows[start:stop], total_col, grid, layouts))
     return grid, unplaced
 
 
 def _place_run(
-    run: list[Group], rows: list[Row], total_col: str | None, grid: Cells, widths: tuple[int, ...] = ()
+    run: list[Group], rows: list[Row], total_col: str | None, grid: Cells, layouts: Layouts = ()
 ) -> list[str]:
     """Place one run into rows[...]; returns the keys of rows whose numbers could not be placed."""
     flat = [c for g in run for c in g.values]
     if len(rows) == 1:
         key, cols = rows[0]
-        row = _cut_row(run[-1], cols) or _fill_row(flat, cols, total_col, len(run) == 1 and run[0].physical, widths,
-                                                   run[-1].cut)
+        alone = len(run) == 1
+        row = _cut_row(run[-1], cols) or _fill_row(flat, cols, total_col, alone and run[0].physical, layouts,
+                                                   run[-1].cut, run[0].label_pos if alone else -1)
         if row is None:
             return [key]
         grid[key] = row
@@ -293,7 +317,8 @@ def _place_run(
     # Each physical row in its own group (pipe/tab rows, some with empty label cells).
     if len(run) == len(rows):
         fills = [
-            _fill_row(g.values, cols, total_col, g.physical, widths) for g, (_, cols) in zip(run, rows, strict=True)
+            _fill_row(g.values, cols, total_col, g.physical, layouts, label_pos=g.label_pos)
+            for g, (_, cols) in zip(run, rows, strict=True)
         ]
         if all(f is not None for f in fills):
             for (key, _), f in zip(rows, fills, strict=True):
@@ -312,7 +337,9 @@ def _place_run(
     key, cols = rows[0]
     if run[0].key is None:
         return [k for k, _ in rows] if any(g.numbers for g in run) else []
-    row = _cut_row(run[0], cols) or _fill_row(run[0].values, cols, total_col, run[0].physical, widths, run[0].cut)
+    row = _cut_row(run[0], cols) or _fill_row(
+        run[0].values, cols, total_col, run[0].physical, layouts, run[0].cut, run[0].label_pos
+    )
     bad = []
     if row is None:
         bad.append(key)
@@ -422,7 +449,7 @@ def parse_requests(
     for g in groups:
         if g.key not in valid:
             g.key = None
-    grid, unplaced = place(groups, rows, "total", label_widths(groups, len(request_columns(template))))
+    grid, unplaced = place(groups, rows, "total", row_layouts(groups, len(request_columns(template))))
     return grid, template, unplaced
 
 

@@ -92,3 +92,82 @@ def test_reflow_keeps_tab_only_lines_and_section_text_does_not_show_them():
     kept, _, _ = split_sections(reflow(lines), 0, len(lines))
     dropped, _, _ = split_sections(reflow(without), 0, len(without))
     assert kept["requests"] == dropped["requests"] and "\n\n" not in kept["requests"]
+
+
+# ---------------------------------------------------------------- pipe rows whose data start differs by row
+def pipe_requests(grid: dict, template: str, *, trailing: bool = False, extra: dict | None = None) -> list[str]:
+    """Table 3 as a web page's pipe rows. Label columns as pages print them: a row label spanning them shows once, a
+    label cell covered by a rowspan above is an empty cell, so data starts in column 1, 2 or 3 depending on the row.
+    `trailing`: the page's table has an empty column of its own at the end. `extra`: row → empty cells appended."""
+    extra = extra or {}
+    cols = request_columns(template)
+    lines = [_pipe([NOTE, "申请人情况"]), _pipe(["", "自然人", "法人或其他组织", "总计"])]
+    for row in request_rows(template):
+        labels = _labels(row, template)
+        if row in ("new_received", "carried_over", "carried_forward", "granted"):
+            lead = []
+        elif len(labels) == 2 or row in ("partial", "handled_total", "other_handling"):
+            lead = [""]
+        else:
+            lead = ["", ""]
+        values = ["" if grid[row][c] is None else str(grid[row][c]) for c in cols]
+        tail = [""] * (int(trailing) + extra.get(row, 0))
+        lines.append(_pipe([*lead, *labels, *values, *tail]))
+    return lines
+
+
+def _pipe(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _pipe_requests(lines: list[str], template: str = "2021"):
+    return parse_tables(lines, 2020 if template == "2019" else 2023)
+
+
+@pytest.mark.parametrize(
+    "template,trailing,blanks",
+    [
+        ("2021", False, [("denied_safety_stability", "total")]),  # label in column 2: data can only start at 3
+        ("2021", True, [("granted", "total"), ("rejected_confirm", "other_org"), ("rejected_confirm", "total")]),
+        ("2019", False, [("handled_total", "total"), ("unable_unclear", "total")]),
+        ("wide", True, [("denied_total", "total"), ("partial", "org_subtotal"), ("partial", "total")]),
+    ],
+)
+def test_the_label_column_pins_where_a_pipe_rows_data_start(template, trailing, blanks):
+    """The row's last cells are blank, so its numbers fit under two data starts; the label sits right before one."""
+    grid = _blank(consistent_requests(template), *blanks)
+    result = _pipe_requests(pipe_requests(grid, template, trailing=trailing), template)
+    assert result.tables["requests"] == grid
+    assert not [f for f in result.flags if f.rule == "table.unplaced"]
+
+
+@pytest.mark.parametrize(
+    "template,trailing,blanks",
+    [
+        ("2021", True, [("new_received", "natural_person")]),  # one cell short: a trailing column of the table's own
+        ("2021", False, [("carried_forward", "natural_person"), ("carried_forward", "commercial")]),
+        ("wide", True, [("carried_over", "natural_person")]),
+    ],
+)
+def test_the_rows_width_pins_where_its_data_start(template, trailing, blanks):
+    """Blank first data cells after a label in column 0: data may start at 1 or 2; only rows starting at 1 have this
+    many cells in this table."""
+    grid = _blank(consistent_requests(template), *blanks)
+    result = _pipe_requests(pipe_requests(grid, template, trailing=trailing), template)
+    assert result.tables["requests"] == grid
+
+
+def test_rows_of_one_start_differing_in_width_leave_a_blank_row_unknown():
+    """Some full rows end with an extra empty pipe, some do not: a row's width proves nothing, so the row whose first
+    data cell is blank is not placed (its numbers could be natural_person..other_org or commercial..total)."""
+    grid = _blank(consistent_requests("2021"), ("new_received", "natural_person"))
+    lines = pipe_requests(grid, "2021", extra={"carried_over": 1, "new_received": 1})
+    table = _pipe_requests(lines).tables["requests"]
+    assert table["new_received"] == dict.fromkeys(request_columns("2021"))
+    assert table["carried_over"] == grid["carried_over"] and table["granted"] == grid["granted"]
+
+
+def test_a_row_whose_width_matches_no_full_row_stays_unknown():
+    grid = _blank(consistent_requests("2021"), ("carried_forward", "natural_person"))
+    table = _pipe_requests(pipe_requests(grid, "2021", extra={"carried_forward": 2})).tables["requests"]
+    assert table["carried_forward"] == dict.fromkeys(request_columns("2021"))
