@@ -240,12 +240,20 @@ def _data_starts(values: list[Cell], size: int, layouts: Layouts, label_pos: int
 def _cut_row(group: Group, columns: tuple[str, ...] | list[str]) -> dict[str, Number | None] | None:
     """The cells a cut-off last row still holds, from the left; None when the row is not the cut one. A single
     cell is left unknown: cut after one cell, or a merged cell stating the total, the text cannot tell."""
-    values = [c for c in group.values if c.kind != "empty" or c.text.strip()]
+    values = _blank_ends_dropped(group.values)
     if group.physical or not group.cut or len(values) < 2 or len(values) >= len(columns):
         return None  # a pipe row is a whole line: only a cell stream can stop inside a row
-    if any(c.kind != "number" for c in values):
-        return None
+    if values[0].kind != "number" or any(c.kind == "text" for c in values):
+        return None  # a leading “/” may be a label column's: where the numbers start is unsure
+    # A blank between numbers (“/”, a tab-only line, a lone pipe) is a cell of this row: it holds its column.
     return {col: (values[n].value if n < len(values) else None) for n, col in enumerate(columns)}
+
+
+def _blank_ends_dropped(values: list[Cell]) -> list[Cell]:
+    """A cell stream's cells without the truly empty ones at either end: label columns a span or a rowspan left
+    before the numbers, or the next row's, after them."""
+    kept = [n for n, c in enumerate(values) if c.kind != "empty" or c.text.strip()]
+    return values[kept[0] : kept[-1] + 1] if kept else []
 
 
 def mark_cut(groups: list[Group]) -> None:

@@ -171,3 +171,70 @@ def test_a_row_whose_width_matches_no_full_row_stays_unknown():
     grid = _blank(consistent_requests("2021"), ("carried_forward", "natural_person"))
     table = _pipe_requests(pipe_requests(grid, "2021", extra={"carried_forward": 2})).tables["requests"]
     assert table["carried_forward"] == dict.fromkeys(request_columns("2021"))
+
+
+# ---------------------------------------------------------------- a row cut off by the end of the file
+def cut_stream(grid: dict, template: str, cut_row: str, cells: list[str], cell) -> list[str]:
+    """Table 3 as a cell stream (`cell` writes one cell as lines) whose file ends inside `cut_row`, after `cells`."""
+    lines = [*cell(NOTE), *(x for h in APPLICANT_HEADER for x in cell(h))]
+    for row in request_rows(template):
+        lines += [x for label in _labels(row, template) for x in cell(label)]
+        if row == cut_row:
+            return lines + [x for c in cells for x in cell(c)]
+        values = ["/" if grid[row][c] is None else str(grid[row][c]) for c in request_columns(template)]
+        lines += [x for v in values for x in cell(v)]
+    raise AssertionError(cut_row)
+
+
+STREAMS = {
+    "blank-lines": lambda text: [text, ""],  # a web page: one cell per line, blank lines between
+    "tab-indented": lambda text: ["\t" + ("" if text == "\t" else text)],  # a .docx copied as text
+    "pipe-cells": lambda text: ["|" if text == "\t" else f"{text} |"],  # “0 |”; a blank cell a lone pipe
+}
+
+
+def _cut_requests(lines: list[str], template: str = "2021"):
+    return parse_tables(lines, 2020 if template == "2019" else 2023, cut=True)
+
+
+@pytest.mark.parametrize(
+    "stream,template,cut_row,cells,expected",
+    [
+        ("blank-lines", "2021", "denied_state_secret", ["5", "/", "2", "7"], [5, None, 2, 7]),
+        ("tab-indented", "2019", "unable_unclear", ["3", "\t", "4"], [3, None, 4]),
+        ("pipe-cells", "wide", "rejected_total", ["6", "\t", "\t", "1", "—"], [6, None, None, 1, None]),
+        ("blank-lines", "2021", "carried_forward", ["8", "9", "—"], [8, 9, None]),
+    ],
+)
+def test_a_cut_row_keeps_its_cells_with_blanks_holding_their_columns(stream, template, cut_row, cells, expected):
+    grid = consistent_requests(template)
+    result = _cut_requests(cut_stream(grid, template, cut_row, cells, STREAMS[stream]), template)
+    columns = request_columns(template)
+    assert result.tables["requests"][cut_row] == dict.fromkeys(columns) | dict(zip(columns, expected, strict=False))
+    rows = request_rows(template)
+    before = rows[: rows.index(cut_row)]
+    assert {r: result.tables["requests"][r] for r in before} == {r: grid[r] for r in before}
+
+
+def test_a_cut_row_of_table2_keeps_its_cells():
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项", "", "信息内容", "", "本年制发件数", "", "本年废止件数", "",
+             "现行有效件数", "", "规章", "", "2", "", "0", "", "5", "", "行政规范性文件", "", "7", "", "/"]  # fmt: skip
+    table = parse_tables(lines, 2023, cut=True).tables["proactive"]
+    assert table["rules"] == {"issued": 2, "repealed": 0, "in_force": 5}
+    assert table["normative_docs"] == {"issued": 7, "repealed": None, "in_force": None}
+
+
+@pytest.mark.parametrize(
+    "stream,cells",
+    [
+        ("blank-lines", ["4"]),  # the first cell of a cut row, or a merged cell stating the row total: unknown
+        ("pipe-cells", ["0"]),
+        ("tab-indented", ["0", "\t"]),
+        ("blank-lines", ["/", "3", "5"]),  # a leading “/”: a blank first column or a label column's mark
+    ],
+)
+def test_a_cut_row_whose_placement_is_unsure_stays_unknown(stream, cells):
+    grid = consistent_requests("2021")
+    table = _cut_requests(cut_stream(grid, "2021", "rejected_duplicate", cells, STREAMS[stream])).tables["requests"]
+    assert table["rejected_duplicate"] == dict.fromkeys(request_columns("2021"))
+    assert table["rejected_petition"] == grid["rejected_petition"]
