@@ -19,6 +19,9 @@ _INVENTORY = re.compile(
 )
 _PUBLISHED_REPORT = re.compile(r"(?:发布|公布|出具|编制|提交)了?.{0,4}(?:年度报告|年报)")
 _MEMBER_WHICH = re.compile(r"(?:属于|隶属|位于|在)哪(?:个|一个)?(省|市|区|县|地区|地方)|是哪(?:个)?(省|市|区|县)的")
+_MEMBERS = re.compile(
+    r"(?:哪些|哪几个|哪个|几个|多少个)[^，。？?]{0,6}(?:属于|隶属|位于|归)|(?:属于|隶属|位于)[^，。？?]{0,12}(?:哪些|哪几|几个|多少个)"
+)
 _SIGNED = re.compile(r"落款|签发|成文日期|成文时间|发布日期|签署|哪天|哪一天|什么时候(?:发布|印发|签)")
 
 
@@ -33,6 +36,8 @@ def answer_about(query: Query, reports: list[Report], filters=None) -> Answer | 
         return _which_region(query, reports, _MEMBER_WHICH.search(text))
     if query.bodies and query.regions and re.search(r"属于|隶属|位于", text):
         return _in_region(query, reports)
+    if query.regions and not query.bodies and query.measure is None and _MEMBERS.search(text):
+        return _inventory(query, reports, filters, text)  # “哪些镇属于文登区”: the bodies whose reports name it
     if query.bodies and _SIGNED.search(text):
         return _signed(query, reports, filters)
     if (query.measure is None and query.topic is None and _INVENTORY.search(text)) or (

@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 from answering import lexicon as lx
 from answering.chart import chart_reports
+from answering.claims import Claim, Support, claim_of, support
 from answering.compose import Sources, body_year, join_names, number, passage_citation
 from answering.models import Answer, fmt_number
+from answering.passages import sentences as prose_sentences
 from answering.plan import Figure, Plan, Years
 from answering.structured import Figure as Value
 from answering.structured import resolve
 from answering.vocabulary import MEASURES, measure_by_key
-from indexing.facts import sentences
 from indexing.models import Report
 from indexing.normalize import fold
 from indexing.schema import ITEM_PREFIX, fact_label
@@ -432,32 +433,48 @@ def replace_scope(plan: Plan, **slots) -> Plan:
 
 
 def mentions(plan: Plan, reports: list[Report], question: str) -> Answer:
-    """Prose yes/no and reverse lookups: which reports say the thing asked (“组织培训”, “政府开放日”)."""
-    term = key_term(plan.phrase or (plan.figures[0].noun if plan.figures else "") or "")
-    if not term:
+    """Prose yes/no and reverse lookups: which reports state the thing asked (“组织培训”, “政府开放日”, “未收取信息
+    处理费”). A sentence stating its opposite (未收取 for 收取) answers a yes/no with 否; silence answers nothing."""
+    phrase = plan.phrase or (plan.figures[0].noun if plan.figures else "") or ""
+    term, claim = key_term(phrase), claim_of(phrase)
+    what = claim.words or term
+    if not what:
         return Answer(question, "请说明要查找的做法或事项。", "unknown")
     selected = in_scope(plan, reports)
     s = Sources()
-    found = []
-    for r in selected:
-        hit = next(((key, sent) for key, text in r.sections.items() for sent in sentences(text)
-                    if term in fold(sent)), None)
-        if hit:
-            found.append((r, hit))
+    found = [(r, hit) for r in selected if (hit := _stated(r, term, claim)) is not None]
     if plan.op == "yesno":
         if not selected:
             return _none(plan, question, "所问单位")
         if not found:
-            text = f"{body_year(selected[0])}报告中没有提到“{term}”（没有找到，不等于没有做）。"
+            text = f"{body_year(selected[0])}报告中没有提到“{what}”（没有找到，不等于没有做）。"
             return Answer(question, text, "unknown")
-        r, (section, sent) = found[0]
+        r, (section, sent, same) = found[0]
         mark = s.mark([passage_citation(r, section, sent)])
-        return Answer(question, f"是。{body_year(r)}报告提到：{sent}{mark}", "yesno", value=True, citations=s.citations)
+        said = "是。" if same else "否（报告写的是相反的情况）。"
+        return Answer(question, f"{said}{body_year(r)}报告写道：{sent}{mark}", "yesno", value=same,
+                      citations=s.citations)
+    found = [(r, hit) for r, hit in found if hit[2]]  # a body that says it did not is not one that did
     if not found:
-        return Answer(question, f"已查找{len(selected)}份报告，没有报告提到“{term}”。", "unknown")
-    listed = "；".join(f"{body_year(r)}：{sent}{s.mark([passage_citation(r, sec, sent)])}" for r, (sec, sent) in found)
-    return Answer(question, f"提到“{term}”的有{len(found)}份报告。{listed}", "list",
+        return Answer(question, f"已查找{len(selected)}份报告，没有报告提到“{what}”。", "unknown")
+    listed = "；".join(f"{body_year(r)}：{sent}{s.mark([passage_citation(r, sec, sent)])}"
+                      for r, (sec, sent, _) in found)
+    return Answer(question, f"提到“{what}”的有{len(found)}份报告。{listed}", "list",
                   items=[r.short_name for r, _ in found], citations=s.citations)
+
+
+def _stated(report: Report, term: str, claim: Claim) -> tuple[str, str, bool] | None:
+    """(section, sentence, same polarity) of the report's sentence that best states the claim: most of its words
+    (or its key term as written), a sentence saying it as asked before one saying the opposite."""
+    best: tuple[tuple[bool, float], str, str] | None = None
+    for key, text in report.sections.items():
+        for sent in prose_sentences(text):  # split at line ends too: a heading line is not its answer's sentence
+            found = support(claim, sent)
+            if found is None and term and term in fold(sent):
+                found = Support(1.0, True)
+            if found is not None and (best is None or (found.same_polarity, found.share) > best[0]):
+                best = ((found.same_polarity, found.share), key, sent)
+    return None if best is None else (best[1], best[2], best[0][0])
 
 
 def key_term(phrase: str) -> str:
@@ -506,7 +523,7 @@ def executes(plan: Plan) -> bool:
     if plan.op == "list" and plan.reference:
         return True
     noun = bool(plan.figures) and plan.figures[0].noun is not None
-    if plan.op == "yesno" and noun and (plan.condition is None or not plan.condition.value):
+    if plan.op == "yesno" and ((noun and (plan.condition is None or not plan.condition.value)) or plan.phrase):
         return True
     if plan.op in ("value", "max", "min") and noun and len(plan.figures) == 1:
         return True
@@ -521,7 +538,7 @@ def execute(plan: Plan, reports: list[Report], question: str) -> Answer:
     elif plan.op == "list" and plan.reference:
         executor = list_against
     elif plan.op == "yesno":
-        executor = _noun_yesno
+        executor = mentions if plan.phrase and not plan.figures else _noun_yesno
     elif plan.op in ("value", "max", "min"):
         executor = noun_values
     elif plan.op == "sum" and any(f.noun is not None for f in plan.figures):

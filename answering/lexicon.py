@@ -86,7 +86,7 @@ SUM = (
 WHICH_BODY_VERBS = (
     r"开展|举办|组织|提到|提出|提及|建立|建设|设立|设了|推行|实行"
     r"|实施|落实|制定|出台|开通|上线|采用|使用|设置|打造|创新|召开"
-    r"|成立|写了|写到|说|纳入|存在|利用"
+    r"|成立|写了|写到|说|纳入|存在|利用|下载|查阅|获取"
 )
 WHICH_BODY_ASKED = r"(?:哪个|哪些|哪几个|哪一个|是哪个)(?:乡镇|镇|乡|街道|单位|部门)|哪家|谁家"
 DESCRIBE_ASKED = r"如何|怎样|怎么|什么|哪些|有哪|情况|在哪|啥"
@@ -220,6 +220,18 @@ PHRASE_DROPPED = (r"[□?？。!！，,]|哪些|哪个|哪几个|哪一个|哪�
                   r"|提到了?要?")
 DONE_VERB = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
              r"|提及|存在|纳入|把)了?过?")
+# The frame of a prose claim asked about (“哪些乡镇在报告中明确说明当年未收取…”, “有没有把…纳入…吗”): what is left
+# is the thing done. NEGATION: the words that say a thing was not done.
+CLAIM_FRAME = (
+    r"[□?？。!！，,、]|(?:19|20)\d\d年度?|是否|有没有|有无|是不是|吗|呢|哪些|哪个|哪几个|哪一个|哪家|乡镇|街道|单位|部门"
+    r"|在?(?:报告|年报)(?:中|里)|年度报告|年报|报告|可以|能够|明确|说明|写明|表示|提到了?|当年|本年度?|该年|我们|他们|它"
+    r"|的|是|把|将|了|过|镇|乡"
+)
+ASKS_WHAT = r"什么|哪|怎么|怎样|如何|多少|几"  # a question asking what or how much is no yes/no claim
+NEGATION = r"未|没有|没|无(?!论)|不(?![断仅少同定论但])|尚未|暂无"
+# Verbs any act is done with (实行/严格/落实 the same 制度): they do not tell one claim from another.
+DOING = r"实行|实施|推行|开展|举办|组织|落实|采用|使用|利用|进行|坚持|做好|严格|执行"
+TITLE = r"《[^》]{1,40}》"  # a document's title: its words name no figure
 QUOTE_MARKS = r"[“”\"'《》]"
 AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取).*$"
 THING_TAIL = r"(?:活动|工作|情况|的问题|问题)$"

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from answering import lexicon as lx
+from answering.claims import claim_of, content
 from answering.plan import Condition, Figure, Plan, Scope, Years
 from answering.understand import Catalog, find_bodies, find_levels, find_unknown_bodies
-from answering.vocabulary import MEASURE_BY_KEY, MEASURES, find_topic, refine
+from answering.vocabulary import MEASURE_BY_KEY, MEASURES, TOPICS, find_topic, refine
 from indexing.normalize import CN_DIGITS, chinese_number, fold
 
 _C = lx.compiled
+CLAIM_WORDS = 3  # word pairs a yes/no must name beyond its topic's cue to be a claim about one sentence
 _YEAR = re.compile(lx.YEAR)
 _YEAR_IN_LIST = re.compile(lx.YEAR_IN_LIST)
 _YEAR_RANGE = re.compile(lx.YEAR_RANGE)
@@ -36,7 +38,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     if levels and _C(lx.LEVEL_PAIRS).search(blanked):
         levels = list(dict.fromkeys([*levels, *lx.PAIRED_LEVELS]))  # 镇街: towns and street offices
     text = _digits_for_years(blanked)
-    spans = figure_spans(text)
+    spans = figure_spans(_C(lx.TITLE).sub(lambda m: "□" * len(m.group(0)), text))  # 《主动公开基本目录》 is a title
     rest = _blank(text, [(a, b) for a, b, _ in spans])  # a measure's own words are no operation words (无法提供)
     years = _years(text, rest, previous)
     rest = _YEAR.sub("□", rest)
@@ -83,7 +85,8 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     plan = _operation(rest, scope, tuple(figures), topic, previous if follow_up else None, tuple(_levels(blanked)),
                       blanked)
     plan = replace(plan, follow_up=follow_up)
-    if plan.op not in ("describe", "which_body", "clarify", "compare") and not plan.figures and not plan.part:
+    asked_for = plan.figures or plan.part or plan.phrase
+    if plan.op not in ("describe", "which_body", "clarify", "compare") and not asked_for:
         options = tuple(replace(plan, figures=(Figure(k),)) for k in lx.DEFAULT_READINGS)
         return Plan("clarify", reason="没有说要哪一个数字（例如收到的申请数，或主动公开的信息数）。", options=options,
                     follow_up=follow_up, unclear="figure")
@@ -327,6 +330,12 @@ def _operation(
         if previous.op == "which_part":
             return replace(previous, scope=scope, order=flipped)
         return replace(previous, op="min" if flipped == "asc" else "max", scope=scope)
+    # whether a sentence states a thing: no figure, no threshold, and not also asking what or which
+    whether = condition is None or (condition.op == ">" and condition.value == 0)  # 有没有 reads as “> 0”
+    claimed = (has(lx.YESNO) and n_bodies <= 1 and not figures and previous is None and whether
+               and not has(lx.ASKS_WHAT))
+    if claimed and content(claim_of(said), TOPICS[topic][0] if topic in TOPICS else ()) >= CLAIM_WORDS:
+        return Plan("yesno", scope, phrase=_phrase(said))  # “有没有把信息公开工作纳入年度考核”: a sentence says so?
     if topic and not has(lx.ASKS_FIGURE) and (not figures or says(lx.DESCRIBE_ASKED)):
         return Plan("describe", scope, topic=topic)  # “通过哪些平台公开政府信息”: 公开 is the verb, not a figure
     if scope.years.kind == "range" and (has(lx.GROWTH) or has(lx.DIFFERENCE) or has(lx.COMPARE)):
@@ -401,6 +410,8 @@ def _operation(
     if has(lx.LIST) and not figures and has(lx.WHICH_BODY_VERBS):
         return Plan("which_body", scope, phrase=_phrase(rest))
     if has(lx.YESNO) and n_bodies <= 1:
+        if claimed:  # “是按月公开财政收支情况的吗”: whether a sentence states it
+            return Plan("yesno", scope, phrase=_phrase(said))
         return Plan("yesno", scope, figures, condition or Condition(">", 0))
     if has(lx.COMPARE) and (n_bodies >= 2 or n_years >= 2):
         return Plan("compare", scope, figures)

@@ -353,9 +353,9 @@ CROSS_YEAR_TOPICS = ("improvements",)
 
 
 def find_topic(folded: str) -> str | None:
-    """The prose topic asked: the longest cue, looked for first in the clause that holds the asking word; of cues as
-    long, the one right after that word (“对问题是怎么整改的” asks 整改, “存在哪些问题” asks 问题), else the one
-    nearest before it (“问题有哪些”)."""
+    """The prose topic asked, looked for first in the clause that holds the asking word: the cue right after that
+    word (“对问题是怎么整改的” asks 整改, “存在的问题拟采取哪些整改措施” asks 整改), else the one nearest before it
+    (“问题有哪些”); of cues as near, the longest."""
     clauses = [c for c in re.split(r"[，,；;]", folded) if c]
     asked = [c for c in clauses if ASKING_WORDS.search(c)]
     for text in ([asked[-1]] if asked and len(clauses) > 1 else []) + [folded]:
@@ -369,8 +369,8 @@ def find_topic(folded: str) -> str | None:
                 # the thing asked follows its asking word (哪些问题, 怎么整改); else the nearest before it (问题有哪些)
                 after = [at - a for a in asking if at >= a]
                 near = -min(after) if after else -min((a - at for a in asking), default=0) - len(text)
-                if best is None or (len(c), near) > best[:2]:
-                    best = (len(c), near, topic)
+                if best is None or (near, len(c)) > best[:2]:
+                    best = (near, len(c), topic)
         if best is not None:
             return best[2]
     return None
