@@ -300,7 +300,8 @@ def _operation(
         number = _scaled(new_value.group(1), None)  # “门槛降到三百条呢”: the same test, a new value
         if number is not None:
             condition = replace(previous.condition, value=number)
-    if previous is not None and previous.op in ("count", "list", "all", "yesno") and not has(lx.ASKS_ANEW):
+    reorder = has(lx.RANK_SAID)  # “按总条数从多到少排一下” after a list: that list, ranked
+    if previous is not None and previous.op in ("count", "list", "all", "yesno") and not (has(lx.ASKS_ANEW) or reorder):
         return replace(previous, scope=scope, figures=figures or previous.figures,
                        condition=condition or previous.condition)  # “那没有被申请行政复议的呢”, “超过五件呢”
     if has(lx.GROWTH) and previous is not None and scope.years.kind == "relative":

@@ -310,12 +310,13 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     q.levels = [] if bodies else find_levels(blanked)
     q.noun_text = blanked
     measure = find_measure(blanked)
-    topic = find_topic(blanked)
-    # Remove the measure's own words before reading the condition (“无法提供” is not “无”).
+    # Remove the measure's own words before reading the condition (“无法提供” is not “无”) and the topic (the 渠道
+    # of “通过各类渠道公开了多少条” is the total's word, not the platform topic).
     rest = blanked
     if measure is not None:
         for cue in sorted(MEASURE_BY_KEY.get(measure.key, measure).cues, key=len, reverse=True):
             rest = rest.replace(cue, "□")
+    topic = find_topic(rest)
     rest = re.sub(r"20\d\d\s*(?:年|年度)?", "□", rest)
     operation, descending = find_operation(rest, len(bodies), len(q.years))
     one_body = len(bodies) == 1 and not (regions or q.levels)

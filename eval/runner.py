@@ -1,7 +1,8 @@
 """`nianbao eval`: run the gold questions through the assistant (the same path as `nianbao ask`) and score them.
 
 Scoring rules (one per gold type):
-- value / count: `Answer.value` is a number equal to the gold number (within 0.005, the rounding of averages).
+- value / count: `Answer.value` is a number equal to the gold number (within 0.005, the rounding of averages; a gold
+  written to one decimal is met by an answer that rounds to it).
 - list: the answer's `items`, names normalised, equal the gold names as a set (a sequence when the gold line says
   `"ordered": true`, for rankings). A short name matches a full name ending with it after a region
   (侯家镇 ~ 威海市文登区侯家镇人民政府).
@@ -208,7 +209,7 @@ def score_answer(item: GoldItem, answer: Any) -> tuple[bool, str]:
     value = getattr(answer, "value", None)
     if item.type in ("value", "count"):
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        return number and abs(value - item.answer) <= NUMBER_TOLERANCE, f"value={value!r}"
+        return number and abs(value - item.answer) <= tolerance(item.answer), f"value={value!r}"
     if item.type == "yesno":
         return isinstance(value, bool) and value == (item.answer == YES), f"value={value!r}"
     if item.type == "list":
@@ -217,6 +218,14 @@ def score_answer(item: GoldItem, answer: Any) -> tuple[bool, str]:
     found = [p for p in item.answer if match_form(p) in _answer_haystack(answer)]
     need = math.ceil(len(item.answer) / 2)
     return len(found) >= need, f"{len(found)}/{len(item.answer)} key phrases (need {need})"
+
+
+def tolerance(gold: float) -> float:
+    """A gold number written to d decimals (381.7) is met by any answer that rounds to it (381.67); whole numbers
+    and two-decimal golds keep the fixed tolerance."""
+    text = repr(float(gold))
+    decimals = 0 if float(gold).is_integer() else len(text.split(".")[1])
+    return max(NUMBER_TOLERANCE, 0.5 * 10 ** -decimals) if decimals else NUMBER_TOLERANCE
 
 
 def names_match(items: list[str], expected: list[str], *, ordered: bool = False) -> bool:

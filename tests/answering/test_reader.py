@@ -139,3 +139,14 @@ def test_how_many_items_a_list_sets_out_is_its_own_operation(catalog, question, 
 @pytest.mark.parametrize("question", ["米山镇2022年办理了几条建议", "侯家镇2021年发布了几条政策解读"])
 def test_a_figure_counted_in_items_is_not_a_listed_count(catalog, question):
     assert plan_of(catalog, question).op != "count_listed"
+
+
+@pytest.mark.parametrize("follow, order", [
+    ("按总条数从多到少排一下。", "desc"),
+    ("按数量从少到多排一下", "asc"),
+    ("给它们排个序", "desc"),
+])
+def test_a_ranking_asked_after_a_list_ranks_that_list(catalog, follow, order):
+    plan = plan_of(catalog, follow, "哪些乡镇的年报给出了主动公开政府信息的总条数？")
+    assert plan.op == "rank" and plan.order == order, plan
+    assert [f.measure for f in plan.figures] == ["fact.proactive_total"] and plan.scope.levels == ("乡镇",)

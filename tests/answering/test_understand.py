@@ -154,3 +154,17 @@ def test_a_new_full_question_is_not_a_follow_up(catalog):
     first = understand("2021年哪些乡镇没有收到政府信息公开申请", catalog)
     fresh = understand("米山镇2022年主动公开多少条", catalog, previous=first)
     assert not fresh.follow_up and fresh.operation == "value" and fresh.levels == []
+
+
+@pytest.mark.parametrize("question", [
+    "2021年通过各类渠道一共公开了多少条政府信息？",
+    "2021年各渠道共公开信息多少条",
+])
+def test_a_topic_word_inside_the_figures_own_words_is_not_the_topic(catalog, question):
+    q = understand(question, catalog)
+    assert q.measure == "fact.proactive_total" and q.topic is None and q.operation != "text"
+
+
+def test_a_topic_word_beside_the_figure_is_still_the_topic(catalog):
+    q = understand("通过哪些平台公开政府信息", catalog)
+    assert q.topic == "platform" and q.operation == "text"

@@ -38,6 +38,9 @@ def cite(short, text, **kw) -> Citation:
 def test_value_and_count_need_the_exact_number():
     assert score_answer(item("value", 235), Answer("q", "235条", "value", value=235))[0]
     assert score_answer(item("value", 270.5), Answer("q", "", "value", value=270.5))[0]
+    assert score_answer(item("value", 381.7), Answer("q", "", "value", value=381.67))[0]  # rounds to the gold
+    assert not score_answer(item("value", 381.7), Answer("q", "", "value", value=381.76))[0]
+    assert not score_answer(item("value", 27), Answer("q", "", "value", value=27.4))[0]  # a whole gold stays exact
     assert not score_answer(item("value", 235), Answer("q", "228条", "value", value=228))[0]
     assert not score_answer(item("value", 0), Answer("q", "未披露", "unknown", value=None))[0]
     assert not score_answer(item("count", 1), Answer("q", "", "yesno", value=True))[0]  # True is not the number 1
