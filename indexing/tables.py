@@ -640,6 +640,43 @@ def _appeals_by_position(groups: list[Group]) -> Cells | None:
 # ---------------------------------------------------------------- locating the tables
 _T3_MARKERS = ("勾稽", "申请人情况", "本年新收政府信息公开申请")
 _T4_LINE = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.])?(?:政府信息公开)?行政复议")
+_T3_TITLE = "收到和处理政府信息公开申请"  # table 3's heading, inside a line only where it lost its numbering
+
+
+def _cut_stream_lines(lines: list[str], headings: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+    """A page that lost its line breaks holds several tables on one line when a table's heading carries no
+    numbering (`reflow` splits only numbered ones): cut such a line where table 3, then table 4, starts, so each
+    table keeps its own cells. `headings` (line numbers) move with their lines; a cut is where its table starts."""
+    out: list[str] = []
+    first: list[int] = []  # where each original line now starts
+    starts: dict[str, int] = {}
+    for line in lines:
+        first.append(len(out))
+        pieces = _stream_pieces(line) if len(line.split()) >= 2 * MIN_STREAM_TOKENS else [(None, line)]
+        for table, piece in pieces:
+            if table is not None:
+                starts.setdefault(table, len(out))
+            out.append(piece)
+    moved = {k: first[h] if 0 <= h < len(first) else h + len(out) - len(lines) for k, h in headings.items()}
+    return out, {**moved, **{k: min(moved.get(k, n), n) for k, n in starts.items()}}
+
+
+def _stream_pieces(line: str) -> list[tuple[str | None, str]]:
+    """The line cut before the token that opens table 3 and the one that opens table 4, each piece with the table it
+    opens; a cut is made only where both sides stay whole-table streams (MIN_STREAM_TOKENS tokens each), as
+    `tokenize` reads them."""
+    tokens = list(re.finditer(r"\S+", line))
+    folded = [re.sub(r"\s+", "", fold(m.group(0))) for m in tokens]
+    t3 = next((n for n, t in enumerate(folded) if _T3_TITLE in t or any(m in t for m in _T3_MARKERS)), None)
+    t4 = next((n for n, t in enumerate(folded) if t3 is not None and n > t3 and _T4_LINE.match(t)), None)
+    cuts: list[tuple[str, int]] = []
+    for table, n in (("requests", t3), ("appeals", t4)):
+        before = n - cuts[-1][1] if cuts and n is not None else n
+        if n is not None and before >= MIN_STREAM_TOKENS and len(tokens) - n >= MIN_STREAM_TOKENS:
+            cuts.append((table, n))
+    bounds = [(None, 0), *((table, tokens[n].start()) for table, n in cuts)]
+    ends = [start for _, start in bounds[1:]] + [len(line)]
+    return [(table, line[start:end].rstrip()) for (table, start), end in zip(bounds, ends, strict=True)]
 
 
 def split_table_regions(lines: list[str], headings: dict[str, int] | None = None) -> dict[str, list[str]]:
@@ -648,7 +685,7 @@ def split_table_regions(lines: list[str], headings: dict[str, int] | None = None
     `headings` gives the line (relative to `lines`) of the requests/appeals headings when they were found;
     markers inside the tables decide too, so a lost heading (sample 002) does not lose a table.
     """
-    headings = headings or {}
+    lines, headings = _cut_stream_lines(lines, headings or {})
     t3 = t4 = None
     for i, line in enumerate(lines):
         compacted = re.sub(r"\s+", "", fold(line)).lstrip("|")

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import pytest
 
+from indexing.models import Document
+from indexing.parser import parse_document
 from indexing.schema import APPEAL_BLOCKS, APPEAL_COLUMNS, request_columns, request_rows
 from indexing.sections import reflow, split_sections
 from indexing.tables import parse_tables
-from tests.indexing.test_parser_variants import PRINTED, consistent_requests, numbered_appeals
+from tests.indexing.test_parser_variants import (
+    PRINTED,
+    consistent_requests,
+    numbered_appeals,
+    numbered_proactive,
+    proactive_rows_text,
+)
 
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 APPLICANT_HEADER = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织",
@@ -238,3 +246,68 @@ def test_a_cut_row_whose_placement_is_unsure_stays_unknown(stream, cells):
     table = _cut_requests(cut_stream(grid, "2021", "rejected_duplicate", cells, STREAMS[stream])).tables["requests"]
     assert table["rejected_duplicate"] == dict.fromkeys(request_columns("2021"))
     assert table["rejected_petition"] == grid["rejected_petition"]
+
+
+# ---------------------------------------------------------------- several tables on one line
+RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def appeals_tokens(grid: dict) -> list[str]:
+    return ["行政复议", "行政诉讼", *RESULTS * 3, *(str(grid[b][c]) for b in APPEAL_BLOCKS for c in APPEAL_COLUMNS)]
+
+
+def stream_tokens(grid: dict, template: str, *, title: bool = True, appeals: dict | None = None) -> str:
+    """Tables 2 and 3 (and 4 when given) of a page that lost its line breaks: every cell one space-separated token,
+    table 3's heading (if any) and table 4's without numbering, so nothing split them onto lines of their own."""
+    tokens = proactive_rows_text(numbered_proactive(template), template, sep=" ".join)
+    tokens += ["收到和处理政府信息公开申请情况"] if title else []
+    tokens += [NOTE, *APPLICANT_HEADER]
+    for row in request_rows(template):
+        tokens += [*_labels(row, template), *(str(grid[row][c]) for c in request_columns(template))]
+    if appeals is not None:
+        tokens += ["因政府信息公开工作被申请行政复议、提起行政诉讼情况", *appeals_tokens(appeals)]
+    return " ".join(tokens)
+
+
+@pytest.mark.parametrize(
+    "template,title,with_appeals",
+    [("2021", True, False), ("2019", True, True), ("2021", False, True), ("2019", False, False)],
+)
+def test_tables_run_together_on_one_line_are_cut_apart(template, title, with_appeals):
+    requests, appeals = consistent_requests(template), numbered_appeals()
+    lines = ["二、主动公开政府信息情况", stream_tokens(requests, template, title=title, appeals=appeals if with_appeals
+                                                   else None)]  # fmt: skip
+    headings = {}
+    if not with_appeals:  # table 4 under a numbered heading of its own
+        lines += ["四、政府信息公开行政复议、行政诉讼情况", " ".join(appeals_tokens(appeals))]
+        headings = {"appeals": 2}
+    result = parse_tables(lines, 2020 if template == "2019" else 2023, headings)
+    assert result.tables == {"proactive": numbered_proactive(template), "requests": requests, "appeals": appeals}
+    assert not [f for f in result.flags if f.rule.startswith("table.")]
+
+
+def test_a_one_line_report_reads_all_three_tables():
+    """The whole page on one line (sentences and numbered headings split out by `reflow`, table 3's heading not)."""
+    requests, appeals = consistent_requests("2021"), numbered_appeals()
+    body = [
+        "示例县青木镇2023年政府信息公开工作年度报告",
+        "一、总体情况 本年度，我镇持续推进政务公开。",
+        "二、主动公开政府信息情况 " + stream_tokens(requests, "2021"),
+        "四、政府信息公开行政复议、行政诉讼情况 " + " ".join(appeals_tokens(appeals)),
+        "五、存在的主要问题及改进情况 信息更新不够及时。",
+        "六、其他需要报告的事项 无。",
+    ]
+    report = parse_document(Document(source="one-line.txt", text="    ".join(body), content_hash="x", format="txt"))
+    assert report.tables == {"proactive": numbered_proactive("2021"), "requests": requests, "appeals": appeals}
+
+
+def test_a_short_table2_before_table3_on_one_line_is_not_cut_out_and_stays_unknown():
+    """Table 2 reduced to one block (fewer tokens than a whole-table stream): cut off, it would be read as a PDF row,
+    whose cells are not certain; it stays unknown and table 3 is read as before."""
+    requests = consistent_requests("2021")
+    table3 = stream_tokens(requests, "2021").split(" 收到和处理政府信息公开申请情况 ")[1]
+    line = "第二十条第(五)项 信息内容 本年处理决定数量 行政许可 6 收到和处理政府信息公开申请情况 " + table3
+    result = parse_tables(["二、主动公开政府信息情况", line], 2023)
+    assert result.tables["requests"] == requests
+    proactive = result.tables["proactive"]
+    assert proactive is None or all(v is None for row in proactive.values() for v in row.values())
