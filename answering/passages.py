@@ -377,7 +377,12 @@ def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
     # even though one item happens to say 政务公开.
     specific = q_grams - {g for term in GENERIC_TERMS for g in _bigrams(term)}
     overlaps = sorted((len(specific & _bigrams(fold(lead))) for lead in group.leads), reverse=True)
-    return bool(specific) and overlaps[0] >= 0.6 * len(specific) and overlaps[0] >= 2 * max(overlaps[1], 1)
+    if bool(specific) and overlaps[0] >= 0.6 * len(specific) and overlaps[0] >= 2 * max(overlaps[1], 1):
+        return True
+    # …or the question holds one item's whole name (“规划计划类信息主要包括哪些内容”) and no other's
+    covers = sorted((len(q_grams & g) / len(g) for g in (_bigrams(fold(lead)) for lead in group.leads) if len(g) >= 3),
+                    reverse=True)
+    return len(covers) >= 2 and covers[0] >= 0.8 and covers[1] < 0.5
 
 
 def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: bool = False) -> Answer:

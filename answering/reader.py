@@ -409,6 +409,8 @@ def _operation(
             return Plan("which_body", scope, phrase=_phrase(rest))
         return Plan("list", scope, figures, condition or Condition(">", 0))
     if has(lx.LIST) and not figures and has(lx.WHICH_BODY_VERBS):
+        if n_bodies == 1:  # “白奎镇制定了哪个实施方案”: which thing the named body did, read from its prose
+            return Plan("describe", scope, topic=topic)
         return Plan("which_body", scope, phrase=_phrase(rest))
     if has(lx.YESNO) and n_bodies <= 1:
         if claimed:  # “是按月公开财政收支情况的吗”: whether a sentence states it

@@ -163,3 +163,21 @@ def test_kinds_set_side_by_side_with_their_counts_are_counted():
 def test_no_list_set_out_means_no_count():
     ans = _counting().ask("戊乡2021年列了几条改进措施？")
     assert ans.kind == "unknown" and "没有逐条列出" in ans.answer
+
+
+# ---------------------------------------------------------------- one item of a list, named whole
+KINDS = (
+    "（一）主动公开情况\n本年度公开信息40条。\n"
+    "1.概况类信息，主要包括机构设置、领导分工等。\n2.规划计划类信息，主要包括年度重点任务分解、半年工作小结等。\n"
+    "3.财政资金类信息，主要包括部门预算、三公经费等。\n"
+)
+
+
+def test_a_question_naming_one_items_whole_name_gets_that_item():
+    a = Assistant.from_reports([make_report("己镇", 2022, sections={"overview": KINDS,
+                                                                   "problems": "一是加强计划管理。二是完善制度。"})])
+    for question in ("己镇公开的规划计划类信息主要包括哪些内容？", "己镇的财政资金类信息包括什么"):
+        ans = a.ask(question)
+        wanted = "年度重点任务分解" if "规划" in question else "部门预算"
+        assert wanted in ans.answer and "加强计划管理" not in ans.answer, (question, ans.answer)
+        assert "机构设置" not in ans.answer  # one item, not the whole list

@@ -150,3 +150,12 @@ def test_a_ranking_asked_after_a_list_ranks_that_list(catalog, follow, order):
     plan = plan_of(catalog, follow, "哪些乡镇的年报给出了主动公开政府信息的总条数？")
     assert plan.op == "rank" and plan.order == order, plan
     assert [f.measure for f in plan.figures] == ["fact.proactive_total"] and plan.scope.levels == ("乡镇",)
+
+
+@pytest.mark.parametrize("question", ["白奎镇2021年制定了哪个政务公开工作实施方案？", "侯家镇建立了哪些工作制度"])
+def test_which_thing_a_named_body_did_is_read_from_its_prose(catalog, question):
+    assert plan_of(catalog, question).op == "describe"
+
+
+def test_which_body_did_a_thing_is_still_a_reverse_lookup(catalog):
+    assert plan_of(catalog, "哪个镇建立了政务公开工作微信群").op == "which_body"
