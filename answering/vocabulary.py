@@ -364,7 +364,8 @@ def find_topic(folded: str) -> str | None:
         for topic, (cues, _, _) in TOPICS.items():
             for c in cues:
                 # “规划计划类信息” names a category of information: its 计划 asks no plans
-                at = next((m.start() for m in re.finditer(re.escape(c), text) if not text.startswith("类", m.end())), -1)
+                hits = (m.start() for m in re.finditer(re.escape(c), text) if not text.startswith("类", m.end()))
+                at = next(hits, -1)
                 if at < 0:
                     continue
                 # the thing asked follows its asking word (哪些问题, 怎么整改); else the nearest before it (问题有哪些)
