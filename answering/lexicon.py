@@ -232,6 +232,8 @@ ASKS_WHAT = r"什么|哪|怎么|怎样|如何|多少|几"  # a question asking w
 NEGATION = r"未|没有|没|无(?!论)|不(?![断仅少同定论但])|尚未|暂无"
 # Verbs any act is done with (实行/严格/落实 the same 制度): they do not tell one claim from another.
 DOING = r"实行|实施|推行|开展|举办|组织|落实|采用|使用|利用|进行|坚持|做好|严格|执行"
+# “公开多少条政府信息”: the amount asked sits inside the figure's words; read as “公开政府信息多少条” (same length).
+COUNT_INSIDE = r"(?<![多少])(公开|发布|公布)(了?(?:几|多少)[条篇件个]?)((?:的)?(?:政府|政务)?信息)"  # not 多发布了多少
 TITLE = r"《[^》]{1,40}》"  # a document's title: its words name no figure
 QUOTE_MARKS = r"[“”\"'《》]"
 AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取).*$"

@@ -37,7 +37,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     levels = [] if bodies else _levels(blanked)
     if levels and _C(lx.LEVEL_PAIRS).search(blanked):
         levels = list(dict.fromkeys([*levels, *lx.PAIRED_LEVELS]))  # 镇街: towns and street offices
-    text = _digits_for_years(blanked)
+    text = _C(lx.COUNT_INSIDE).sub(r"\1\3\2", _digits_for_years(blanked))
     spans = figure_spans(_C(lx.TITLE).sub(lambda m: "□" * len(m.group(0)), text))  # 《主动公开基本目录》 is a title
     rest = _blank(text, [(a, b) for a, b, _ in spans])  # a measure's own words are no operation words (无法提供)
     years = _years(text, rest, previous)

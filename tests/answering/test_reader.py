@@ -159,3 +159,13 @@ def test_which_thing_a_named_body_did_is_read_from_its_prose(catalog, question):
 
 def test_which_body_did_a_thing_is_still_a_reverse_lookup(catalog):
     assert plan_of(catalog, "哪个镇建立了政务公开工作微信群").op == "which_body"
+
+
+@pytest.mark.parametrize("question, op", [
+    ("侯家镇2021年平均每月公开多少条政府信息？", "average"),
+    ("侯家镇2021年发布了几条政务信息", "value"),
+    ("米山镇2022年公布多少条信息", "value"),
+])
+def test_an_amount_asked_inside_the_figures_words_still_names_the_figure(catalog, question, op):
+    plan = plan_of(catalog, question)
+    assert plan.op == op and [f.measure for f in plan.figures] == ["fact.proactive_total"], plan
