@@ -142,9 +142,16 @@ def growth(plan: Plan, reports: list[Report], question: str) -> Answer:
         bodies = join_names(list(plan.scope.bodies))
         return Answer(question, f"语料中没有{bodies}{missing}的报告，无法计算变化。", "unknown")
     s = Sources()
-    a, b = value_of(by_year[earlier], figure), value_of(by_year[later], figure)
+    if len(plan.figures) >= 2:  # “网站和公众号合计发布量…增长了百分之几”: the growth of their sum
+        (a, a_parts), (b, b_parts) = (_combined(by_year[y], plan.figures) for y in (earlier, later))
+        named = "、".join(label(f) for f in plan.figures) + "合计"
+        head = f"{by_year[later].short_name}{named}：{earlier}年{_shown_sum(a, a_parts, plan.figures, s)}，" \
+               f"{later}年{_shown_sum(b, b_parts, plan.figures, s)}"
+    else:
+        a, b = value_of(by_year[earlier], figure), value_of(by_year[later], figure)
+        head = f"{by_year[later].short_name}{label(figure)}：{earlier}年{shown(a, figure, s)}，" \
+               f"{later}年{shown(b, figure, s)}"
     body = by_year[later].short_name
-    head = f"{body}{label(figure)}：{earlier}年{shown(a, figure, s)}，{later}年{shown(b, figure, s)}"
     if not (a.known and b.known):
         return Answer(question, head + "；有一年未披露，无法计算变化。", "unknown", citations=s.citations)
     change = b.value - a.value
@@ -158,6 +165,22 @@ def growth(plan: Plan, reports: list[Report], question: str) -> Answer:
     word = "增加" if change >= 0 else "减少"
     return Answer(question, f"{head}；{word}{number(abs(change), unit(figure))}。", "value", value=change,
                   items=[body], citations=s.citations, rows=[row(a, figure), row(b, figure)])
+
+
+def _combined(report: Report, figures: tuple[Figure, ...]) -> tuple[Value, list[Value]]:
+    """The sum of several figures of one report (known only when every part is), and the parts to show."""
+    parts = [value_of(report, f) for f in figures]
+    if not all(p.known for p in parts):
+        return Value(report, None, note="有一项未披露"), parts
+    units = {p.unit for p in parts}  # 59篇 + 235条: no one written unit, the measure's own
+    return Value(report, sum(p.value for p in parts), [c for p in parts for c in p.citations],
+                 unit=units.pop() if len(units) == 1 else ""), parts
+
+
+def _shown_sum(total: Value, parts: list[Value], figures: tuple[Figure, ...], sources: Sources) -> str:
+    shown_parts = " + ".join(f"{label(f)}{shown(p, f, sources)}" for p, f in zip(parts, figures, strict=True))
+    summed = f" = {number(total.value, total.unit or unit(figures[0]))}" if total.known else ""
+    return f"（{shown_parts}{summed}）"
 
 
 def average(plan: Plan, reports: list[Report], question: str) -> Answer:

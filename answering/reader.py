@@ -365,7 +365,8 @@ def _operation(
                     unclear="figure")
     if has(lx.RATIO):
         return Plan("ratio", scope, figures)
-    growth = (has(lx.GROWTH) and n_bodies <= 1 and n_years in (1, 2) and len(figures) <= 1
+    combined = len(figures) >= 2 and has(lx.SUM)  # “网站和公众号合计发布量…增长了百分之几”: one summed figure
+    growth = (has(lx.GROWTH) and n_bodies <= 1 and n_years in (1, 2) and (len(figures) <= 1 or combined)
               and not has(lx.DIFFERENCE_SAID))
     if growth or (has(lx.GROWTH) and scope.years.kind == "relative" and n_bodies <= 1):
         if n_years == 1:  # “2022年…的增长率”, “同比增加”: against the year before

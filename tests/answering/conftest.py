@@ -70,8 +70,13 @@ def uncited_numbers(answer: Answer) -> list[str]:
 
 
 def _shown_sums(text: str) -> set[str]:
-    """“…59篇；…235条。合计294”: a total that equals the numbers shown before it, in its own sentence."""
+    """“…59篇；…235条。合计294”, “（…20条 + …80条 = 100条）”: a total that equals the numbers shown before it, in its
+    own sentence or bracket."""
     out = set()
+    for m in re.finditer(r"（([^（）=]*\+[^（）=]*)=\s*(\d+(?:\.\d+)?)", text):
+        parts = [float(n) for n in _NUMBER.findall(m.group(1))]
+        if parts and abs(sum(parts) - float(m.group(2))) < 1e-9:
+            out.add(m.group(2))
     for sentence_parts in re.finditer(r"([^。]*?)合计(\d+(?:\.\d+)?)", text):
         before = [float(n) for n in _NUMBER.findall(sentence_parts.group(1))]
         total = sentence_parts.group(2)

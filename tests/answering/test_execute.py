@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.answering.conftest import assert_cited
+from answering.assistant import Assistant
+from indexing.models import Report
+from tests.answering.conftest import assert_cited, make_report
 
 
 def test_a_monthly_average_divides_the_yearly_figure_and_says_so(reports_assistant):
@@ -236,3 +238,31 @@ def test_a_typed_noun_fact_answers_only_when_its_sentence_says_the_noun(sentence
                          sections={"overview": sentence})
     ans = Assistant.from_reports([report]).ask("青石镇2021年政策解读有多少条？")
     assert ans.value == expected
+
+
+def _two_years(wechat_2023: int | None = 130) -> Assistant:
+    def report(year: int, site: int, wechat: int | None) -> Report:
+        tail = f"，通过微信公众号发布{wechat}条。" if wechat is not None else "。"
+        sentence = f"全年通过网站发布信息{site}条{tail}"
+        facts = {"channel_website": (site, sentence, "overview")}
+        if wechat is not None:
+            facts["channel_wechat"] = (wechat, sentence, "overview")
+        return make_report("庚镇", year, facts=facts)
+
+    return Assistant.from_reports([report(2022, 20, 80), report(2023, 30, wechat_2023)])
+
+
+@pytest.mark.parametrize("question, value", [
+    ("庚镇网站和公众号合计发布量，2023年比2022年增长了百分之几？", 60.0),  # 100 → 160
+    ("庚镇2023年网站加公众号一共发布的信息比上年增加了多少", 60),
+])
+def test_the_growth_of_a_summed_figure_shows_its_parts(question, value):
+    ans = _two_years().ask(question)
+    assert ans.kind == "value" and ans.value == pytest.approx(value), ans.answer
+    assert "20条" in ans.answer and "80条" in ans.answer and "= 160条" in ans.answer
+    assert_cited(ans)
+
+
+def test_a_summed_figure_with_a_part_unstated_has_no_growth():
+    ans = _two_years(wechat_2023=None).ask("庚镇网站和公众号合计发布量，2023年比2022年增长了百分之几？")
+    assert ans.kind == "unknown" and ans.value is None
