@@ -377,7 +377,11 @@ def rank_position(plan: Plan, reports: list[Report], question: str) -> Answer:
     order = "从多到少" if plan.order != "asc" else "从少到多"
     text = (f"{body_year(mine.report)}{label(figure)}{shown(mine, figure, s)}，在{len(known)}个有数字的单位中{order}"
             f"排第{position}{note}。")
-    return Answer(question, text, "value", value=position, items=[mine.report.short_name], citations=s.citations)
+    # the position rests on every number it was ranked against: each shown and cited
+    ranked = "、".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in known)
+    text += f"参与排名：{ranked}。"
+    return Answer(question, text, "value", value=position, items=[mine.report.short_name], citations=s.citations,
+                  rows=[row(v, figure) for v in known])
 
 
 def every(plan: Plan, reports: list[Report], question: str) -> Answer:

@@ -37,6 +37,8 @@ class Passage:
     rank: int  # retrieval rank (0 = best); section order when read without an index
 
 
+# A sentence ends after 。！？ — and after the bracket or quote that closes right behind it (“…电话：0795-1234567。）”).
+_SENTENCE_END = re.compile(r"(?<=[。！？!?][）)」”』])|(?<=[。！？!?])(?![）)」”』])|\n+")
 _HEADING = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十]+)")
 LONG_SENTENCE = 160
 
@@ -50,7 +52,7 @@ def sentences_with_headings(text: str) -> list[tuple[str, str]]:
     """(sentence, the sub-heading it sits under or "") — a heading says what the sentences below it are about."""
     out: list[tuple[str, str]] = []
     heading = ""
-    for part in re.split(r"(?<=[。！？!?])|\n+", text):
+    for part in _SENTENCE_END.split(text):
         part = part.strip()
         if not part:
             continue

@@ -249,6 +249,9 @@ def _value(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
                   rows=[row_of(fig)], query=query)
 
 
+MAX_MISSES = 10  # checked reports that fail the condition, shown with their numbers
+
+
 def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool = False) -> Answer:
     known = [f for f in figures if f.known]
     unknowns = [f for f in figures if not f.known]
@@ -271,6 +274,12 @@ def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool =
         head = f"{scope}{'中' if query.levels or query.regions else ''}{measure.label}{cond.describe()}{unit}的"
         if hits:
             text = f"{head}有：" + "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in hits) + "。"
+            # nearest the threshold first: a long list of misses is cut after the ones that came closest
+            misses = sorted((f for f in known if f not in hits), key=lambda f: abs(float(f.value) - cond.threshold))
+            if misses:  # what was checked and left out, with its number: the list is only as good as its misses
+                shown_misses = "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in misses[:MAX_MISSES])
+                more = f"等{len(misses)}份" if len(misses) > MAX_MISSES else ""
+                text += f"不符合的：{shown_misses}{more}。"
         else:
             text = f"{head}：没有。已核对：" + "、".join(
                 f"{body_year(f.report)}（{show(f, measure, s)}）" for f in known) + "。"

@@ -260,15 +260,21 @@ def citation_support(item: GoldItem, answer: Any, texts: dict[str, str]) -> tupl
         evidence = [e for e in item.evidence if file_text is None or e in file_text]
         cores = [evidence_core(e) for e in evidence]
         folded_file = match_form(file_text) if file_text is not None else None
+        own: list[str] = []
         for c in citations:
             short = match_form(getattr(c, "short_name", "") or getattr(c, "agency", "") or "")
             if folded_file is not None and (not short or short not in folded_file):
                 continue  # a citation from another body does not back this file
             cited = match_form(getattr(c, "text", "") or "")
+            own.append(cited)
             label = _cell_row_label(c, cited)
             if any(core and (core in cited or (label and label in core)) for core in cores):
                 supported += 1
                 break
+        else:
+            # a list cited item by item: together, in order, its citations hold the evidence (一是…二是…三是…)
+            joined = "".join(own)
+            supported += bool(own) and any(core and core in joined for core in cores)
     return supported, len(item.files)
 
 

@@ -181,3 +181,10 @@ def test_a_question_naming_one_items_whole_name_gets_that_item():
         wanted = "年度重点任务分解" if "规划" in question else "部门预算"
         assert wanted in ans.answer and "加强计划管理" not in ans.answer, (question, ans.answer)
         assert "机构设置" not in ans.answer  # one item, not the whole list
+
+
+def test_a_closing_bracket_or_quote_stays_with_its_sentence():
+    text = ("如有疑问请与党政办联系。（地址：某路1号，电话:0795-1234567。）"
+            "全年印发“工作要点。”并抓好落实工作。")
+    assert sentences(text) == ["如有疑问请与党政办联系。", "（地址：某路1号，电话:0795-1234567。）",
+                               "全年印发“工作要点。”", "并抓好落实工作。"]

@@ -7,6 +7,7 @@ import pytest
 from answering.assistant import Assistant
 from answering.structured import resolve
 from answering.vocabulary import MEASURE_BY_KEY
+from indexing.models import Report
 from indexing.schema import REQUEST_COLUMNS, REQUEST_ROWS_2021
 
 from .conftest import assert_cited, make_report
@@ -169,3 +170,17 @@ def test_it_refers_to_the_one_body_the_last_answer_named(assistant):
     follow = assistant.ask("它予以公开了多少件？", history=[first])
     assert follow.kind == "value" and follow.items == ["戊街道"]
     assert follow.citations[0].row == "granted"
+
+
+def test_a_conditional_list_shows_what_it_checked_and_left_out():
+    def town(name: str, n: int) -> Report:
+        sentence = f"全年主动公开政府信息{n}条。"
+        return make_report(name, 2023, facts={"proactive_total": (n, sentence, "overview")})
+
+    small = [town(f"丙{c}镇", 10 + i) for i, c in enumerate("东南西北前后左右上下内外")]
+    towns = [town("甲镇", 420), town("乙镇", 90), *small]
+    ans = Assistant.from_reports(towns).ask("主动公开政府信息超过300条的乡镇有几个？")
+    assert ans.kind == "count" and ans.value == 1 and ans.items == ["甲镇"]
+    assert "不符合的：" in ans.answer and "乙镇2023年（90条" in ans.answer
+    assert "等13份" in ans.answer  # a long list of misses is cut, and says how many there were
+    assert_cited(ans)

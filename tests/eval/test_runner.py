@@ -100,6 +100,19 @@ def test_a_table_cell_backs_a_longer_printed_row_label():
     assert citation_support(gold, as_vague, texts) == (0, 1)
 
 
+def test_a_list_cited_item_by_item_backs_the_whole_list_in_order():
+    whole = "问题有：一是宣传不够。二是形式单一。三是队伍薄弱。"
+    texts = {"a.txt": f"甲镇\n{whole}\n"}
+    gold = item("text", ["宣传不够"], evidence=["一是宣传不够。二是形式单一。三是队伍薄弱。"], files=["a.txt"])
+    items = ["一是宣传不够。", "二是形式单一。", "三是队伍薄弱。"]
+    in_order = Answer("q", "…", "text", citations=[cite("甲镇", t) for t in items])
+    missing_one = Answer("q", "…", "text", citations=[cite("甲镇", t) for t in items[:2]])
+    other_body = Answer("q", "…", "text", citations=[cite("乙镇", t) for t in items])
+    assert citation_support(gold, in_order, texts) == (1, 1)
+    assert citation_support(gold, missing_one, texts) == (0, 1)
+    assert citation_support(gold, other_body, texts) == (0, 1)
+
+
 def test_evidence_core_drops_numbering_and_notes():
     assert evidence_core("（二）部分公开（区分处理的，只计这一情形，不计其他情形）") == "部分公开"
     assert evidence_core("四、结转下年度继续办理") == "结转下年度继续办理"
