@@ -21,6 +21,7 @@ MIN_SCORE = 2.0
 RELATIVE_FLOOR = 0.6  # a sentence far weaker than the best one is not evidence worth showing
 ITEM_SENTENCES = 2
 GROUP_SHARE = 0.8  # a numbered list answers when it scores near the best single sentence
+STRONG_MATCH = 5  # word pairs a sentence shares with the question to outweigh a list's heading
 IN_TOPIC = 2.0  # the section a topic lives in (problems → 5) counts like two shared words
 
 # Words that carry no meaning for matching a question to a sentence.
@@ -77,6 +78,14 @@ def _score(sentence: str, q_grams: set[str], markers: tuple[str, ...], rank: int
     # A sentence of the section the topic lives in (存在的问题 → section 5) is evidence by place, not only by words;
     # so is one under a sub-heading naming the topic (“（二）改进措施”), and one under another topic's heading is not.
     return overlap + 1.5 * min(marked, 3) + (IN_TOPIC if in_topic else 0.0) + 3.0 * heading_fit - 0.15 * rank
+
+
+def _words_shared(text: str, q_grams: set[str]) -> int:
+    """Word pairs of the question the text holds, besides the words every report uses (政务公开, 信息)."""
+    return len((q_grams - _GENERIC_PAIRS) & _bigrams(fold(text)))
+
+
+_GENERIC_PAIRS = {g for term in GENERIC_TERMS for g in _bigrams(term)}
 
 
 def _is_contents(sentence: str) -> bool:
@@ -222,7 +231,11 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
             fit = _heading_fit(group.intro, query.topic, other_years)
             if group.heading and group.heading != group.intro:
                 fit = max(-1, min(2, fit + _heading_fit(group.heading, query.topic, other_years)))
-            score = _score(group.intro + "".join(group.leads), q_grams, markers, p.rank, in_topic, fit)
+            # An intro that announces the list (“存在的问题为：”, “从以下三方面…”) speaks for it; one that is a whole
+            # statement of its own (“通过网站、公众号两个平台发布信息。一是高度重视…”) answers as a sentence, not
+            # through the list after it.
+            said = group.intro if _ANNOUNCES.search(group.intro) else ""
+            score = _score(said + "".join(group.leads), q_grams, markers, p.rank, in_topic, fit)
             lists.append((score, p, group, fit))
     scored.sort(key=lambda t: -t[0])
     lists.sort(key=lambda t: -t[0])
@@ -232,7 +245,11 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         top = scored[0] if scored else None
         if top is not None and fits.get((id(top[1]), top[2]), 0) > fit:
             continue  # the best sentence sits under a better-fitting heading than this list
-        inside = top is not None and top[1] is p and any(x and x in top[3] for x in [group.intro, *group.leads])
+        if top is not None and _words_shared(top[3], q_grams) >= STRONG_MATCH and _words_shared(
+                group.heading + "".join(group.leads), q_grams) < 0.5 * _words_shared(top[3], q_grams):
+            continue  # a sentence saying the question's own words beats a list under a fitting heading that does not
+        announced = [group.intro] if _ANNOUNCES.search(group.intro) else []
+        inside = top is not None and top[1] is p and any(x and x in top[3] for x in [*announced, *group.leads])
         if top is None or score >= GROUP_SHARE * top[0] or inside:
             return _enumerated_answer(query, p, group, counting)
     if counting:  # no list fits: the items are not set out one by one, and the answer does not count for the report
@@ -262,6 +279,10 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
 
 
 # ---------------------------------------------------------------- enumerations (一是…二是… / （一）（二）/ 1. 2.)
+# Words with which an intro announces the list after it (“问题为：”, “从以下三方面”, “…改进措施”).
+_ANNOUNCES = re.compile(
+    r"[：:]\s*$|以下|如下|下列|几个?方面|几点|为[：:]|包括|主要有|主要是|措施|问题|不足|打算|计划|情况[。.]?$"
+)
 _ENUM = re.compile(
     r"(?:(?<=[。；;：:\n])|^)[^\S\n]*"
     r"(?:([一二三四五六七八九十])是|[（(]([一二三四五六七八九十]+)[)）]|[（(](\d+)[)）]|(\d+)[、.．](?!\d))"
@@ -377,7 +398,7 @@ def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
     """The question names one item (“如何落实信息公开保障措施”): that item answers, not the whole list."""
     # Words every report uses (政务公开, 信息公开) name no item: “政务公开的主要问题有哪些” asks for the whole list
     # even though one item happens to say 政务公开.
-    specific = q_grams - {g for term in GENERIC_TERMS for g in _bigrams(term)}
+    specific = q_grams - _GENERIC_PAIRS
     overlaps = sorted((len(specific & _bigrams(fold(lead))) for lead in group.leads), reverse=True)
     if bool(specific) and overlaps[0] >= 0.6 * len(specific) and overlaps[0] >= 2 * max(overlaps[1], 1):
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from answering.assistant import Assistant
 from answering.passages import enumerations, sentences, sentences_with_headings
 
@@ -188,3 +190,24 @@ def test_a_closing_bracket_or_quote_stays_with_its_sentence():
             "全年印发“工作要点。”并抓好落实工作。")
     assert sentences(text) == ["如有疑问请与党政办联系。", "（地址：某路1号，电话:0795-1234567。）",
                                "全年印发“工作要点。”", "并抓好落实工作。"]
+
+
+# ---------------------------------------------------------------- a sentence that says it, before a list that does not
+PLATFORMS = (
+    "（四）政府信息公开平台建设情况\n一是完善信息常态化管理机制。二是加强重要信息的管理。三是做好保密审查。\n"
+    "（五）监督保障情况\n本年度通过区政府网站、“辛镇发布”公众号两个政务公开平台发布信息。一是高度重视，明确职责。"
+    "二是加强学习，提升能力。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["辛镇通过哪两个政务公开平台发布信息？", "辛镇用哪两个平台发布信息"])
+def test_a_sentence_with_the_questions_words_beats_lists_that_lack_them(question):
+    ans = Assistant.from_reports([make_report("辛镇", 2022, sections={"overview": PLATFORMS})]).ask(question)
+    assert "辛镇发布" in ans.answer, ans.answer
+    assert "高度重视" not in ans.answer  # the list after the sentence is not what it says
+
+
+def test_a_list_its_intro_announces_still_answers():
+    text = "存在的主要问题为：一是宣传不够。二是形式单一。三是队伍薄弱。"
+    ans = Assistant.from_reports([make_report("辛镇", 2022, sections={"problems": text})]).ask("辛镇存在哪些问题")
+    assert all(x in ans.answer for x in ("宣传不够", "形式单一", "队伍薄弱"))
