@@ -140,6 +140,9 @@ class Answer:
     unsupported_numbers: list[str] = field(default_factory=list)  # LLM numbers not found in the evidence
     options: list[str] = field(default_factory=list)  # clarify: readings to choose from, each a question to ask
     plan: Any = None  # answering.plan.Plan the question was read as (follow-ups read against it)
+    # The optional LLM's part in this answer: {"used", "model", "unsupported_numbers", "note"} (answering/llm.py);
+    # None when no model was asked to word it. In to_json only when set, so the contract without an LLM is unchanged.
+    llm: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,6 +155,7 @@ class Answer:
             "elapsed_ms": round(self.elapsed_ms, 1),
             "rows": [dict(r) for r in self.rows],
             **({"options": list(self.options)} if self.options else {}),
+            **({"llm": dict(self.llm)} if self.llm is not None else {}),
         }
 
     def render_text(self) -> str:

@@ -103,10 +103,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from answering.assistant import Assistant
 
-    assistant = Assistant.open(_index_config(args), llm=_llm_config(args))
+    llm = _llm_config(args)
+    assistant = Assistant.open(_index_config(args), llm=llm)
     answer = assistant.ask(args.question)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        out = answer.to_json()
+        if llm is not None and "llm" not in out:  # a model is configured but did not word this answer (numbers…)
+            out["llm"] = {"used": False, "model": llm.model, "unsupported_numbers": [], "note": None}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(answer.render_text())
     return 0

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 
 def nianbao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "nianbao.cli", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env={**os.environ}, timeout=600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NIANBAO_LLM_")}  # an LLM only when a test asks
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
 
 
 @pytest.fixture
@@ -79,3 +80,25 @@ def test_ask_json_contract(tmp_path: Path):
     assert answer["kind"] == "value" and answer["value"] == 235
     assert any("235" in c["text"] for c in answer["citations"])
     assert "235" in answer["answer"]
+    assert "llm" not in answer  # no model configured: the contract is unchanged
+
+
+def test_ask_json_carries_what_the_llm_did(tmp_path: Path):
+    """A model (a loopback stub) that repeats a number no extractive answer states: the JSON says so, the answer
+    text does not carry it."""
+    from tests.answering.test_llm import _Server
+
+    index = tmp_path / "index"
+    assert nianbao("ingest", str(SAMPLES[0]), "--index", str(index), "--quiet").returncode == 0
+    with _Server("侯家镇对政务公开认识不够到位[1]，收到申请999件[1]。") as server:
+        llm = ["--llm", "openai-compatible", "--llm-base-url", server.base_url, "--llm-model", "stub-model"]
+        prose = nianbao("ask", "侯家镇2021年存在哪些问题？", "--index", str(index), "--json", *llm)
+        value = nianbao("ask", "侯家镇2021年通过微信公众号发布了多少条信息？", "--index", str(index), "--json", *llm)
+    assert prose.returncode == 0, prose.stderr
+    answer = json.loads(prose.stdout)
+    assert answer["kind"] == "text" and "999" not in answer["answer"] and "认识不够到位" in answer["answer"]
+    assert answer["llm"]["used"] is False and answer["llm"]["model"] == "stub-model"
+    assert answer["llm"]["unsupported_numbers"] == ["999"]
+    numbers = json.loads(value.stdout)  # a figure from the records: the model did not word it
+    assert numbers["value"] == 235
+    assert numbers["llm"] == {"used": False, "model": "stub-model", "unsupported_numbers": [], "note": None}
