@@ -14,8 +14,9 @@ from indexing.models import Report
 from indexing.normalize import fold
 from indexing.schema import PREFACE
 
+# “哪些报告…”, “有几份年报” — not “在报告中提到…”, where the report is only where something is said.
 _INVENTORY = re.compile(
-    r"(几份|多少份|哪些|几个|多少个|有哪|哪几).{0,12}(报告|年报)|(报告|年报).{0,6}(几份|多少份|哪些)"
+    r"(几份|多少份|哪些|几个|多少个|有哪|哪几).{0,12}(报告|年报)(?![中里内上])|(报告|年报).{0,6}(几份|多少份|哪些)"
 )
 _PUBLISHED_REPORT = re.compile(r"(?:发布|公布|出具|编制|提交)了?.{0,4}(?:年度报告|年报)")
 _MEMBER_WHICH = re.compile(r"(?:属于|隶属|位于|在)哪(?:个|一个)?(省|市|区|县|地区|地方)|是哪(?:个)?(省|市|区|县)的")

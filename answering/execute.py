@@ -318,11 +318,22 @@ def share(plan: Plan, reports: list[Report], question: str) -> Answer:
     if not (all(v.known for _, v in parts) and whole.known) or not whole.value:
         return Answer(question, text + "；无法计算占比。", "unknown", citations=s.citations)
     total = sum(v.value for _, v in parts)
+    backwards = any(_contains(f, plan.base) for f in plan.figures)  # “公众号占主动公开” read as 主动公开 of 公众号
+    if backwards or (all(_contains(plan.base, f) for f in plan.figures) and total > whole.value):
+        return Answer(question, text + f"；{label(plan.figures[0])}不是{label(plan.base)}的一部分，无法按“占比”计算。"
+                      "请确认哪个是部分、哪个是总数。", "clarify", citations=s.citations)
     pct = round(total / whole.value * 100, 1)
     over = " + ".join(fmt_number(v.value) for _, v in parts)
     calc = f"{over if len(parts) == 1 else f'({over})'} ÷ {fmt_number(whole.value)} = {fmt_number(pct)}%"
     return Answer(question, f"{text}；占{calc}。", "value", value=pct, citations=s.citations,
                   rows=[*(row(v, f) for f, v in parts), row(whole, plan.base)])
+
+
+def _contains(whole: Figure | None, part: Figure) -> bool:
+    """`part` is one of the figures `whole` totals (主动公开 holds a channel, 不予公开 holds 国家秘密)."""
+    prefix = lx.NARROWER.get((whole.measure or "") if whole else "")
+    return bool(prefix) and part.measure is not None and part.measure != whole.measure and (
+        part.measure.startswith(prefix))
 
 
 def which_part(plan: Plan, reports: list[Report], question: str) -> Answer:
@@ -497,7 +508,8 @@ def _stated(report: Report, term: str, claim: Claim) -> tuple[str, str, bool] | 
     for key, text in report.sections.items():
         for sent in prose_sentences(text):  # split at line ends too: a heading line is not its answer's sentence
             found = support(claim, sent)
-            if found is None and term and term in fold(sent):
+            # the key term as written also states it (a lone 有/在 left by trimming is no term)
+            if found is None and len(term) >= 2 and term in fold(sent):
                 found = Support(1.0, True)
             if found is not None and (best is None or (found.same_polarity, found.share) > best[0]):
                 best = ((found.same_polarity, found.share), key, sent)

@@ -142,7 +142,11 @@ SHORT_YEAR = r"(?<![\d])(0[7-9]|[12]\d)(?=\s*(?:年(?!度?[内中末初底])|、
 CN_SHORT_YEAR = r"(?<![〇零一二三四五六七八九])([〇零一二][〇零一二三四五六七八九])年"
 
 # Words that look like a name but gather bodies (“全部乡镇”), and words that are not a counted thing.
-NOT_A_BODY = r"全部|所有|各|哪|几|每个|乡镇$|^乡镇|专区|社区|小区|辖区|片区|景区|园区"
+# Names shaped like a body that are not one: group words, and 区 that are areas of a hall or a town, not districts.
+NOT_A_BODY = (
+    r"全部|所有|各|哪|几|每个|乡镇$|^乡镇|专区|社区|小区|辖区|片区|景区|园区|城区|街区|校区"
+    r"|功能区|体验区|服务区|办公区|阅览区|等待区|申请区|互动区|查阅区|咨询区|展示区|办事区|受理区"
+)
 NOT_A_NOUN = (
     r"^[多少]|公开|发布|主动|公开的|各自|加起来|合计|一共|多出|总共|分别|累计|平均|比例"
     r"|哪|几|多少|增加|减少|增长|下降|变化|涨|相比|比|乡镇|镇$|单位"
@@ -217,14 +221,15 @@ TYPED_NOUNS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻
 NOT_NOUNS = frozenset({"信息", "政府信息", "政务信息", "申请", "公开申请", "报告", "东西", "内容", "数量"})
 MODIFIER_GAPS = ("", "的", "了", "过")  # a figure this close before a noun qualifies it: 主动公开的疫情防控信息
 # What a which-body question did, as worded: the question's own words dropped (“哪个镇开展了政府开放日” → 政府开放日).
-PHRASE_DROPPED = (r"[□?？。!！，,]|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门|在年报中|年报里|报告中"
-                  r"|提到了?要?")
+PHRASE_DROPPED = (r"[□?？。!！，,]|有哪些|有哪几个|有哪个|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门"
+                  r"|在年报中|年报里|报告中|提到了?要?")
 DONE_VERB = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
              r"|提及|存在|纳入|把)了?过?")
 # The frame of a prose claim asked about (“哪些乡镇在报告中明确说明当年未收取…”, “有没有把…纳入…吗”): what is left
 # is the thing done. NEGATION: the words that say a thing was not done.
 CLAIM_FRAME = (
-    r"[□?？。!！，,、]|(?:19|20)\d\d年度?|是否|有没有|有无|是不是|吗|呢|哪些|哪个|哪几个|哪一个|哪家|乡镇|街道|单位|部门"
+    r"[□?？。!！，,、]|(?:19|20)\d\d年度?|是否|有没有|有无|是不是|吗|呢|有?哪些|有?哪个|有?哪几个|哪一个|哪家|乡镇|街道|单位|部门"
+    r"|^在|^对|^有"
     r"|在?(?:报告|年报)(?:中|里)|年度报告|年报|报告|可以|能够|明确|说明|写明|表示|提到了?|当年|本年度?|该年|我们|他们|它"
     r"|的|是|把|将|了|过|镇|乡"
 )

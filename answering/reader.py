@@ -82,8 +82,10 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)
         return Plan("clarify", reason="这个说法可以指几个不同的数字，请选择要问的是哪一个。", options=options,
                     unclear="reading")
+    share_at = _C(lx.SHARE).search(text)
+    part_named = bool(spans and share_at and spans[-1][1] <= share_at.start())  # “其中公众号发布的占…”: a part
     plan = _operation(rest, scope, tuple(figures), topic, previous if follow_up else None, tuple(_levels(blanked)),
-                      blanked)
+                      blanked, part_named=part_named)
     plan = replace(plan, follow_up=follow_up)
     asked_for = plan.figures or plan.part or plan.phrase
     if plan.op not in ("describe", "which_body", "clarify", "compare") and not asked_for:
@@ -284,6 +286,7 @@ def _operation(
     previous: Plan | None,
     levels_said: tuple[str, ...] = (),
     said: str = "",
+    part_named: bool = False,
 ) -> Plan:
     """`rest`: the question without names, years and measure words; `said`: without names only (for the words a
     measure shares with an operation, such as 发布 in 发布渠道)."""
@@ -355,6 +358,8 @@ def _operation(
         return Plan("value", scope, figures)  # “分别列出白奎镇、港口乡、侯家镇…的篇数”
     if has(lx.SHARE):
         if previous is not None and len(figures) == 1 and previous.figures and previous.figures[0] != figures[0]:
+            if part_named:  # “其中通过公众号发布的占多少” after the total: this figure of the last one
+                return Plan("share", scope, figures, base=previous.figures[0])
             return Plan("share", scope, previous.figures[:1], base=figures[0])  # “占主动公开总数的几成”
         if len(figures) > 1:  # “网站和公众号发布的信息占主动公开总数的比例”: the parts, then the whole
             return Plan("share", scope, figures[:-1], base=figures[-1])

@@ -266,3 +266,26 @@ def test_the_growth_of_a_summed_figure_shows_its_parts(question, value):
 def test_a_summed_figure_with_a_part_unstated_has_no_growth():
     ans = _two_years(wechat_2023=None).ask("庚镇网站和公众号合计发布量，2023年比2022年增长了百分之几？")
     assert ans.kind == "unknown" and ans.value is None
+
+
+@pytest.mark.parametrize("history, follow", [
+    ("米山镇2022年主动公开了多少条政府信息？", "其中通过微信公众号发布的占百分之多少？"),
+    ("米山镇2022年主动公开了多少条政府信息？", "通过公众号发布的占了几成"),
+])
+def test_a_part_named_before_its_share_is_the_part(reports_assistant, history, follow):
+    first = reports_assistant.ask(history)
+    ans = reports_assistant.ask(follow, history=[first])
+    assert ans.kind == "value" and ans.value == pytest.approx(83.8), ans.answer  # 306 ÷ 365
+
+
+def test_a_share_read_backwards_asks_back_instead_of_passing_100_percent():
+    from answering.execute import execute
+    from answering.plan import Figure, Plan, Scope, Years
+
+    sentence = "全年主动公开信息200条，其中通过微信公众号发布150条。"
+    towns = [make_report("庚镇", 2023, facts={"proactive_total": (200, sentence, "overview"),
+                                              "channel_wechat": (150, sentence, "overview")})]
+    backwards = Plan("share", Scope(("庚镇",), years=Years("absolute", (2023,))), (Figure("fact.proactive_total"),),
+                     base=Figure("fact.channel_wechat"))
+    ans = execute(backwards, towns, "公众号占主动公开的比例")
+    assert ans.kind == "clarify" and ans.value is None
