@@ -218,6 +218,17 @@ def find_signature(lines: list[str], after: int) -> tuple[int | None, int | None
     return None, None, None
 
 
+def is_signature(text: str) -> bool:
+    """A signature as one piece of text: a date alone (“2023年1月20日”) or after the body's name (“青禾镇人民政府
+    2023年1月20日”). Used to cut a signature off the sentence it runs on from, on a line of its own."""
+    folded = _compact(text)
+    m = _DATE_LINE.search(folded)
+    if not m:
+        return False
+    name = folded[: m.start()]
+    return not name or (len(name) <= 40 and bool(_ORG_END.search(name)) and _clean_name(name) != "")
+
+
 def _iso_date(y: str, m: str, d: str) -> str | None:
     year = _cn_digits(y)
     month, day = chinese_number(m), chinese_number(d)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexing.identity import is_signature
 from indexing.models import Flag
 from indexing.normalize import clean_display, fold
 from indexing.schema import SECTION_CUES, SECTION_KEYS, SECTION_TITLES
@@ -39,7 +40,7 @@ def reflow(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         if len(line) < MIN_REFLOW_CHARS:
-            out.append(line)
+            out.extend(_heading_run_on(line))
             continue
         # A whole page on one line: its paragraphs were joined with spaces after each sentence's end.
         pieces = _SENTENCE_GAP.split(line)
@@ -57,8 +58,49 @@ def reflow(lines: list[str]) -> list[str]:
             out.append(token.group(0))
             start = m.end() + token.end()
         out.append(line[start:].strip() if start else line)
+    out = [piece for line in out for piece in _signature_run_on(line)]
     # A line of only a tab is the blank cell of a tab-indented cell-per-line export: it holds a table column.
     return [line for line in out if line.strip() or line == "" or "\t" in line]
+
+
+# The last sentence of a line, and what follows it: “…本年度未收取信息处理费。 青禾镇人民政府 2023年1月20日”.
+_LAST_SENTENCE_END = re.compile(r"^(?P<text>.*[。！？!?；;])(?P<tail>[^。！？!?；;]+)$")
+
+
+def _signature_run_on(line: str) -> list[str]:
+    """A sentence and the signature (a dated body name, or a date) run together on one line: each on a line of its
+    own. Taken as one signature line, the sentence — often the last stated zero (未收取费用, 未承办提案) — would be cut
+    off the body with it."""
+    if not line.rstrip().endswith("日") or "\t" in line or "|" in line:
+        return [line]
+    m = _LAST_SENTENCE_END.match(line.rstrip())
+    if m is None or not is_signature(m.group("tail")):
+        return [line]
+    return [m.group("text"), m.group("tail").strip()]
+
+
+# What may follow a heading on its line as the section's own text: a sentence, or a bare “无”.
+_RUN_ON_TEXT = re.compile(r"[。！？!?]|^\s*(?:无|暂无|没有)[\s。.]*$")
+
+
+def _heading_run_on(line: str) -> list[str]:
+    """A short line that opens with a numbered section heading and runs on, after a gap of spaces, into the section's
+    first sentence (“六、其他需要报告的事项     本年度未收取任何费用。”, a paragraph of a flattened page): the heading
+    and the text, on lines of their own. Read as one heading line, the sentence would be lost with it. Only a whole
+    heading (its words up to the gap) followed by a sentence is split: a heading spelt with a space inside, or followed
+    by table labels, stays as it is."""
+    m = _LEADING_TOP.match(line)
+    if m is None:
+        return [line]
+    rest = line[m.end() :]
+    if not _RUN_ON_TEXT.search(rest) or heading_candidate(m.group("heading")) is None:
+        return [line]
+    return [line[: m.end("heading")], rest.strip()]
+
+
+_LEADING_TOP = re.compile(
+    rf"^\s*(?P<heading>(?:[{_CN}]{{1,2}}、|\d{{1,2}}[、.](?!\d)|第[{_CN}]{{1,2}}部分)\S+)\s+(?=\S)"
+)
 
 
 @dataclass(frozen=True)

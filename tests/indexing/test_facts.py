@@ -3,9 +3,14 @@ traps real reports set (ordinals, approximations, changes, totals stated through
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from indexing.facts import extract_facts
+from indexing.models import Document
+from indexing.parser import parse_document
+from indexing.sections import reflow
 
 
 def facts(text: str) -> dict:
@@ -84,3 +89,92 @@ def test_the_first_statement_wins_and_keeps_its_sentence():
     text = "2022年主动公开政府信息30条。其中主动公开政府信息10条用于测试。"
     got = extract_facts({"overview": text})
     assert got["proactive_total"].value == 30 and got["proactive_total"].sentence == "2022年主动公开政府信息30条。"
+
+
+# ---------------------------------------------------------------- a stated zero run on with what follows it
+# A flattened page (or a careless export) runs a section's heading into its first sentence after a gap of spaces,
+# and the last sentence into the signature. Read whole, such a line is a heading or a signature and its sentence —
+# often a stated zero — is lost with it. Bodies, names and dates are invented.
+_REPORT_HEAD = [
+    "棠溪县芷岭乡人民政府2023年政府信息公开工作年度报告",
+    "一、总体情况",
+    "2023年，我乡主动公开政府信息64条。",
+    "二、主动公开政府信息情况",
+    "本年度按要求更新公开目录。",
+    "三、收到和处理政府信息公开申请情况",
+    "本年度收到政府信息公开申请2件，均已按期答复。",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "本年度未发生行政复议、行政诉讼。",
+    "五、存在的主要问题及改进情况",
+    "栏目更新不够及时，下一步将加强审核。",
+]
+
+
+def _parsed(lines: list[str], joiner: str = "\n"):
+    text = joiner.join(lines)
+    return parse_document(Document("report.txt", text, hashlib.sha256(text.encode()).hexdigest(), "txt", ()))
+
+
+@pytest.mark.parametrize(
+    "tail,key,sentence,section",
+    [
+        (["六、其他需要报告的事项     本年度未收取任何信息处理费。"], "no_fees",
+         "本年度未收取任何信息处理费。", "other"),
+        (["六、其他需要报告的事项\u3000\u3000未承办人大代表建议和政协委员提案。"], "no_proposals",
+         "未承办人大代表建议和政协委员提案。", "other"),
+        (["六、其他需要报告的事项", "本年度未收取信息处理费。 芷岭乡人民政府 2024年2月6日"], "no_fees",
+         "本年度未收取信息处理费。", "other"),
+        (["六、其他需要报告的事项", "我乡未承办人大建议、政协提案。2024年1月29日"], "no_proposals",
+         "我乡未承办人大建议、政协提案。", "other"),
+        (["六、其他需要报告的事项  本机关全年没有收取信息处理费。  棠溪县芷岭乡人民政府  二〇二四年一月十二日"],
+         "no_fees", "本机关全年没有收取信息处理费。", "other"),
+        (["六、其他需要報告的事項", "本年度未收取任何信息處理費。 芷嶺鄉人民政府 2024年3月4日"], "no_fees",
+         "本年度未收取任何信息處理費。", "other"),  # traditional characters
+    ],
+)
+def test_a_stated_zero_run_on_with_its_heading_or_the_signature_is_read(tail, key, sentence, section):
+    r = _parsed(_REPORT_HEAD + tail)
+    assert r.facts[key].value is True
+    assert (r.facts[key].sentence, r.facts[key].section) == (sentence, section)
+
+
+def test_stated_zeros_of_a_whole_page_on_one_line_are_read_in_their_sections():
+    lines = [
+        "蓼原县统计局2022年政府信息公开工作年度报告",
+        "根据《中华人民共和国政府信息公开条例》规定，现将我局2022年政府信息公开工作情况报告如下。",
+        "一、总体情况", "    2022年，我局规范信息发布流程，主动公开政府信息47条。",
+        "二、主动公开政府信息情况", "    本年度我局及时更新政府信息公开目录，做好文件公开工作。",
+        "三、收到和处理政府信息公开申请情况", "    本年度我局未收到政府信息公开申请。",
+        "四、政府信息公开行政复议、行政诉讼情况", "    本年度未发生因政府信息公开引起的行政复议、行政诉讼。",
+        "五、存在的主要问题及改进情况", "    部分栏目更新不够及时，下一步将加强培训。",
+        "六、其他需要报告的事项", "    本年度未收取信息处理费，未承办人大代表建议和政协委员提案。",
+        "蓼原县统计局", "2023年1月16日",
+    ]  # fmt: skip
+    r = _parsed(lines, joiner=" ")
+    got = {k: (f.value, f.section) for k, f in r.facts.items() if k.startswith("no_")}
+    assert got == {
+        "no_requests": (True, "requests"), "no_appeals": (True, "appeals"),
+        "no_fees": (True, "other"), "no_proposals": (True, "other"),
+    }  # fmt: skip
+    assert r.signed_date == "2023-01-16"
+
+
+def test_the_signature_is_not_read_into_the_sentence_or_the_section():
+    r = _parsed(_REPORT_HEAD + ["六、其他需要报告的事项", "本年度未收取信息处理费。 芷岭乡人民政府 2024年2月6日"])
+    assert r.facts["no_fees"].sentence == "本年度未收取信息处理费。"
+    assert "芷岭乡人民政府" not in r.sections["other"] and "2024年2月6日" not in r.sections["other"]
+    assert (r.agency, r.signed_date) == ("棠溪县芷岭乡人民政府", "2024-02-06")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "六、其他需要报告的 事项",  # a heading spelt with a space inside: no sentence follows
+        "二、主动公开政府信息情况 第二十条第(一)项 信息内容 本年制发件数",  # table labels after the heading
+        "本报告所列数据统计至2023年12月31日",  # a date that ends a sentence: no signature
+        "工作情况报告如下。统计截止日期为2023年12月31日",  # a date after a sentence, but no body's name before it
+        "一是加强培训 提升业务水平。",  # numbered prose, not a heading
+    ],
+)
+def test_lines_that_only_look_run_on_are_not_cut(line):
+    assert reflow([line]) == [line]
