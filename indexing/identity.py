@@ -121,10 +121,20 @@ def _compact(line: str) -> str:
 _PIECE_SEPARATOR = re.compile(r"[|_]|(?<=[\u4e00-\u9fff])[-–—](?=\d|[\u4e00-\u9fff])")
 
 
+# Invisible characters that pages and exports put before a title or inside a name (zero-width spaces and joiners,
+# word joiners, byte-order marks, soft hyphens): they are no part of the words, and a name read with them names no one.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _visible(text: str) -> str:
+    """The text without whitespace (any width: U+3000, NBSP, en/em spaces, tabs) or invisible characters."""
+    return _INVISIBLE.sub("", re.sub(r"\s+", "", text))
+
+
 def _fields(line: str) -> list[str]:
     """A line's text pieces as written: pipe cells of a metadata row apart, markdown marks and “标题：” labels gone."""
     out = []
-    for part in _PIECE_SEPARATOR.split(re.sub(r"\s+", "", clean_display(line))):
+    for part in _PIECE_SEPARATOR.split(_visible(clean_display(line))):
         part = _LABEL.sub("", _MARKUP.sub("", part))
         if part:
             out.append(part)
@@ -163,12 +173,44 @@ def _title_at(lines: list[str], i: int) -> tuple[str, int, int] | None:
     for piece in pieces:
         if is_title(piece):
             return _with_name_above(lines, i, piece, i)
+    run_on = _title_running_on(lines[i])
+    if run_on:
+        return run_on, i, i
     # A title wrapped after “…政府信息公开工作” continues on the next line.
     nxt = _next_nonblank(lines, i)
     if nxt is None or len(pieces) != 1 or not _TITLE_HEAD.search(fold(pieces[0])):
         return None
     joined = pieces[0] + "".join(_fields(lines[nxt]))
     return _with_name_above(lines, i, joined, nxt) if is_title(joined) else None
+
+
+MAX_RUN_ON_WORDS = 40  # words of a flattened page's first line searched for its title
+MIN_TEXT_AFTER_TITLE = 10  # a flattened page's title runs on into a whole sentence at least
+
+
+def _title_running_on(line: str) -> str:
+    """The title of a flattened page, whose first line runs on from the title into the text after a space (“云川县
+    青禾镇2022年政府信息公开工作年度报告 根据《条例》…现将…报告如下。”), maybe after the page's metadata (“发布时间：…
+    浏览次数：…”). Read as one piece, the line is a sentence and names no report. The title is the shortest run of
+    whole words that reads as one, opening the line or right after the metadata, with more text after it."""
+    words = line.split()
+    if len(words) < 2 or not _TITLE_WORDS.search(_compact(line)):
+        return ""
+    words = words[:MAX_RUN_ON_WORDS]
+    for start in range(len(words) - 1):
+        lead = _compact("".join(words[:start]))
+        if lead and not (_CHROME.search(lead) and not re.search(r"[，。；>»›]", lead)):
+            return ""  # text before it that is no page metadata: a sentence naming the report, not its title
+        for end in range(start + 1, len(words)):  # always leaves text after the title
+            candidate = "".join(_fields(" ".join(words[start:end])))
+            if len(candidate) > MAX_TITLE_CHARS or _CHROME.search(_compact(candidate)):
+                break  # too long, or it takes in the metadata (“【字体：大 中 小】”): the title starts later
+            if is_title(candidate):
+                # The shortest: a title said twice (“X年报 X年报 根据…”) is one title. What follows it must be the
+                # page's text, not the end of a sentence that names the report (“详见 X年度报告 全文。”).
+                after = _compact("".join(words[end:]))
+                return candidate if len(after) >= MIN_TEXT_AFTER_TITLE else ""
+    return ""
 
 
 def _with_name_above(lines: list[str], i: int, title: str, last: int) -> tuple[str, int, int]:
@@ -250,7 +292,7 @@ Candidates = dict[str, list[tuple[str, object]]]  # field -> [(where, value)]
 def _title_names(title: str) -> tuple[str, int | None]:
     """(body name, year) a title states: the words before the year or the report words (“X2021年…”, “X政府信息公开
     工作2022年度报告”), else the name between them (“2021年度X政府信息公开…”, “2022年上海市政府信息公开…”)."""
-    text = re.sub(r"\s+", "", strip_junk(title))
+    text = _visible(strip_junk(title))
     if fold(text).startswith("关于"):  # “關於…” too
         text = text[2:]
     folded = fold(text)
@@ -392,7 +434,7 @@ def _body_of(name: str) -> str:
 
 def _clean_name(name: str) -> str:
     """A body name as written, or "" when the text is not one (a sentence, “我镇”, a level word alone)."""
-    name = _LABEL.sub("", _MARKUP.sub("", re.sub(r"\s+", "", clean_display(name or ""))))
+    name = _LABEL.sub("", _MARKUP.sub("", _visible(clean_display(name or ""))))
     name = _body_of(re.sub(r"^[《“\"]|[》”\"]$", "", name))
     core = fold(name)
     if not (2 <= len(core) <= 40) or not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", core):
@@ -423,7 +465,9 @@ def identify(lines: list[str], hints: Hints | None = None) -> Identity:
     if found is not None:
         ident.title, first, last = found
         ident.title_lines = (first, last)
-        ident.body_start = last + 1
+        # A flattened page's title runs on into the opening sentence: the body starts on the title's line.
+        runs_on = first == last and not any(is_title(p) for p in _fields(lines[first]))
+        ident.body_start = first if runs_on else last + 1
     else:
         ident.body_start = chrome_end(lines)
         ident.title = next((t for t in hints.page_titles if is_title(t)), "")

@@ -152,3 +152,56 @@ def test_sources_travel_with_the_record():
 def test_any_file_name_is_safe(name):
     ident = _ident(BODY, file_name=name)
     assert ident.sources.get("agency") != "file_name"  # none of these names a body
+
+
+# ---------------------------------------------------------------- an indented title, a title running on into the text
+# Pages indent the title with full-width spaces (U+3000), NBSP, en/em spaces, tabs, or invisible characters (zero-width
+# space, word joiner, byte-order mark); a flattened page runs the title into the opening sentence after a space.
+_INDENTS = ["\u3000\u3000", "\u00a0\u00a0", "\u2003", "\t", "\u200b", "\ufeff", "\u2060", "\u200b\u3000\u3000"]
+_TITLES = [
+    ("翎川市澄河区统计局2022年政府信息公开工作年度报告", "翎川市澄河区统计局", "澄河区统计局", "部门"),
+    ("翎川市澄河區統計局2022年政府信息公開工作年度報告", "翎川市澄河區統計局", "澄河区统计局", "部门"),  # traditional
+    ("蓼原县人民政府2022年政府信息公开工作年度报告", "蓼原县人民政府", "蓼原县", "县级"),
+    ("蓼原縣桧山街道辦事處2022年政府信息公開工作年度報告", "蓼原縣桧山街道辦事處", "桧山街道", "街道"),
+]
+_OPENING_WE = "根据《中华人民共和国政府信息公开条例》规定，现将我单位2022年政府信息公开工作情况报告如下。"
+_DATE_ONLY = "2023年1月18日"  # nothing but the title names the body
+
+
+@pytest.mark.parametrize("indent", _INDENTS)
+@pytest.mark.parametrize("title,agency,short,level", _TITLES)
+def test_an_indented_title_names_the_body_without_its_indentation(indent, title, agency, short, level):
+    r = parse_document(_doc("\n".join([indent + title, _OPENING_WE, *BODY, _DATE_ONLY])))
+    assert (r.agency, r.short_name, r.level, r.year) == (agency, short, level, 2022)
+    assert r.title == title and r.sources["agency"] == "title"
+
+
+@pytest.mark.parametrize("indent", ["", *_INDENTS])
+@pytest.mark.parametrize("title,agency,short,level", _TITLES)
+def test_a_title_running_on_into_the_text_of_a_flattened_page(indent, title, agency, short, level):
+    r = parse_document(_doc(" ".join([indent + title, _OPENING_WE, *BODY, _DATE_ONLY])))
+    assert (r.agency, r.short_name, r.level, r.year) == (agency, short, level, 2022)
+    assert r.title == title
+    assert _OPENING_WE in r.sections["overview"]  # the opening sentence on the title's line stays in the body
+
+
+def test_a_flattened_title_after_page_metadata_and_said_twice_is_one_title():
+    title = "翎川市澄河区统计局2022年政府信息公开工作年度报告"
+    head = f"【字号：大 中 小】 发布日期：2023-01-20 浏览次数：318 \u3000\u3000{title} {title}"
+    r = parse_document(_doc(" ".join([head, _OPENING_WE, *BODY, _DATE_ONLY])))
+    assert (r.title, r.agency, r.short_name) == (title, "翎川市澄河区统计局", "澄河区统计局")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a sentence naming the report, not its title
+        "\u3000\u3000根据要求，现将 翎川市澄河区统计局2022年政府信息公开工作年度报告 公布如下。",
+        "\u3000\u3000详见 蓼原县人民政府2022年政府信息公开工作年度报告 全文。",
+        "\u2060\u3000本年度，我局 认真贯彻 政府信息公开工作年度报告 制度。",
+    ],
+)
+def test_an_indented_line_that_only_names_a_report_is_not_the_title(line):
+    ident = _ident([line, *BODY])
+    assert (ident.title, ident.title_lines) == ("", None)
+    assert ident.sources.get("agency") != "title"
