@@ -431,6 +431,23 @@ def _noun_yesno(plan: Plan, reports: list[Report], question: str) -> Answer:
     return mentions(plan, reports, question)
 
 
+def any_of(plan: Plan, reports: list[Report], question: str) -> Answer:
+    """“收到过人大代表建议或者政协委员提案没有”: yes when any of the figures holds; no only when every one is stated
+    and none holds; else unknown."""
+    selected = in_scope(plan, reports)
+    if len(selected) != 1:
+        return _none(plan, question, "所问单位", reports)
+    r, s = selected[0], Sources()
+    values = [(f, value_of(r, f)) for f in plan.figures]
+    listed = "；".join(f"{label(f)}{shown(v, f, s)}" for f, v in values)
+    held = [v.known and (_holds(plan, v.value) if plan.condition else v.value > 0) for _, v in values]
+    if any(held):
+        return Answer(question, f"是。{body_year(r)}{listed}。", "yesno", value=True, citations=s.citations)
+    if all(v.known for _, v in values):
+        return Answer(question, f"否。{body_year(r)}{listed}。", "yesno", value=False, citations=s.citations)
+    return Answer(question, f"{body_year(r)}{listed}；有一项未披露，无法判断。", "unknown", citations=s.citations)
+
+
 def _holds(plan: Plan, value: float) -> bool:
     c = plan.condition
     if c.op == "between":
@@ -564,6 +581,8 @@ def executes(plan: Plan) -> bool:
     noun = bool(plan.figures) and plan.figures[0].noun is not None
     if plan.op == "yesno" and ((noun and (plan.condition is None or not plan.condition.value)) or plan.phrase):
         return True
+    if plan.op == "yesno" and len(plan.figures) >= 2 and all(f.measure for f in plan.figures):
+        return True  # “A或者B有没有”: any of them
     if plan.op in ("value", "max", "min") and noun and len(plan.figures) == 1:
         return True
     if plan.op == "sum" and any(f.noun is not None for f in plan.figures) and len(plan.figures) >= 2:
@@ -577,7 +596,8 @@ def execute(plan: Plan, reports: list[Report], question: str) -> Answer:
     elif plan.op == "list" and plan.reference:
         executor = list_against
     elif plan.op == "yesno":
-        executor = mentions if plan.phrase and not plan.figures else _noun_yesno
+        several = len(plan.figures) >= 2 and all(f.measure for f in plan.figures)
+        executor = mentions if plan.phrase and not plan.figures else any_of if several else _noun_yesno
     elif plan.op in ("value", "max", "min"):
         executor = noun_values
     elif plan.op == "sum" and any(f.noun is not None for f in plan.figures):

@@ -289,3 +289,23 @@ def test_a_share_read_backwards_asks_back_instead_of_passing_100_percent():
                      base=Figure("fact.channel_wechat"))
     ans = execute(backwards, towns, "公众号占主动公开的比例")
     assert ans.kind == "clarify" and ans.value is None
+
+
+
+def _channels(site: int | None, wechat: int | None) -> Assistant:
+    facts = {}
+    if site is not None:
+        facts["channel_website"] = (site, f"通过网站发布信息{site}条。", "overview")
+    if wechat is not None:
+        facts["channel_wechat"] = (wechat, f"通过微信公众号发布信息{wechat}条。", "overview")
+    return Assistant.from_reports([make_report("壬镇", 2023, facts=facts)])
+
+
+@pytest.mark.parametrize("site, wechat, expected", [(0, 7, True), (0, 0, False), (None, 0, None), (3, None, True)])
+def test_a_yes_no_over_either_of_two_figures(site, wechat, expected):
+    ans = _channels(site, wechat).ask("壬镇2023年通过网站或者微信公众号发布过信息没有？")
+    if expected is None:
+        assert ans.kind == "unknown" and "未披露" in ans.answer  # one stated zero does not make the other zero
+    else:
+        assert ans.kind == "yesno" and ans.value is expected, ans.answer
+        assert_cited(ans)
