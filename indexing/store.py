@@ -5,10 +5,17 @@ Layout under `index_dir`:
   bm25/         BM25 over jieba tokens + the chunk texts search returns (rebuilt from Chroma when stale)
   embeddings.sqlite   passage-vector cache keyed by sha256(model + text)
   pending.json  report_ids whose chunks are being written (crash recovery)
+  corrections.json    identity corrections a person made (indexing/corrections.py)
+  damaged/      files `nianbao repair` moved aside (never deleted)
 
 Records live in a second Chroma collection (the Report JSON as document, a constant 1-d embedding), so the
 server path holds everything. A record is written after its chunks: it is the commit marker; chunks without a
 record are never returned and are deleted at the next ingest.
+
+Each store file is checked at open, before Chroma or the cache touch it (indexing/doctor.py): a damaged Chroma file
+(or a missing/empty one where an ingest left its traces) raises `IndexDamaged`, naming the file and the way out;
+nothing is replaced. A damaged embedding cache is dropped and rebuilt (it is only a cache). A record whose JSON
+cannot be read raises `IndexDamaged` when it is read.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import numpy as np
 
 import nianbao  # noqa: F401  (offline environment before Chroma/transformers load)
 from indexing.chunking import Chunk, identity_metadata
+from indexing.doctor import CACHE_FILE, CHROMA_DIR, CHROMA_FILE, IndexDamaged, check_at_open, chroma_problem
 from indexing.embedders import CachedEmbedder, ConstantEmbedder, chroma_embedding_function, make_embedder
 from indexing.models import Report
 from indexing.retrieve import Bm25Store, ChunkEntry, Hit, SearchFilters, rrf
@@ -57,7 +65,7 @@ def _client(config: IndexConfig):
             ssl=url.scheme == "https",
             settings=settings,
         )
-    path = config.index_dir / "chroma"
+    path = config.index_dir / CHROMA_DIR
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
@@ -72,26 +80,45 @@ def record_metadata(report: Report) -> dict[str, Any]:
     return {**identity_metadata(report), "source": source_key(report.source)}
 
 
+__all__ = ["CHUNKS", "RECORDS", "Index", "IndexConfig", "IndexDamaged", "record_metadata", "source_key"]
+
+
 class Index:
-    def __init__(self, config: IndexConfig) -> None:
+    def __init__(self, config: IndexConfig, *, cache: bool = True) -> None:
+        """Opens the index at `config`; raises IndexDamaged (before Chroma touches anything) when a store file is
+        damaged. `cache=False` embeds without the on-disk cache and leaves it as it is (nianbao doctor)."""
         self.config = config
+        if cache:
+            check_at_open(config.index_dir, local_chroma=not config.chroma_url)
+        elif not config.chroma_url and (problem := chroma_problem(config.index_dir)):
+            raise IndexDamaged(self._store_path(), problem, config.index_dir)
         config.index_dir.mkdir(parents=True, exist_ok=True)
-        self.client = _client(config)
-        self.embedder = CachedEmbedder(make_embedder(config.embedder), config.index_dir / "embeddings.sqlite")
-        self.chunks = self.client.get_or_create_collection(
-            CHUNKS,
-            embedding_function=chroma_embedding_function(self.embedder, config.embedder),
-            metadata={"embedder": config.embedder},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        try:
+            self.client = _client(config)
+        except Exception as exc:
+            raise self._damaged_or(exc) from exc
+        cache_path = config.index_dir / CACHE_FILE if cache else Path(":memory:")
+        self.embedder = CachedEmbedder(make_embedder(config.embedder), cache_path)
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                CHUNKS,
+                embedding_function=chroma_embedding_function(self.embedder, config.embedder),
+                metadata={"embedder": config.embedder},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as exc:
+            raise self._damaged_or(exc) from exc
         built_with = (self.chunks.metadata or {}).get("embedder")
         if built_with and built_with != config.embedder:
             raise ValueError(
                 f"索引由嵌入模型 {built_with} 建立，不能用 {config.embedder} 查询；请换一个索引目录或重建索引"
             )
-        self.records = self.client.get_or_create_collection(
-            RECORDS, embedding_function=chroma_embedding_function(ConstantEmbedder(), "constant")
-        )
+        try:
+            self.records = self.client.get_or_create_collection(
+                RECORDS, embedding_function=chroma_embedding_function(ConstantEmbedder(), "constant")
+            )
+        except Exception as exc:
+            raise self._damaged_or(exc) from exc
         self._lock = threading.RLock()
         self._reports: dict[str, Report] | None = None
         self._record_meta: dict[str, dict[str, Any]] | None = None
@@ -100,6 +127,28 @@ class Index:
     @classmethod
     def open(cls, config: IndexConfig) -> Index:
         return cls(config)
+
+    def _store_path(self) -> Path | str:
+        return self.config.chroma_url or self.config.index_dir / CHROMA_DIR / CHROMA_FILE
+
+    def _damaged_or(self, exc: Exception) -> Exception:
+        """Chroma failed to open: IndexDamaged when its file is (now) found damaged, else the error itself."""
+        if self.config.chroma_url:
+            return exc
+        problem = chroma_problem(self.config.index_dir)
+        if problem is None and ("malformed" in str(exc) or "not a database" in str(exc)):
+            problem = f"Chroma: {exc}"
+        return IndexDamaged(self._store_path(), problem, self.config.index_dir) if problem else exc
+
+    def _parse_record(self, rid: str, doc: str | None) -> Report:
+        try:
+            return Report.from_dict(json.loads(doc or ""))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise IndexDamaged(
+                self._store_path(),
+                f"报告记录 {rid} 无法解析 / record {rid} unreadable: {exc.__class__.__name__}",
+                None if self.config.chroma_url else self.config.index_dir,
+            ) from exc
 
     def refresh(self) -> None:
         """Forget what was cached (after an ingest or remove through another handle)."""
@@ -139,7 +188,7 @@ class Index:
                 loaded: dict[str, Report] = {}
                 for got in self._page(self.records, ["documents"]):
                     for rid, doc in zip(got["ids"], got["documents"], strict=True):
-                        loaded[rid] = Report.from_dict(json.loads(doc))
+                        loaded[rid] = self._parse_record(rid, doc)
                 self._reports = dict(sorted(loaded.items()))
             return list(self._reports.values())
 
@@ -148,7 +197,7 @@ class Index:
             if self._reports is not None:
                 return self._reports.get(report_id)
         got = self.records.get(ids=[report_id], include=["documents"])
-        return Report.from_dict(json.loads(got["documents"][0])) if got["ids"] else None
+        return self._parse_record(report_id, got["documents"][0]) if got["ids"] else None
 
     def count(self) -> int:
         """Committed reports. (No __len__: an empty Index must still be truthy.)"""

@@ -148,6 +148,21 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from indexing.doctor import describe, diagnose
+
+    checks = diagnose(_index_config(args))
+    print(describe(checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from indexing.doctor import repair
+
+    result = repair(_index_config(args), say=print)
+    return 0 if result.complete else 1
+
+
 def _format_bench(result: dict) -> str:
     return "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in result.items())
 
@@ -228,12 +243,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, required=True, help="directory to write into")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("doctor", help="check every file of the index: OK or damaged (exit 1 when any is damaged)")
+    _index_args(p)
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser(
+        "repair", help="move damaged index files aside and rebuild the vector store from the stored records"
+    )
+    _index_args(p)
+    p.set_defaults(func=cmd_repair)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    from indexing.doctor import IndexDamaged
+
+    try:
+        return args.func(args)
+    except IndexDamaged as exc:
+        print(f"错误 {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
