@@ -23,6 +23,10 @@ _MEMBER_WHICH = re.compile(r"(?:属于|隶属|位于|在)哪(?:个|一个)?(省|
 _MEMBERS = re.compile(
     r"(?:哪些|哪几个|哪个|几个|多少个)[^，。？?]{0,6}(?:属于|隶属|位于|归)|(?:属于|隶属|位于)[^，。？?]{0,12}(?:哪些|哪几|几个|多少个)"
 )
+# “这份年报是哪一年度的”, “报告的年份是” — the year a body's report covers (not when it was signed).
+_WHICH_YEAR = re.compile(
+    r"哪一?个?年度?的(?:年度)?(?:报告|年报)|(?:报告|年报)(?:是|属于|为)?哪一?个?年度?|(?:报告|年报)的?(?:年度|年份)"
+)
 _SIGNED = re.compile(r"落款|签发|成文日期|成文时间|发布日期|签署|哪天|哪一天|什么时候(?:发布|印发|签)")
 
 
@@ -41,6 +45,8 @@ def answer_about(query: Query, reports: list[Report], filters=None) -> Answer | 
         return _inventory(query, reports, filters, text)  # “哪些镇属于文登区”: the bodies whose reports name it
     if query.bodies and _SIGNED.search(text):
         return _signed(query, reports, filters)
+    if query.bodies and _WHICH_YEAR.search(text) and not query.years:
+        return _report_years(query, reports, filters)
     if (query.measure is None and query.topic is None and _INVENTORY.search(text)) or (
             _PUBLISHED_REPORT.search(text) and re.search(r"几|多少|哪些|哪几", text)):
         return _inventory(query, reports, filters, text)
@@ -109,6 +115,19 @@ def _signed(query: Query, reports: list[Report], filters) -> Answer:
         return unknown(query.text, f"语料中没有找到{scope_text(query)}报告的落款日期（报告末尾没有署名日期）。", query)
     return Answer(query.text, "；".join(parts) + "。", "text", items=list(query.bodies), citations=s.citations,
                   query=query)
+
+
+def _report_years(query: Query, reports: list[Report], filters) -> Answer:
+    """Which year each named body's report covers, cited by the title (or the sentence naming the body)."""
+    selected = _reports_of(query, reports, filters)
+    if not selected:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告。", query)
+    s = Sources()
+    parts = [f"{r.short_name}的报告是{r.year}年度的{s.mark(_naming_citations(r))}" for r in selected]
+    years = sorted({r.year for r in selected if r.year})
+    value = years[0] if len(years) == 1 else None
+    return Answer(query.text, "；".join(parts) + "。", "value" if value else "text", value=value,
+                  items=list(dict.fromkeys(r.short_name for r in selected)), citations=s.citations, query=query)
 
 
 def _signature_date(r: Report) -> str | None:
