@@ -194,8 +194,8 @@ def _title_running_on(line: str) -> str:
     浏览次数：…”). Read as one piece, the line is a sentence and names no report. The title is the shortest run of
     whole words that reads as one, opening the line or right after the metadata, with more text after it."""
     words = line.split()
-    if len(words) < 2 or not _TITLE_WORDS.search(_compact(line)):
-        return ""
+    if len(words) < 2 or ("报" not in line and "報" not in line) or not _TITLE_WORDS.search(_compact(line)):
+        return ""  # (“报告”/“年报” in either script: most lines are ruled out before folding)
     words = words[:MAX_RUN_ON_WORDS]
     for start in range(len(words) - 1):
         lead = _compact("".join(words[:start]))
