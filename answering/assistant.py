@@ -34,7 +34,8 @@ def reads_better(plan: Plan, query: Query) -> bool:
     plain = plan.condition is None or plan.condition.op != "between"
     # a whole ranking, or an average per body: the structured executor's own operations, slots from the plan
     counted = plan.op in _COUNTED_OPS or (plan.op == "rank" and plan.k is None) or (
-        plan.op == "average" and plan.per == "body")
+        plan.op == "average" and plan.per == "body") or (
+        plan.op in ("max", "min") and not plan.scope.bodies and not plan.follow_up)  # “它…” reads the last answer
     return counted and one and plain and plan.scope.years.kind in ("absolute", "all")
 
 
@@ -47,7 +48,7 @@ def query_of(plan: Plan, query: Query) -> Query:
     condition = None if plan.condition is None else Condition(plan.condition.op, plan.condition.value)
     return replace(
         query, measure=plan.figures[0].measure, measures=[], operation=plan.op, condition=condition,
-        descending=plan.order != "asc",
+        descending=plan.op != "min" if plan.op in ("max", "min") else plan.order != "asc",
         bodies=list(plan.scope.bodies), regions=list(plan.scope.regions), levels=list(plan.scope.levels),
         unknown_bodies=[], agencies=[] if not plan.scope.bodies else query.agencies,
         years=list(plan.scope.years.values) if plan.scope.years.kind == "absolute" else [],
@@ -156,6 +157,14 @@ class Assistant:
         return answer
 
     def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
+        if plan.op == "yesno" and plan.topic and not (plan.figures or plan.phrase):
+            # “年报有没有留联系电话”: whether the report says anything on the topic — its passage, or silence
+            from dataclasses import replace
+
+            said = answer_passages(replace(query, topic=plan.topic, operation="text"), reports, self.index, filters)
+            if said.kind == "text":
+                said.answer, said.kind, said.value = f"是。{said.answer}", "yesno", True
+            return said
         if plan.op == "count_listed":
             from dataclasses import replace
 

@@ -87,7 +87,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     plan = _operation(rest, scope, tuple(figures), topic, previous if follow_up else None, tuple(_levels(blanked)),
                       blanked, part_named=part_named)
     plan = replace(plan, follow_up=follow_up)
-    asked_for = plan.figures or plan.part or plan.phrase
+    asked_for = plan.figures or plan.part or plan.phrase or (plan.op == "yesno" and plan.topic)
     if plan.op not in ("describe", "which_body", "clarify", "compare") and not asked_for:
         options = tuple(replace(plan, figures=(Figure(k),)) for k in lx.DEFAULT_READINGS)
         return Plan("clarify", reason="没有说要哪一个数字（例如收到的申请数，或主动公开的信息数）。", options=options,
@@ -340,6 +340,8 @@ def _operation(
                and not has(lx.ASKS_WHAT))
     if claimed and content(claim_of(said), TOPICS[topic][0] if topic in TOPICS else ()) >= CLAIM_WORDS:
         return Plan("yesno", scope, phrase=_phrase(said))  # “有没有把信息公开工作纳入年度考核”: a sentence says so?
+    if claimed and topic:  # “年报有没有留联系电话”: whether the report says anything on the topic
+        return Plan("yesno", scope, topic=topic)
     if topic and not has(lx.ASKS_FIGURE) and (not figures or says(lx.DESCRIBE_ASKED)):
         return Plan("describe", scope, topic=topic)  # “通过哪些平台公开政府信息”: 公开 is the verb, not a figure
     if scope.years.kind == "range" and (has(lx.GROWTH) or has(lx.DIFFERENCE) or has(lx.COMPARE)):

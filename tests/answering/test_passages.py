@@ -211,3 +211,16 @@ def test_a_list_its_intro_announces_still_answers():
     text = "存在的主要问题为：一是宣传不够。二是形式单一。三是队伍薄弱。"
     ans = Assistant.from_reports([make_report("辛镇", 2022, sections={"problems": text})]).ask("辛镇存在哪些问题")
     assert all(x in ans.answer for x in ("宣传不够", "形式单一", "队伍薄弱"))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("辛镇的年报有没有留联系电话？", True),
+    ("辛镇存在问题吗", None),  # the report says nothing on it: silence, never 否
+])
+def test_a_yes_no_on_a_topic_is_yes_with_its_passage_or_silence(question, expected):
+    sections = {"overview": "如有疑问，请与党政办联系（电话：0000-1234567）。"}
+    ans = Assistant.from_reports([make_report("辛镇", 2022, sections=sections)]).ask(question)
+    if expected:
+        assert ans.kind == "yesno" and ans.value is True and "1234567" in ans.answer
+    else:
+        assert ans.kind == "unknown" and ans.value is None

@@ -184,3 +184,12 @@ def test_a_conditional_list_shows_what_it_checked_and_left_out():
     assert "不符合的：" in ans.answer and "乙镇2023年（90条" in ans.answer
     assert "等13份" in ans.answer  # a long list of misses is cut, and says how many there were
     assert_cited(ans)
+
+
+@pytest.mark.parametrize("question, body", [("哪个镇主动公开的信息最少", "乙镇"), ("哪个镇主动公开的信息最多", "甲镇")])
+def test_the_fewest_is_the_fewest(question, body):
+    towns = [make_report(n, 2023, facts={"proactive_total": (v, f"全年主动公开政府信息{v}条。", "overview")})
+             for n, v in (("甲镇", 420), ("乙镇", 90), ("丙镇", 200))]
+    ans = Assistant.from_reports(towns).ask(question)
+    assert ans.items == [body], ans.answer
+    assert ("最少" in ans.answer) == ("最少" in question)
