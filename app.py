@@ -1,4 +1,4 @@
-"""The Gradio app: ask in Chinese, see the answer, its sources, its table and chart; browse, upload, configure.
+"""The Gradio app: ask in Chinese, see the answer, its sources, its table and chart; browse, upload, see settings.
 
 `serve(config, corpus_dir=..., host=..., port=...)` builds the index from `corpus_dir` when it is empty and starts
 the app; `build_app(assistant_or_config)` returns the `gr.Blocks` (tests launch it themselves). The endpoint
@@ -16,10 +16,13 @@ import csv
 import html
 import logging
 import re
+import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,13 @@ import gradio as gr
 import pandas as pd
 
 from answering.assistant import Assistant
-from answering.llm import LLMConfig
+from answering.limits import MAX_QUESTION_CHARS, clean_question
+from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
 from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
 from answering.vocabulary import column_label, row_label
 from indexing import schema
+from indexing.export import csv_row
 from indexing.identity import FIRST_YEAR, plausible_year
 from indexing.models import Report
 from indexing.pipeline import fix_report, ingest_paths
@@ -50,6 +55,8 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
 UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a real report is well under 5 MB; the reader has its own limit too
 MIN_SHARED_PHRASE = 3  # shorter overlaps with the question (“公开”) would light up every line of a report
+MAX_MARKS = 200  # highlighted stretches per passage: the page stays small whatever the question
+MAX_HIGHLIGHT_TERMS = 200  # the answer's own terms looked for in each passage (one linear pass each)
 
 TEMPLATE_LABELS: dict[str, str] = {
     "2021": "2021年新版格式（表三25行×7列）",
@@ -77,6 +84,10 @@ SOURCE_LABELS: dict[str, str] = {
     "correction": "人工更正",
 }  # fmt: skip
 UNKNOWN_CELL = "—"
+MAX_DOWNLOAD_FOLDERS = 32  # CSV downloads kept on disk (one folder each); older ones are removed as answers come in
+# Questions answered at once. The Assistant only reads per question (uploads and corrections take AppState's
+# write lock), so one slow question no longer holds every other user's chat in a single queue slot.
+CHAT_CONCURRENCY = 4
 
 APP_CSS = """
 .nb-answer { white-space: normal; }
@@ -147,36 +158,29 @@ def cell_label(table: str | None, row: str | None, column: str | None) -> str:
 
 
 def highlight_spans(text: str, question: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of `text` that support the answer: phrases it shares with the question, and the answer's own terms."""
+    """Spans of `text` that support the answer: phrases it shares with the question, and the answer's own terms.
+
+    Linear in the sizes of the text and the question (issue 11: a long question must not stall the server): a shared
+    phrase is found as a run of the question's MIN_SHARED_PHRASE-character pieces — overlapping and adjacent pieces
+    join into one mark — so no set of all the question's substrings is ever built. At most MAX_HIGHLIGHT_TERMS of the
+    answer's terms are looked for, and at most MAX_MARKS spans come back.
+    """
     spans: list[tuple[int, int]] = []
-    shared = _substrings(question, MIN_SHARED_PHRASE)
-    longest = max((len(s) for s in shared), default=0)
-    i = 0
-    while i < len(text) and shared:
-        for n in range(min(longest, len(text) - i), MIN_SHARED_PHRASE - 1, -1):
-            if text[i : i + n] in shared:
-                spans.append((i, i + n))
-                i += n
-                break
-        else:
-            i += 1
-    for term in terms:
-        if not term:
-            continue
+    n = MIN_SHARED_PHRASE
+    pieces = _pieces(question, n)
+    if pieces:
+        spans.extend((i, i + n) for i in range(len(text) - n + 1) if text[i : i + n] in pieces)
+    for term in list(dict.fromkeys(t for t in terms if t))[:MAX_HIGHLIGHT_TERMS]:
         # a number matches whole numbers only: 23 must not light up inside 235
         pattern = rf"(?<![\d.]){re.escape(term)}(?![\d.])" if term[0].isdigit() else re.escape(term)
         spans.extend(m.span() for m in re.finditer(pattern, text))
-    return _merge(spans)
+    return _merge(spans)[:MAX_MARKS]
 
 
-def _substrings(text: str, min_len: int) -> set[str]:
-    out = set()
-    for i in range(len(text)):
-        for j in range(i + min_len, len(text) + 1):
-            piece = text[i:j]
-            if any(ch.isalnum() for ch in piece):  # ignore runs of punctuation
-                out.add(piece)
-    return out
+def _pieces(text: str, size: int) -> set[str]:
+    """The question's pieces of exactly `size` characters that hold a letter or digit (runs of punctuation are not
+    phrases): at most len(text) of them."""
+    return {text[i : i + size] for i in range(len(text) - size + 1) if any(ch.isalnum() for ch in text[i : i + size])}
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -202,7 +206,19 @@ def highlight_html(text: str, question: str, terms: Iterable[str]) -> str:
 
 def _esc_lines_keep(text: str) -> str:
     # like _esc_lines but keeps inline whitespace exactly (it is called on fragments of one passage)
-    return "<br>".join(_esc(line) for line in re.split(r"\s*\n\s*", text))
+    return "<br>".join(_esc(line) for line in _split_at_line_breaks(text))
+
+
+def _split_at_line_breaks(text: str) -> list[str]:
+    """re.split(r"\\s*\\n\\s*", text) in one linear pass: that pattern backtracks quadratically on a long run of
+    spaces without a line break; here each whitespace run is read once and splits the text if it holds a “\\n”."""
+    parts, pos = [], 0
+    for m in re.finditer(r"\s+", text):
+        if "\n" in m.group():
+            parts.append(text[pos : m.start()])
+            pos = m.end()
+    parts.append(text[pos:])
+    return parts
 
 
 def answer_terms(answer: Answer) -> list[str]:
@@ -330,16 +346,34 @@ def chart_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame({"单位": labels, "数值": [float(r["value"]) for r in known]})
 
 
-def write_rows_csv(rows: list[dict[str, Any]], directory: Path) -> Path:
-    """A CSV named for people (年报问答数据.csv), in a folder of its own so concurrent answers never collide."""
+def write_rows_csv(rows: list[dict[str, Any]], directory: Path, *, keep: int = MAX_DOWNLOAD_FOLDERS) -> Path:
+    """A CSV named for people (年报问答数据.csv), in a folder of its own so concurrent answers never collide.
+
+    Every cell goes through indexing.export.csv_cell (a body named “=HYPERLINK(…)” is text, not a formula), and only
+    the newest `keep` answer folders are kept: older downloads are removed as new ones are written."""
     directory.mkdir(parents=True, exist_ok=True)
     path = Path(tempfile.mkdtemp(prefix="answer-", dir=directory)) / "年报问答数据.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["单位", "年份", "数值"])
+        writer.writerow(csv_row(["单位", "年份", "数值"]))
         for r in rows:
-            writer.writerow([_body_label(r), r.get("year") or "", "" if r.get("value") is None else r["value"]])
+            value = "" if r.get("value") is None else r["value"]
+            writer.writerow(csv_row([_body_label(r), r.get("year") or "", value]))
+    prune_download_folders(directory, keep, spare=path.parent)
     return path
+
+
+def prune_download_folders(directory: Path, keep: int, *, spare: Path | None = None) -> None:
+    """Remove all but the newest `keep` answer-* folders in `directory` (never `spare`, the one just written)."""
+    def age(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:  # removed meanwhile by another answer's pruning
+            return 0.0
+
+    folders = sorted((p for p in directory.glob("answer-*") if p != spare), key=age, reverse=True)
+    for old in folders[max(keep - 1, 0):]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- corpus view
@@ -446,52 +480,99 @@ def report_meta_html(r: Report) -> str:
 
 
 # ================================================================ state shared by every session
+class ReadWriteLock:
+    """Many readers at once, or one writer alone. A waiting writer lets no new reader in, so an upload is not
+    starved by a stream of questions. Not reentrant: a holder must not take it again."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not (self._writing or self._writers_waiting))
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                self._cond.wait_for(lambda: not (self._writing or self._readers))
+            finally:
+                self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class AppState:
-    """The assistant behind the page. Uploads and settings replace it; a lock keeps a question from meeting a swap."""
+    """The assistant behind the page, shared by every session.
+
+    Questions only read (the index, its records, the name catalog), so several are answered at once under the read
+    side of `lock`; an upload or a correction changes the index and takes the write side, alone. The LLM endpoint is
+    fixed when the server starts (command line or environment): no visitor can change it (issue 11).
+    """
 
     def __init__(self, config: IndexConfig, assistant: Assistant | None = None, llm: LLMConfig | None = None):
         self.config = config
         self.llm = llm
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self.assistant = assistant or Assistant.open(config, llm=llm)
+        self.assistant.catalog()  # built now, under no lock: questions then only read it
         self.download_dir = Path(tempfile.mkdtemp(prefix="nianbao-app-"))
+        weakref.finalize(self, shutil.rmtree, str(self.download_dir), True)  # removed when the server stops
 
     # ------------------------------------------------------------ questions
     def ask(self, question: str, history: list[Answer] | None = None, filters: SearchFilters | None = None) -> Answer:
-        with self.lock:
+        with self.lock.read():
             return self.assistant.ask(question, history=history or None, filters=filters)
 
     def report(self, report_id: str) -> Report | None:
-        with self.lock:
+        with self.lock.read():
             return self.assistant.index.report(report_id)
 
     def reports(self) -> list[Report]:
-        with self.lock:
+        with self.lock.read():
             return sorted(self.assistant.index.reports(), key=lambda r: (r.short_name, r.year or 0, r.source))
 
     # ------------------------------------------------------------ changes
     def reload(self) -> None:
         """Drop the cached records so the assistant sees what an ingest added (its name catalog follows)."""
-        with self.lock:
-            self.assistant.index.refresh()
+        with self.lock.write():
+            self._reload()
 
-    def set_llm(self, llm: LLMConfig | None) -> None:
-        with self.lock:
-            self.llm = llm
-            self.assistant = Assistant(self.assistant.index, llm)  # same index and models, new writer
+    def _reload(self) -> None:
+        # caller holds the write lock; the catalog is rebuilt here so concurrent questions never rebuild it
+        self.assistant.index.refresh()
+        self.assistant.catalog()
 
     def fix(self, report_id: str, fields: dict[str, Any]) -> Report:
         """Correct a report's body, region or year (indexing.pipeline.fix_report); the chat sees it at once."""
-        with self.lock:
+        with self.lock.write():
             fixed = fix_report(report_id, fields, self.config, index=self.assistant.index)
-            self.reload()
+            self._reload()
             return fixed
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
-        with self.lock:
+        with self.lock.write():
             # through the open index: one set of models, and its record cache is refreshed on the way out
             summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
-            self.reload()
+            self._reload()
             return summary
 
 
@@ -507,7 +588,10 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
         llm = llm if llm is not None else assistant_or_config.llm
         state = AppState(_config_of(assistant_or_config), assistant=assistant_or_config, llm=llm)
 
-    with gr.Blocks(title="年报问答 · 政府信息公开工作年度报告", analytics_enabled=False) as demo:
+    # delete_cache: Gradio's own copies of downloads and uploads older than an hour are removed every half hour
+    with gr.Blocks(
+        title="年报问答 · 政府信息公开工作年度报告", analytics_enabled=False, delete_cache=(1800, 3600)
+    ) as demo:
         gr.Markdown("## 年报问答\n就政府信息公开工作年度报告提问：数字取自报告表格和正文，每个回答都附来源。")
         with gr.Tab("问答", id="chat"):
             refresh_filters = chat_tab(state)
@@ -520,15 +604,27 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
 
         def chat(question: str) -> str:
             """Ask one question; returns the answer text with its numbered sources."""
-            question = (question or "").strip()
+            question = clean_question(question)
             if not question:
                 return "请输入问题。"
-            return answer_plain_text(state.ask(question), state.report)
+            try:
+                return answer_plain_text(state.ask(question), state.report)
+            except Exception:  # the reason goes to the log; the caller gets a message in Chinese, not a trace
+                log.exception("question failed: %s", question[:MAX_QUESTION_CHARS])
+                return FAILED_ANSWER
 
         chat.__annotations__ = {"question": str, "return": str}  # gr.api reads real types, not postponed strings
-        gr.api(chat, api_name="chat", concurrency_id="ask")
+        gr.api(chat, api_name="chat", concurrency_id="ask", concurrency_limit=CHAT_CONCURRENCY)
     demo.nianbao_state = state  # tests and serve() reach the shared state through the Blocks
     return demo
+
+
+FAILED_ANSWER = "出错了：回答这个问题时程序出现了问题（详情已记入服务器日志）。请换个问法，或稍后再试。"
+
+
+def _echo(question: str) -> str:
+    """The question as shown in the chat: its start only when it is over the limit (the answer says the limit)."""
+    return question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
 
 
 def _filters(years: list[Any] | None, regions: list[str] | None, levels: list[str] | None) -> SearchFilters | None:
@@ -604,15 +700,15 @@ def chat_tab(state: AppState) -> Refresher:
             refresh_btn = gr.Button("刷新筛选项", size="sm")
 
     def respond(q: str, messages: list, past: list[Answer], ys, rs, ls):
-        q = (q or "").strip()
+        q = clean_question(q)  # control characters never reach the page; Assistant.ask checks the length
         if not q:
             return messages, past, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        messages = list(messages or []) + [{"role": "user", "content": q}]
+        messages = list(messages or []) + [{"role": "user", "content": _echo(q)}]
         try:
             answer = state.ask(q, history=past, filters=_filters(ys, rs, ls))
-        except Exception as exc:  # the page stays usable; the reason is shown, the trace goes to the log
-            log.exception("question failed: %s", q)
-            messages.append({"role": "assistant", "content": f"出错了：{_esc(exc)}"})
+        except Exception:  # the page stays usable; a Chinese message is shown, the trace goes to the log
+            log.exception("question failed: %s", q[:MAX_QUESTION_CHARS])
+            messages.append({"role": "assistant", "content": FAILED_ANSWER})
             return messages, past, "", gr.update(visible=False), None, None, gr.update(value=None)
         messages.append({"role": "assistant", "content": answer_html(answer, state.report)})
         past = list(past or []) + [answer]
@@ -634,14 +730,14 @@ def chat_tab(state: AppState) -> Refresher:
     def respond_and_offer(q: str, messages: list, past: list[Answer], ys, rs, ls):
         out = respond(q, messages, past, ys, rs, ls)
         last = (out[1] or [None])[-1] if isinstance(out[1], list) and out[1] else None
-        offered = last is not None and last.kind == "clarify" and last.options and last.question == (q or "").strip()
+        offered = last is not None and last.kind == "clarify" and last.options and last.question == clean_question(q)
         shown = gr.update(choices=list(last.options), value=None, visible=True) if offered else gr.update(
             choices=[], value=None, visible=False)
         return (*out, shown)
 
     inputs = [question, chatbot, history, year_filter, region_filter, level_filter]
     outputs = [chatbot, history, question, rows_box, rows_table, chart, csv_file, readings]
-    common = dict(concurrency_id="ask", api_visibility="private")
+    common = dict(concurrency_id="ask", concurrency_limit=CHAT_CONCURRENCY, api_visibility="private")
     question.submit(respond_and_offer, inputs, outputs, **common)
     ask_btn.click(respond_and_offer, inputs, outputs, **common)
     examples.load_input_event.then(respond_and_offer, inputs, outputs, **common)
@@ -783,49 +879,36 @@ def upload_tab(state: AppState, after: list[Refresher]) -> None:
     )
     go = gr.Button("加入索引", variant="primary", elem_id="nb-ingest")
     result = gr.Textbox(label="入库结果", lines=8, interactive=False, elem_id="nb-ingest-result")
+    # its own queue slot: an upload waits for other uploads, not for questions (the write lock orders it with them)
     event = go.click(
-        lambda fs: upload_report_files(state, fs), files, result, concurrency_id="ask", api_visibility="private"
+        lambda fs: upload_report_files(state, fs), files, result, concurrency_id="ingest", concurrency_limit=1,
+        api_visibility="private",
     )
     for fn, outputs in after:  # the new reports show up in the filters and the report list at once
         event = event.then(fn, None, outputs, api_visibility="private")
 
 
 def settings_tab(state: AppState) -> None:
+    # Read-only on purpose (issue 11): the endpoint serves every user of this server, and a visitor who could change
+    # it could make the server send everyone's questions and report passages to an address of their choosing (SSRF).
+    # It is set by whoever starts the server — `nianbao serve --llm …` or NIANBAO_LLM_* — and only shown here.
     gr.Markdown(
-        "可选：配置一个 OpenAI 兼容的大模型接口，用于润色开放性问题的文字回答。"
-        "数字类问题始终直接取自报告表格，不经过大模型。设置对本服务的所有用户生效。"
+        "可选：一个 OpenAI 兼容的大模型接口，用于润色开放性问题的文字回答。"
+        "数字类问题始终直接取自报告表格，不经过大模型。\n\n"
+        "**此页只显示、不能修改**：大模型接口对本服务的所有用户生效，只能由运行服务的人在启动时设置——"
+        "命令行 `nianbao serve --llm openai-compatible --llm-base-url 地址 --llm-model 模型名`，"
+        f"或环境变量 `{ENV_BASE_URL}`、`{ENV_MODEL}`、`{ENV_API_KEY}`。"
+        "网页上不提供修改，以免访问者把所有用户的问题和报告摘录转发到他指定的地址。",
+        elem_id="nb-llm-help",
     )
-    current = state.llm
-    base_url = gr.Textbox(label="接口地址（Base URL）", value=getattr(current, "base_url", "") or "")
-    model = gr.Textbox(label="模型名称", value=getattr(current, "model", "") or "")
-    api_key = gr.Textbox(label="API Key", type="password", value="")
-    with gr.Row():
-        save = gr.Button("保存并启用", variant="primary")
-        off = gr.Button("停用大模型")
-    status = gr.Markdown(_llm_status(current), elem_id="nb-llm-status")
-
-    def enable(url: str, name: str, key: str) -> str:
-        try:
-            llm = LLMConfig.from_args(
-                "openai-compatible", url.strip() or None, name.strip() or None, key.strip() or None
-            )
-        except Exception as exc:  # a missing URL or model is the user's to fix; say which
-            return f"未启用：{_esc(exc)}"
-        state.set_llm(llm)
-        return _llm_status(llm)
-
-    def disable() -> str:
-        state.set_llm(None)
-        return _llm_status(None)
-
-    save.click(enable, [base_url, model, api_key], status, concurrency_id="ask", api_visibility="private")
-    off.click(disable, None, status, concurrency_id="ask", api_visibility="private")
+    gr.Markdown(_llm_status(state.llm), elem_id="nb-llm-status")
 
 
 def _llm_status(llm: LLMConfig | None) -> str:
     if llm is None:
         return "当前：未使用大模型（回答全部由报告原文和表格直接生成）。"
-    return f"当前：使用 `{_esc(getattr(llm, 'model', ''))}` @ `{_esc(getattr(llm, 'base_url', ''))}`"
+    model, url = _esc(getattr(llm, "model", "")), _esc(getattr(llm, "base_url", ""))
+    return f"当前：使用 `{model}` @ `{url}`（启动时设置，只读）"
 
 
 # ================================================================ start
@@ -844,6 +927,8 @@ def ensure_index(index: Index, corpus_dir: Path, *, out=sys.stderr) -> None:
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):
     """Start the server on host:port: no share link, no analytics, no Node SSR server, uploads capped."""
+    # Chat events run CHAT_CONCURRENCY at once (their own limit), uploads one at a time in their own slot; other
+    # events (the library, filters) are quick and keep one slot each.
     demo.queue(default_concurrency_limit=1)
     return demo.launch(
         server_name=host,

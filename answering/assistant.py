@@ -125,7 +125,12 @@ class Assistant:
         return read(question, self.catalog(), earlier)
 
     def ask(self, question: str, *, history: list[Answer] | None = None, filters=None) -> Answer:
+        from answering.limits import bound_question
+
         start = time.perf_counter()
+        question, refused = bound_question(question)  # issue 11: length and control characters, on the server
+        if refused is not None:
+            return refused
         answer = self._answer(question.strip(), history, filters)
         if answer.kind == "unknown" and filters is not None and self._answer(question.strip(), history, None).kind != (
                 "unknown"):

@@ -178,21 +178,17 @@ def test_report_markup_never_runs_in_the_page(page, browser_app):
     assert page.locator('img[src="x"]').count() == 0
 
 
-def test_settings_take_an_llm_endpoint_and_refuse_an_incomplete_one(page, browser_app):
+def test_settings_show_the_llm_endpoint_read_only(page, browser_app):
+    """Issue 11: no visitor can re-point the server's LLM endpoint; the tab only shows it and says how it is set."""
     from playwright.sync_api import expect
 
     open_app(page, browser_app)
     page.get_by_role("tab", name="设置").click()
-    status = page.locator("#nb-llm-status")
-    expect(status).to_contain_text("未使用大模型")
-    page.get_by_label("接口地址（Base URL）").fill("http://127.0.0.1:9/v1")
-    page.get_by_role("button", name="保存并启用").click()
-    expect(status).to_contain_text("未启用")  # no model name: refused, with the reason
-    page.get_by_label("模型名称").fill("qwen-test")
-    page.get_by_role("button", name="保存并启用").click()
-    expect(status).to_contain_text("qwen-test")
-    page.get_by_role("button", name="停用大模型").click()
-    expect(status).to_contain_text("未使用大模型")
+    expect(page.locator("#nb-llm-status")).to_contain_text("未使用大模型")
+    expect(page.locator("#nb-llm-help")).to_contain_text("不能修改")
+    expect(page.get_by_label("接口地址（Base URL）")).to_have_count(0)
+    expect(page.get_by_role("button", name="保存并启用")).to_have_count(0)
+    expect(page.get_by_role("button", name="停用大模型")).to_have_count(0)
 
 
 def lambda_contains(fragment: str):

@@ -77,3 +77,32 @@ def test_csv_values_none_bool_and_numbers():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         export_reports([], "xml")
+
+
+# ---------------------------------------------------------------- formula injection (issue 11, finding 5)
+HOSTILE_NAMES = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_export_csv_neutralises_formula_cells(name):
+    report = make_report(tables={"requests": {"new_received": {"total": -3}}})
+    report.agency = name
+    report.short_name = name
+    rows = list(csv.reader(io.StringIO(export_reports([report], "csv"))))
+    agency, short = CSV_COLUMNS.index("agency"), CSV_COLUMNS.index("short_name")
+    shown = "'" + name.replace("\r", "\n")  # a CR inside a field would break the file; it is a line break
+    for row in rows[1:]:
+        assert row[agency] == shown and row[short] == shown
+        assert row[CSV_COLUMNS.index("value")] == "-3"  # a plain (negative) number stays a number
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) and cell != "-3" for cell in row), row
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"), ("+86 123", "'+86 123"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\nx"),
+    ("侯家镇", "侯家镇"), ("-3", "-3"), ("+1.5", "+1.5"), ("", ""), (None, ""), (0, 0), (-2.5, -2.5),
+])
+def test_csv_cell(value, expected):
+    from indexing.export import csv_cell
+
+    assert csv_cell(value) == expected
