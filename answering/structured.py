@@ -46,25 +46,36 @@ def resolve(report: Report, measure: Measure) -> Figure:
         else:
             if values and all(v is not None for v in values):
                 cites = [_cell_citation(report, t, r, c, v) for (t, r, c), v in zip(option, values, strict=True)]
-                return Figure(report, add_up(values), cites)
+                zero = _stated_zero(report, measure) if add_up(values) == 0 else None
+                # a zero the prose also states is cited there too: the sentence can be found where a cell
+                # (its row label lost in the page) may not
+                return Figure(report, add_up(values), cites + ([zero] if zero else []))
     for key in measure.facts:
         fact = report.facts.get(key)
         if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
             cite = passage_citation(report, fact.section, fact.sentence)
             cite.year = SOURCE_YEAR.get((report.report_id, report.year), cite.year)  # a chart cites its own report
             return Figure(report, fact.value, [cite], unit=fact.unit)
-    for key in measure.zero_facts:
-        fact = report.facts.get(key)
-        if fact is None or fact.value is not True:
-            continue
-        if not measure.zero_words or any(w in fold(fact.sentence) for w in measure.zero_words):
-            return Figure(report, 0, [passage_citation(report, fact.section, fact.sentence)], stated_zero=True)
+    zero = _stated_zero(report, measure)
+    if zero is not None:
+        return Figure(report, 0, [zero], stated_zero=True)
     if missing_tables:
         tables = "、".join(dict.fromkeys(TABLE_TITLES[t].split()[0] for t in missing_tables))
         return Figure(report, None, note=f"报告未披露（{tables}缺失）")
     if measure.cell_options:
         return Figure(report, None, note="报告未披露（表格中该项为空）")
     return Figure(report, None, note="报告未披露")
+
+
+def _stated_zero(report: Report, measure: Measure) -> Citation | None:
+    """The sentence saying the measure is nil (“本年度未收到政府信息公开申请”), when the report has one."""
+    for key in measure.zero_facts:
+        fact = report.facts.get(key)
+        if fact is None or fact.value is not True:
+            continue
+        if not measure.zero_words or any(w in fold(fact.sentence) for w in measure.zero_words):
+            return passage_citation(report, fact.section, fact.sentence)
+    return None
 
 
 def add_up(values: list) -> float | int:

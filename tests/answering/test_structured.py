@@ -193,3 +193,11 @@ def test_the_fewest_is_the_fewest(question, body):
     ans = Assistant.from_reports(towns).ask(question)
     assert ans.items == [body], ans.answer
     assert ("最少" in ans.answer) == ("最少" in question)
+
+
+@pytest.mark.parametrize("question", ["侯家鎮2021年有沒有收到政府信息公開申請？", "侯家镇2021年新收了几件申请"])
+def test_a_zero_the_prose_also_states_is_cited_in_both_places(reports_assistant, question):
+    ans = reports_assistant.ask(question)
+    assert ans.value in (0, False)
+    assert any(c.table == "requests" for c in ans.citations)
+    assert any(c.table is None and "没有收到政府信息公开申请" in c.text for c in ans.citations), ans.citations
