@@ -4,6 +4,11 @@ Incremental by content hash: an unchanged file is a no-op; a new version of a re
 content, any file name) is written first and then replaces the old record and chunks; a new report is added.
 A file that cannot be read, parsed or written is named in `failures` and the batch goes on. Only one report is in
 memory at a time, so a 1,000-report ingest stays small.
+
+Files are untrusted: each is read and parsed in a worker process under the time and memory limits of
+`indexing.guard` (a .docx's zip members are checked there before anything is inflated), so a hostile file is refused
+with its reason and the files after it are still indexed. An ingest or a removal holds the index directory's write
+lock (`guard.index_lock`); a second one waits for it, then fails naming the holder.
 """
 
 from __future__ import annotations
@@ -17,6 +22,15 @@ from pathlib import Path
 
 from indexing import corrections
 from indexing.chunking import chunk_report
+from indexing.guard import (
+    PARSE_MEMORY_BYTES,
+    PARSE_SECONDS,
+    IndexBusy,
+    ParserCrash,
+    index_lock,
+    parse_delay,
+    parse_worker,
+)
 from indexing.identity import Hints
 from indexing.models import ReadError, Report
 from indexing.store import Index, IndexConfig, source_key
@@ -84,10 +98,17 @@ def _report_files(paths: Iterable[Path]) -> list[Path]:
     return iter_report_files([Path(p) for p in paths])
 
 
-def _parse(path: Path, manifest: dict[str, Hints], fixes: dict[str, dict]) -> Report:
-    from indexing.parser import parse_file
+@dataclass(frozen=True)
+class ParseLimits:
+    """Per-file bounds of the parse worker (defaults and reasons in indexing.guard)."""
 
-    report = parse_file(path, manifest.get(path.name))
+    seconds: float = PARSE_SECONDS
+    memory_bytes: int = PARSE_MEMORY_BYTES
+
+
+def _parse(worker, path: Path, manifest: dict[str, Hints], fixes: dict[str, dict], limits: ParseLimits) -> Report:
+    hints = manifest.get(path.name)
+    report = worker.parse(path, hints, seconds=limits.seconds, delay=parse_delay(path.name))
     return corrections.apply(report, fixes.get(report.content_hash, {}))
 
 
@@ -98,139 +119,168 @@ def ingest_paths(
     *,
     index: Index | None = None,
     manifest: dict[str, Hints] | None = None,
+    limits: ParseLimits | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into the index at `config`. Pass an open `index` to have it refreshed too;
-    `manifest` (read_manifest) gives what a crawl knows of each file (agency, region, year)."""
+    `manifest` (read_manifest) gives what a crawl knows of each file (agency, region, year); `limits` the per-file
+    parse bounds. When another writer holds the index past guard.LOCK_WAIT_SECONDS, nothing is done and the
+    summary's one failure names the holder."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
-    summary = IngestSummary()
-    idx = index if index is not None else Index.open(config)
-    cleaned = idx.reconcile()
-    if cleaned:
-        say(f"清理上次中断写入的 {len(cleaned)} 份报告的残留块")
-    files = _report_files(paths)
-    summary.files = len(files)
-    say(f"共 {len(files)} 个文件")
-    meta = idx.record_meta()
-    by_hash = {m.get("content_hash"): rid for rid, m in meta.items()}
-    sources = {rid: m.get("source", "") for rid, m in meta.items()}
-    by_version: dict[str, list[str]] = {}
-    for rid, m in meta.items():
-        key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
-        by_version.setdefault(key, []).append(rid)
-    from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
-    fixes = corrections.load(config.index_dir)
-    slow = float(os.environ.get(SLOW_ENV, "0") or 0)
-    changed = bool(cleaned)
+    try:
+        with index_lock(config.index_dir, say=say, what="写入"):
+            summary = _ingest(paths, config, say, index, manifest or {}, limits or ParseLimits())
+    except IndexBusy as exc:
+        summary = IngestSummary(failures=[(str(config.index_dir), str(exc))])
+        say(f"失败：{exc}")
+    summary.seconds = time.perf_counter() - started
+    return summary
 
-    for n, path in enumerate(files, start=1):
-        name = path.name
-        step = f"[{n}/{len(files)}] {name}"
-        try:
-            report = _parse(path, manifest or {}, fixes)
-        except ReadError as exc:
-            summary.failures.append((exc.source or str(path), exc.reason))
-            say(f"{step}：失败（{exc.reason}）")
-            continue
-        except Exception as exc:  # noqa: BLE001  (a parser bug on one file must not stop the batch)
-            summary.failures.append((str(path), f"解析出错：{exc.__class__.__name__}: {exc}"))
-            say(f"{step}：失败（{exc.__class__.__name__}）")
-            continue
 
-        key = version_key("/".join(report.region), report.agency, report.year, report.source)
-        if key in from_file and from_file[key] != name:
-            say(f"注意：{name} 与 {from_file[key]} 是同一单位同一年度的报告，保留后读入的 {name}")
-        from_file[key] = name
-        if by_hash.get(report.content_hash) in sources:  # still indexed (not superseded earlier in this run)
-            kept = by_hash[report.content_hash]
-            # Versions this file supersedes but that are still there (a run killed before it deleted them).
-            for rid in [r for r in by_version.get(key, []) if r != kept]:
+def _ingest(
+    paths: Iterable[Path],
+    config: IndexConfig,
+    say: Callable[[str], None],
+    index: Index | None,
+    manifest: dict[str, Hints],
+    limits: ParseLimits,
+) -> IngestSummary:
+    # The worker starts (imports the parser) while the index opens.
+    with parse_worker(limits.memory_bytes) as worker:
+        summary = IngestSummary()
+        idx = index if index is not None else Index.open(config)
+        cleaned = idx.reconcile()
+        if cleaned:
+            say(f"清理上次中断写入的 {len(cleaned)} 份报告的残留块")
+        files = _report_files(paths)
+        summary.files = len(files)
+        say(f"共 {len(files)} 个文件")
+        meta = idx.record_meta()
+        by_hash = {m.get("content_hash"): rid for rid, m in meta.items()}
+        sources = {rid: m.get("source", "") for rid, m in meta.items()}
+        by_version: dict[str, list[str]] = {}
+        for rid, m in meta.items():
+            key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
+            by_version.setdefault(key, []).append(rid)
+        from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
+        fixes = corrections.load(config.index_dir)
+        slow = float(os.environ.get(SLOW_ENV, "0") or 0)
+        changed = bool(cleaned)
+        for n, path in enumerate(files, start=1):
+            name = path.name
+            step = f"[{n}/{len(files)}] {name}"
+            try:
+                report = _parse(worker, path, manifest, fixes, limits)
+            except ReadError as exc:
+                summary.failures.append((exc.source or str(path), exc.reason))
+                say(f"{step}：失败（{exc.reason}）")
+                continue
+            except ParserCrash as exc:
+                summary.failures.append((str(path), f"解析出错：{exc}"))
+                say(f"{step}：失败（{exc}）")
+                continue
+            except Exception as exc:  # noqa: BLE001  (a parser bug on one file must not stop the batch)
+                summary.failures.append((str(path), f"解析出错：{exc.__class__.__name__}: {exc}"))
+                say(f"{step}：失败（{exc.__class__.__name__}）")
+                continue
+
+            key = version_key("/".join(report.region), report.agency, report.year, report.source)
+            if key in from_file and from_file[key] != name:
+                say(f"注意：{name} 与 {from_file[key]} 是同一单位同一年度的报告，保留后读入的 {name}")
+            from_file[key] = name
+            if by_hash.get(report.content_hash) in sources:  # still indexed (not superseded earlier in this run)
+                kept = by_hash[report.content_hash]
+                # Versions this file supersedes but that are still there (a run killed before it deleted them).
+                for rid in [r for r in by_version.get(key, []) if r != kept]:
+                    idx.delete_report(rid)
+                    sources.pop(rid, None)
+                    summary.removed.append(rid)
+                    changed = True
+                by_version[key] = [kept]
+                summary.unchanged.append(kept)
+                stored_as = sources.get(kept, name)
+                say(f"{step}：未变" + (f"（与已入库的 {stored_as} 内容相同）" if stored_as != name else ""))
+                continue
+
+            older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
+            misses_before = idx.embedder.misses
+            try:
+                chunks = chunk_report(report) if report.identified else []  # unidentified: library only
+                vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
+                idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
+            except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
+                summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
+                say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
+                continue
+            for rid in older:
                 idx.delete_report(rid)
-                sources.pop(rid, None)
+                sources.pop(rid, None)  # its content hash no longer means “already indexed”
                 summary.removed.append(rid)
-                changed = True
-            by_version[key] = [kept]
-            summary.unchanged.append(kept)
-            stored_as = sources.get(kept, name)
-            say(f"{step}：未变" + (f"（与已入库的 {stored_as} 内容相同）" if stored_as != name else ""))
-            continue
-
-        older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
-        misses_before = idx.embedder.misses
-        try:
-            chunks = chunk_report(report) if report.identified else []  # unidentified: library only
-            vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
-            idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
-        except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
-            summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
-            say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
-            continue
-        for rid in older:
-            idx.delete_report(rid)
-            sources.pop(rid, None)  # its content hash no longer means “already indexed”
-            summary.removed.append(rid)
-        changed = True
-        summary.chunks += len(chunks)
-        summary.embedded += idx.embedder.misses - misses_before
-        (summary.replaced if older else summary.added).append(report.report_id)
-        by_hash[report.content_hash] = report.report_id
-        sources[report.report_id] = name
-        by_version[key] = [report.report_id]
-        pending = "" if report.identified else "（单位或年度未知：已入库并标记，补正前不参与问答；见 nianbao fix）"
-        say(
-            f"{step}：{'更新' if older else '新增'} {report.short_name or report.source} {report.year or ''}，"
-            f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个{pending}"
-        )
-        del report, chunks, vectors
-        if slow:
-            time.sleep(slow)
+            changed = True
+            summary.chunks += len(chunks)
+            summary.embedded += idx.embedder.misses - misses_before
+            (summary.replaced if older else summary.added).append(report.report_id)
+            by_hash[report.content_hash] = report.report_id
+            sources[report.report_id] = name
+            by_version[key] = [report.report_id]
+            pending = "" if report.identified else "（单位或年度未知：已入库并标记，补正前不参与问答；见 nianbao fix）"
+            say(
+                f"{step}：{'更新' if older else '新增'} {report.short_name or report.source} {report.year or ''}，"
+                f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个{pending}"
+            )
+            del report, chunks, vectors
+            if slow:
+                time.sleep(slow)
 
     if changed or idx.bm25().chunk_count != idx.chunks.count():
         say("重建 BM25 索引…")
         idx.rebuild_bm25()
     if index is not None:
         index.refresh()
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
 def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | None = None) -> list[str]:
-    """Delete reports by report_id or source file name; returns the keys that matched something."""
-    idx = index if index is not None else Index.open(config)
-    meta = idx.record_meta()
-    removed_keys = []
-    targets: set[str] = set()
-    for key in keys:
-        matched = [rid for rid, m in meta.items() if key == rid or source_key(key) == m.get("source")]
-        if matched:
-            removed_keys.append(key)
-            targets.update(matched)
-    for rid in sorted(targets):
-        idx.delete_report(rid)
-    if targets:
-        idx.rebuild_bm25()
-    if index is not None:
-        index.refresh()
-    return removed_keys
+    """Delete reports by report_id or source file name; returns the keys that matched something. Holds the index's
+    write lock (raises guard.IndexBusy naming the holder when another writer keeps it past LOCK_WAIT_SECONDS)."""
+    with index_lock(config.index_dir, what="删除"):
+        idx = index if index is not None else Index.open(config)
+        meta = idx.record_meta()
+        removed_keys = []
+        targets: set[str] = set()
+        for key in keys:
+            matched = [rid for rid, m in meta.items() if key == rid or source_key(key) == m.get("source")]
+            if matched:
+                removed_keys.append(key)
+                targets.update(matched)
+        for rid in sorted(targets):
+            idx.delete_report(rid)
+        if targets:
+            idx.rebuild_bm25()
+        if index is not None:
+            index.refresh()
+        return removed_keys
 
 
 def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Index | None = None) -> Report:
     """Correct a report's body, region or year (kept beside the index, surviving re-ingest of the same file);
     the corrected version is written first, then the old one removed. Raises KeyError for an unknown report_id."""
-    idx = index if index is not None else Index.open(config)
-    report = idx.report(report_id)
-    if report is None:
-        raise KeyError(report_id)
-    fixed = corrections.apply(report, fields)
-    corrections.save(config.index_dir, report.content_hash, {k: v for k, v in fields.items() if v not in (None, "")})
-    chunks = chunk_report(fixed) if fixed.identified else []
-    idx.put_report(fixed, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
-    if fixed.report_id != report_id:
-        idx.delete_report(report_id)
-    idx.rebuild_bm25()
-    if index is not None:
-        index.refresh()
-    return fixed
+    with index_lock(config.index_dir, what="更正"):
+        idx = index if index is not None else Index.open(config)
+        report = idx.report(report_id)
+        if report is None:
+            raise KeyError(report_id)
+        fixed = corrections.apply(report, fields)
+        kept = {k: v for k, v in fields.items() if v not in (None, "")}
+        corrections.save(config.index_dir, report.content_hash, kept)
+        chunks = chunk_report(fixed) if fixed.identified else []
+        idx.put_report(fixed, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
+        if fixed.report_id != report_id:
+            idx.delete_report(report_id)
+        idx.rebuild_bm25()
+        if index is not None:
+            index.refresh()
+        return fixed
 
 
 def load_reports(config: IndexConfig) -> list[Report]:

@@ -22,9 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from indexing.guard import MAX_FILE_BYTES, repack_stored, unpack_zip
 from indexing.models import Document, ReadError
 
-MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: far above any real annual report, small enough to read into memory
+MAX_BYTES = MAX_FILE_BYTES  # the packed-size limit; it and the unpacked limits live in indexing/guard.py
 
 CJK_RE = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -228,10 +229,13 @@ class DocxReader:
     def read(self, data: bytes, source: str) -> Read:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise ReadError(source, "这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中另存为 .docx 后再导入")
+        # Every part is inflated here within the limits (member count, sizes, ratio, bytes actually inflated), and
+        # python-docx reads the checked parts, stored: nothing it opens can unpack to more than was checked.
+        package = repack_stored(unpack_zip(data, source))
         try:
             import docx
 
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(io.BytesIO(package))
             lines = list(_docx_block_lines(document.element.body, document))
             title = (document.core_properties.title or "").strip()
         except ReadError:
@@ -560,7 +564,7 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
 def _read_with(reader: Reader, data: bytes, source: str) -> Read:
     try:
         read = reader.read(data, source)
-    except ReadError:
+    except (ReadError, MemoryError):  # a memory limit is the parse worker's to report (indexing/guard.py)
         raise
     except Exception as exc:  # a reader bug must still name the file, not crash the batch
         raise ReadError(source, f"读取失败（{type(exc).__name__}）") from exc
