@@ -44,6 +44,9 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     rest = _YEAR.sub("□", rest)
     figures = [Figure(key) for _, _, key in spans]
     nouns = _counted_nouns(_YEAR.sub("□", text), catalog.items)
+    covering = _covering_item(text, spans, catalog.items)
+    if covering:  # “公开人大建议政协提案类的信息”: a kind some report counts, whose name holds the figures' words
+        figures, spans, nouns = [Figure(noun=covering)], [], [covering]
     if figures and figures[0].measure != "fact.proactive_total":
         nouns = [n for n in nouns if any(known in n for known in lx.PROSE_NOUNS)]  # not “通过公众号” under 公众号
     if nouns and (not figures or (len(figures) == 1 and _publishes(figures[0]))):
@@ -199,6 +202,15 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
             if "□" not in noun and 2 <= len(noun) <= 8 and plain:
                 return [noun]
     return []
+
+
+def _covering_item(text: str, spans: list[tuple[int, int, str]], items: Sequence[str]) -> str | None:
+    """A catalog item (a kind reports count, ≥ 4 characters) whose name in the question spans every figure found."""
+    for item in sorted((i for i in items if len(i) >= 4), key=len, reverse=True):
+        at = text.find(item)
+        if at >= 0 and spans and all(at <= a and b <= at + len(item) for a, b, _ in spans):
+            return item
+    return None
 
 
 def _as_asked(text: str, noun: str) -> str:

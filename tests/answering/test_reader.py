@@ -169,3 +169,17 @@ def test_which_body_did_a_thing_is_still_a_reverse_lookup(catalog):
 def test_an_amount_asked_inside_the_figures_words_still_names_the_figure(catalog, question, op):
     plan = plan_of(catalog, question)
     assert plan.op == op and [f.measure for f in plan.figures] == ["fact.proactive_total"], plan
+
+
+@pytest.mark.parametrize("question", [
+    "辉渠镇2020年有没有公开人大建议政协提案类的信息？",
+    "辉渠镇2020年公开了多少条人大建议政协提案信息",
+])
+def test_a_counted_kind_whose_name_holds_figure_words_is_that_kind(catalog, question):
+    plan = plan_of(catalog, question)
+    assert [f.noun for f in plan.figures] == ["人大建议政协提案"], plan  # the kind published, not proposals received
+
+
+def test_the_figures_themselves_when_no_kind_spans_them(catalog):
+    plan = plan_of(catalog, "辉渠镇2020年收到人大建议了吗")
+    assert [f.measure for f in plan.figures] == ["proposals.npc"]
