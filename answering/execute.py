@@ -7,6 +7,7 @@ cited; an unknown stays unknown and is said, never counted as zero. Nothing here
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from answering import lexicon as lx
@@ -53,7 +54,21 @@ def value_of(report: Report, figure: Figure) -> Value:
     named = fact is not None and noun_core(noun) in fold(fact.sentence or "")  # 法规条文解读 is no 政策解读
     if named and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
         return Value(report, fact.value, [passage_citation(report, fact.section, fact.sentence)], unit=fact.unit)
-    return Value(report, None, note="报告未披露")
+    return _counted_in_prose(report, noun) or Value(report, None, note="报告未披露")
+
+
+def _counted_in_prose(report: Report, noun: str) -> Value | None:
+    """“在9个社区服务点均设置了公开栏”: a number written right before the noun it counts, in one sentence of the
+    report. Only when every such sentence gives the same number (two different counts of it: unknown)."""
+    if len(noun) < 3:
+        return None  # a short noun (站点, 村) is too common to pin one count on
+    pattern = re.compile(rf"(\d+)\s*({lx.PROSE_CLASSIFIER})\s*{re.escape(noun)}")
+    hits = [(int(m.group(1)), m.group(2), key, sent) for key, text in report.sections.items()
+            for sent in prose_sentences(text) for m in pattern.finditer(sent)]
+    if not hits or len({h[0] for h in hits}) != 1:
+        return None
+    value, unit, key, sent = hits[0]
+    return Value(report, value, [passage_citation(report, key, sent)], unit=unit)
 
 
 def noun_core(noun: str) -> str:

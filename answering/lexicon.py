@@ -204,11 +204,14 @@ AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # ---------------------------------------------------------------- counted nouns (things only prose counts)
 # “多少篇政策解读”, “政策解读的篇数”, “政策解读发布了几条”: where the counted noun sits around the question word.
+PROSE_CLASSIFIER = r"个|处|家|所|名|座|块|间"  # “9个社区服务点”: the measure word between a count and its noun
 COUNTED_NOUN: tuple[str, ...] = (
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回]",  # 哪几个 asks which, not how many
+    # “在几个社区服务点设了公开栏”: the counted noun, then what was done there
+    r"(?<!哪)(?:多少|几)(?:个|处|家|所)(?P<noun>[\u4e00-\u9fff]{3,8}?)(?:都|均|各|分别)?(?:设|建|安装|配备|张贴|放置)",
 )
 NOUN_TRIM = (
     r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度"

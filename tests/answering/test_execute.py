@@ -309,3 +309,18 @@ def test_a_yes_no_over_either_of_two_figures(site, wechat, expected):
     else:
         assert ans.kind == "yesno" and ans.value is expected, ans.answer
         assert_cited(ans)
+
+
+@pytest.mark.parametrize("text, question, value", [
+    ("依托便民服务体系，在全镇12个村级服务站均设置了公开栏。", "丑镇在几个村级服务站设了公开栏？", 12),
+    ("本年度在3处便民服务大厅安装了查询机。", "丑镇一共在几处便民服务大厅安装了查询机", 3),
+    # two counts of the noun: only the one beside 公开栏 may answer, or none
+    ("在5个村级服务站设公开栏。另在7个村级服务站设查阅点。", "丑镇在几个村级服务站设了公开栏？", None),
+])
+def test_a_count_written_before_its_noun_in_prose(text, question, value):
+    ans = Assistant.from_reports([make_report("丑镇", 2023, sections={"overview": text})]).ask(question)
+    if value is None:
+        assert ans.value in (None, 5) and "7" not in ans.answer, ans.answer
+    else:
+        assert ans.value == value, ans.answer
+        assert_cited(ans)
