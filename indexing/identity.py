@@ -536,11 +536,14 @@ def split_name(agency: str) -> tuple[list[str], str]:
         m = _REGION_TOKEN.match(rest)
         if not m:
             break
-        tail = re.sub(r"^(?:人民)?政府(?=.{2,})(?!办公)", "", rest[m.end() :])  # 桦甸市人民政府新华街道办事处
+        token, end = m.group(0), m.end()
+        if token.endswith("州") and not token.endswith("自治州") and rest[end:end + 1] in ("市", "区", "县"):
+            token, end = token + rest[end], end + 1  # 杭州市, 通州区: the 州 is part of the name, not a prefecture
+        tail = re.sub(r"^(?:人民)?政府(?=.{2,})(?!办公)", "", rest[end:])  # 桦甸市人民政府新华街道办事处
         core = _GOV_SUFFIX.sub("", tail)
-        if len(core) < 2 or core in _GENERIC or _ZONE.search(m.group(0)):
+        if len(core) < 2 or core in _GENERIC or _ZONE.search(token):
             break  # the token *is* the body (铜鼓县人民政府, 城区街道, 某经济开发区管委会): not a region it sits in
-        region.append(m.group(0))
+        region.append(token)
         rest = tail
     short = _GOV_SUFFIX.sub("", rest) or rest
     return region, short

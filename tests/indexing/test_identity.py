@@ -205,3 +205,14 @@ def test_an_indented_line_that_only_names_a_report_is_not_the_title(line):
     ident = _ident([line, *BODY])
     assert (ident.title, ident.title_lines) == ("", None)
     assert ident.sources.get("agency") != "title"
+
+
+@pytest.mark.parametrize("agency, region, short", [
+    ("杭州市西湖区教育局", ["杭州市", "西湖区"], "教育局"),
+    ("梧州市统计局", ["梧州市"], "统计局"),
+    ("北京市通州区永顺镇人民政府", ["北京市", "通州区"], "永顺镇"),
+    ("郑州市金水区丰产路街道办事处", ["郑州市", "金水区"], "丰产路街道"),
+    ("恩施土家族苗族自治州恩施市教育局", ["恩施土家族苗族自治州", "恩施市"], "教育局"),  # a prefecture stays one
+])
+def test_a_name_ending_in_zhou_before_shi_qu_or_xian_is_one_place(agency, region, short):
+    assert split_name(agency) == (region, short)
