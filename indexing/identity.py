@@ -198,6 +198,8 @@ def _title_running_on(line: str) -> str:
         return ""  # (“报告”/“年报” in either script: most lines are ruled out before folding)
     words = words[:MAX_RUN_ON_WORDS]
     for start in range(len(words) - 1):
+        if len(_compact(words[start])) <= 1:
+            continue  # a lone character (the 中 小 of “字号：大 中 小”) is the chrome's, never a title's start
         lead = _compact("".join(words[:start]))
         if lead and not (_CHROME.search(lead) and not re.search(r"[，。；>»›]", lead)):
             return ""  # text before it that is no page metadata: a sentence naming the report, not its title

@@ -192,6 +192,14 @@ def test_a_flattened_title_after_page_metadata_and_said_twice_is_one_title():
     assert (r.title, r.agency, r.short_name) == (title, "翎川市澄河区统计局", "澄河区统计局")
 
 
+@pytest.mark.parametrize("chrome", ["字号：大 中 小", "字號：大 中 小", "【字体：大 中 小】", "字号 大 中 小 打印"])
+@pytest.mark.parametrize("title,agency,short,level", _TITLES)
+def test_a_flattened_title_after_unbracketed_font_size_chrome(chrome, title, agency, short, level):
+    # the lone 中 and 小 are the chrome's choices, not the start of the body's name
+    r = parse_document(_doc(" ".join([f"{chrome} \u3000\u3000{title}", _OPENING_WE, *BODY, _DATE_ONLY])))
+    assert (r.agency, r.short_name, r.level) == (agency, short, level)
+
+
 @pytest.mark.parametrize(
     "line",
     [
