@@ -13,7 +13,7 @@ import nianbao  # noqa: F401  (offline environment before any model library load
 from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
-from answering.execute import execute, executes, noun_core, tentative
+from answering.execute import execute, executes, noun_core, states_beside, tentative
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Query
 from answering.passages import answer_passages
@@ -174,7 +174,7 @@ class Assistant:
             from dataclasses import replace
 
             listed = replace(query, topic=plan.topic, operation="text", measure=None, measures=[])
-            return answer_passages(listed, reports, self.index, filters, counting=True)
+            return answer_passages(listed, reports, self.index, filters, counting=True, condition=plan.condition)
         if executes(plan) and filters is None:
             answer = execute(plan, reports, question)
             if not (tentative(plan) and answer.kind == "unknown"):
@@ -184,6 +184,9 @@ class Assistant:
             found = self._answer_query(query, plan, reports, filters)
             noun = noun_core(plan.figures[0].noun or "")
             cites_noun = noun and any(noun in fold(c.text) for c in found.citations)
+            if found.kind == "value" and isinstance(found.value, int | float):
+                # in a sentence listing many kinds (“法规条文解读19条，财政信息24条”) the number must be the noun's own
+                cites_noun = noun and any(states_beside(fold(c.text), noun, found.value) for c in found.citations)
             return found if cites_noun or found.kind == "unknown" else answer  # its abstain says what it searched
         return self._answer_query(query, plan, reports, filters)
 

@@ -71,6 +71,19 @@ def _counted_in_prose(report: Report, noun: str) -> Value | None:
     return Value(report, value, [passage_citation(report, key, sent)], unit=unit)
 
 
+def states_beside(text: str, noun: str, value: float) -> bool:
+    """The text gives `value` as the noun's own number: right after it (“法规条文解读19条”) or right before it
+    (“9个社区服务点”, “24万张明白纸”), not elsewhere in a sentence that lists other kinds."""
+    n = re.escape(noun)
+    number = r"(\d+(?:\.\d+)?)(万)?"
+    for m in re.finditer(rf"{n}[^\d，。；、]{{0,6}}{number}|{number}\s*[^\d，。；、]{{0,3}}{n}", text):
+        digits, wan = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        # 24万张: 24 when asked in 万 (多少万张), 240000 when asked in units
+        if any(abs(float(digits) * k - float(value)) < 1e-9 for k in ((1, 10000) if wan else (1,))):
+            return True
+    return False
+
+
 def noun_core(noun: str) -> str:
     """The words a sentence must hold to state the noun asked: 政策解读信息 → 政策解读, 多少张明白纸 → 明白纸."""
     core = key_term(noun)

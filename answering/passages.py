@@ -177,8 +177,8 @@ def _names_year(text: str, years: list[int]) -> bool:
     return any(f"{y}年" in text for y in years)
 
 
-def answer_passages(query: Query, reports: list[Report], index=None, filters=None, *, counting: bool = False
-                    ) -> Answer:
+def answer_passages(query: Query, reports: list[Report], index=None, filters=None, *, counting: bool = False,
+                    condition=None) -> Answer:
     """The best sentences or numbered list for the question; `counting`: how many items the report lists
     (“改进措施有几条”, “分成了几类”), answered only from a list the report itself sets out."""
     q = query.text
@@ -188,7 +188,7 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
     if near:
         # Only what those reports say of the asked year answers; the answer says which report said it.
         found = _answer_passages(replace(query, years=near, unknown_years=[]), reports, index, filters,
-                                 must_name=about, counting=counting)
+                                 must_name=about, counting=counting, condition=condition)
         asked = "、".join(f"{y}年" for y in about)
         missing = f"语料中没有{'、'.join(query.bodies)}{asked}的报告"
         if found.kind == "unknown":
@@ -196,11 +196,11 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
         found.answer = f"{missing}；以下是相邻年份报告中写到{asked}的内容。{found.answer}"
         found.query = query
         return found
-    return _answer_passages(query, reports, index, filters, counting=counting)
+    return _answer_passages(query, reports, index, filters, counting=counting, condition=condition)
 
 
 def _answer_passages(query: Query, reports: list[Report], index=None, filters=None,
-                     must_name: list[int] | None = None, counting: bool = False) -> Answer:
+                     must_name: list[int] | None = None, counting: bool = False, condition=None) -> Answer:
     q = query.text
     if query.unknown_years and not query.years:
         return unknown(q, f"语料中没有找到{'、'.join(f'{y}年' for y in query.unknown_years)}的报告。", query)
@@ -251,7 +251,7 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         announced = [group.intro] if _ANNOUNCES.search(group.intro) else []
         inside = top is not None and top[1] is p and any(x and x in top[3] for x in [*announced, *group.leads])
         if top is None or score >= GROUP_SHARE * top[0] or inside:
-            return _enumerated_answer(query, p, group, counting)
+            return _enumerated_answer(query, p, group, counting, condition)
     if counting:  # no list fits: the items are not set out one by one, and the answer does not count for the report
         return unknown(q, f"{scope_text(query)}的报告没有逐条列出“{what}”，无法据原文计数。", query)
     floor = max(MIN_SCORE, RELATIVE_FLOOR * scored[0][0]) if scored else MIN_SCORE
@@ -351,6 +351,8 @@ def enumerations(text: str) -> list[Enumeration]:
 # “从内容分类看，机构职能4条，工作动态36条，政策文件3条”: kinds listed with their counts, one clause each.
 _TALLY_ITEM = re.compile(r"^[^\d，,。；;、：:“”（）()]{2,16}?\d+(?:\.\d+)?[条篇件个项次期]$")
 MIN_TALLY = 3
+_TALLY_LEAD = r"^(?:其中|包括|包含|含|分别为|分别是|即)[：:]?"
+_TALLY_TOTAL = re.compile(r"共计|合计|总计|总共|一共|共(?:发布|公开)|累计|各类")
 
 
 def _tallies(text: str) -> list[Enumeration]:
@@ -358,10 +360,11 @@ def _tallies(text: str) -> list[Enumeration]:
     the kinds are the clauses it sets side by side."""
     out = []
     for sentence in re.split(r"(?<=[。；;！？])|\n+", text):
-        clauses = [c.strip() for c in re.split(r"[，,]", sentence.strip().rstrip("。；;"))]
+        # “包括机构职能3条”: the item without its lead-in word
+        clauses = [re.sub(_TALLY_LEAD, "", c.strip()) for c in re.split(r"[，,]", sentence.strip().rstrip("。；;"))]
         run: list[int] = []
         for i, clause in enumerate([*clauses, ""]):
-            if _TALLY_ITEM.match(clause):
+            if _TALLY_ITEM.match(clause) and not _TALLY_TOTAL.search(clause):  # a total is no kind of its own
                 run.append(i)
                 continue
             if len(run) >= MIN_TALLY:
@@ -408,21 +411,44 @@ def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
     return len(covers) >= 2 and covers[0] >= 0.8 and covers[1] < 0.5
 
 
-def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: bool = False) -> Answer:
+def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: bool = False,
+                       condition=None) -> Answer:
     s = Sources()
     items = []
     shown = len(group.leads) if counting else MAX_ITEMS  # a count shows every item it counts
-    for marker, lead, body in list(zip(group.markers, group.leads, group.bodies, strict=True))[:shown]:
+    listed = list(zip(group.markers, group.leads, group.bodies, strict=True))[:shown]
+    if counting and condition is not None:
+        # “刚好3条的类别有几类”: only kinds whose own number meets the test; items without a number cannot be tested
+        numbers = [_item_number(lead) for _, lead, _ in listed]
+        if any(n is None for n in numbers):
+            return unknown(query.text, "报告列出的各项没有写明数量，无法按条件计数。", query)
+        listed = [x for x, n in zip(listed, numbers, strict=True) if _meets(n, condition)]
+    for marker, lead, body in listed:
         cited = body if len(body) <= 240 else body[:240].rsplit("。", 1)[0] + "。"
         mark = s.mark([passage_citation(p.report, p.section, cited)])
         items.append(f"{marker}{lead}{mark}")
     head = f"{body_year(p.report)}报告（{section_title(p.section)}）"
     if counting:
-        text = f"{head}列出{len(items)}项：" + "；".join(items) + "。"
+        said = "所列各项中符合所问条件的有" if condition is not None else "列出"
+        text = f"{head}{said}{len(items)}项：" + "；".join(items) + "。"
         return Answer(query.text, text, "count", value=len(items), items=[p.report.short_name],
                       citations=s.citations, query=query)
     text = f"{head}：" + "；".join(items) + "。"
     return Answer(query.text, text, "text", items=[p.report.short_name], citations=s.citations, query=query)
+
+
+def _item_number(lead: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*[条篇件个项次期]$", lead)
+    return float(m.group(1)) if m else None
+
+
+def _meets(value: float, condition) -> bool:
+    """A plan condition (op, value, upper) on one number."""
+    t = condition.value
+    if condition.op == "between":
+        return t <= value <= (condition.upper if condition.upper is not None else t)
+    return {"==": value == t, "!=": value != t, ">": value > t, ">=": value >= t, "<": value < t,
+            "<=": value <= t}[condition.op]
 
 
 def _with_item_bodies(best: list) -> list:

@@ -79,7 +79,8 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
         # “按内容分成了几类”, “列了几条改进措施”: the items of the list the report sets out are counted (and shown);
         # the total of the kinds' figures is not the answer
         kinds = _C(lx.KIND_COUNT).search(folded)
-        return Plan("count_listed", scope, topic=topic or ("categories" if kinds else None), follow_up=follow_up)
+        return Plan("count_listed", scope, condition=_condition(_YEAR.sub("□", rest)),
+                    topic=topic or ("categories" if kinds else None), follow_up=follow_up)
     ambiguous = _ambiguous(text, figures)
     if ambiguous:
         options = tuple(Plan("value", scope, (Figure(k),)) for k in ambiguous)

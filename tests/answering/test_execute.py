@@ -324,3 +324,27 @@ def test_a_count_written_before_its_noun_in_prose(text, question, value):
     else:
         assert ans.value == value, ans.answer
         assert_cited(ans)
+
+
+def test_a_follow_up_on_another_kind_never_takes_its_neighbours_number():
+    sentence = "其中，概况信息20条，法规条文解读19条，财政信息24条，业务信息272条。"
+    facts = {"item:概况信息": (20, sentence, "overview"), "item:财政信息": (24, sentence, "overview")}
+    a = Assistant.from_reports([make_report("卯镇", 2020, facts=facts, sections={"overview": sentence})])
+    first = a.ask("卯镇2020年主动公开的信息里，财政信息有多少条？")
+    assert first.value == 24
+    ans = a.ask("法规条文解读的呢？", history=[first])
+    assert ans.value in (None, 19), ans.answer  # 19 or an honest “not found” — never 24
+
+
+@pytest.mark.parametrize("text, value, ok", [
+    ("法规条文解读19条，财政信息24条", 19, True),
+    ("法规条文解读19条，财政信息24条", 24, False),
+    ("发放明白纸24万张", 24, True),
+    ("发放明白纸24万张", 240000, True),
+    ("在9个社区服务点均设置了公开栏", 9, True),
+])
+def test_a_number_stated_beside_its_noun(text, value, ok):
+    from answering.execute import states_beside
+
+    noun = "法规条文解读" if "法规" in text and value in (19, 24) else ("明白纸" if "明白纸" in text else "社区服务点")
+    assert states_beside(text, noun, value) is ok

@@ -224,3 +224,25 @@ def test_a_yes_no_on_a_topic_is_yes_with_its_passage_or_silence(question, expect
         assert ans.kind == "yesno" and ans.value is True and "1234567" in ans.answer
     else:
         assert ans.kind == "unknown" and ans.value is None
+
+
+# ---------------------------------------------------------------- counting kinds that meet a test
+TALLY = "本年度通过网站发布各类信息共计60条，包括机构职能3条，人事信息3条，业务动态30条，政策文件3条，政策解读21条。"
+
+
+@pytest.mark.parametrize("question, value", [
+    ("寅镇网站信息按类别统计，分成了几类？", 5),  # the 共计 clause is the total, not a kind
+    ("寅镇网站信息里刚好3条的类别有几类？", 3),
+    ("寅镇网站信息的类别里，至少有20条的类别有几个？", 2),
+])
+def test_kinds_meeting_a_test_are_counted_from_their_own_numbers(question, value):
+    ans = Assistant.from_reports([make_report("寅镇", 2023, sections={"overview": TALLY})]).ask(question)
+    assert ans.kind == "count" and ans.value == value, ans.answer
+    assert "共计60条" not in ans.answer
+
+
+def test_a_test_on_items_without_numbers_is_not_counted():
+    text = "下一步将：一是加强培训。二是完善制度。三是拓宽渠道。"
+    ans = Assistant.from_reports([make_report("寅镇", 2023, sections={"problems": text})]).ask(
+        "寅镇至少有5条的改进措施有几个？")
+    assert ans.value is None
