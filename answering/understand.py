@@ -343,9 +343,13 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     # A follow-up leans on the last turn (“那2020年呢？”, “一共有几个？”); a question that names nothing and asks no
     # figure (“天气怎么样”) is not one, and must not inherit the last turn's bodies and topic.
     names_nothing = not (bodies or regions or q.levels or unknown or q.measure or q.topic)
-    points_back = not (bodies or regions or q.levels) and bool(re.search(ANAPHORA, folded))
+    names_scope = bool(bodies or regions or q.levels or unknown)
+    points_back = not names_scope and bool(re.search(ANAPHORA, folded))
+    # “电话是多少？” after a question about 港口乡: a figure or topic asked of no one is asked of the last turn's scope
+    asks_unscoped = not names_scope and bool(q.topic or q.measure)
     is_follow_up = previous is not None and (
-        bool(_FOLLOW_UP.search(folded)) or points_back or (names_nothing and bool(_ASKS_FIGURE.search(folded)))
+        bool(_FOLLOW_UP.search(folded)) or points_back or asks_unscoped
+        or (names_nothing and bool(_ASKS_FIGURE.search(folded)))
     )
     if is_follow_up:
         named_here = bool(bodies or regions or q.levels)

@@ -246,3 +246,16 @@ def test_a_test_on_items_without_numbers_is_not_counted():
     ans = Assistant.from_reports([make_report("寅镇", 2023, sections={"problems": text})]).ask(
         "寅镇至少有5条的改进措施有几个？")
     assert ans.value is None
+
+
+@pytest.mark.parametrize("follow", ["电话是多少？", "地址呢", "有哪些问题？"])
+def test_a_topic_asked_of_no_one_is_asked_of_the_last_turns_body(follow):
+    def town(name: str, street: str, phone: str, problem: str):
+        contact = f"如有疑问请与{name}党政办联系（地址：{name}{street}，电话：{phone}）。"
+        return make_report(name, 2021, sections={"overview": contact, "problems": f"存在的问题是{problem}。"})
+
+    a = Assistant.from_reports([town("辰乡", "东街1号", "0000-1111111", "宣传不够"),
+                                town("巳镇", "西街2号", "0000-2222222", "人手不足")])
+    first = a.ask("辰乡的年报有疑问该联系哪个部门？")
+    ans = a.ask(follow, history=[first])
+    assert ans.items == ["辰乡"] and "巳镇" not in ans.answer, ans.answer
