@@ -168,3 +168,10 @@ def test_a_topic_word_inside_the_figures_own_words_is_not_the_topic(catalog, que
 def test_a_topic_word_beside_the_figure_is_still_the_topic(catalog):
     q = understand("通过哪些平台公开政府信息", catalog)
     assert q.topic == "platform" and q.operation == "text"
+
+
+@pytest.mark.parametrize("follow", ["去年呢？", "那上一年呢", "上年的呢"])
+def test_last_year_in_a_follow_up_steps_back_from_the_year_just_asked(catalog, follow):
+    first = understand("侯家镇2021年通过微信公众号发布了多少条信息？", catalog)
+    q = understand(follow, catalog, first, ["侯家镇"])
+    assert q.years == [2020] or q.unknown_years == [2020]
