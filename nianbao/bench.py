@@ -22,6 +22,10 @@ def run_bench(what: str, config, *, corpus_dir: Path | None, **options) -> dict:
         from eval.reader_bench import plans_bench
 
         return plans_bench(config, corpus_dir=corpus_dir)
+    if what == "load":
+        from nianbao.load import load_bench
+
+        return load_bench(config, corpus_dir=corpus_dir, **options)
     if what == "parse":
         from eval.parse_bench import run_parse_bench
 

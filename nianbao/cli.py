@@ -134,6 +134,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.what == "parse":  # no index: generated reports (or DIR/truth.jsonl) through the parser
         result = run_bench("parse", None, corpus_dir=args.corpus, n=args.n, seed=args.seed)
+    elif args.what == "load":  # the app on a loopback port over a temporary copy of --index (or one built from corpus)
+        corpus = args.corpus or DEFAULT_CORPUS_DIR
+        result = run_bench("load", _index_config(args), corpus_dir=corpus, users=args.users, seconds=args.seconds)
     else:
         result = run_bench(args.what, _index_config(args), corpus_dir=args.corpus or DEFAULT_CORPUS_DIR)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else _format_bench(result))
@@ -228,12 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench", help="measure retrieval quality, answer latency, ingest speed, parse accuracy or question reading"
     )
-    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse", "plans"])
+    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse", "plans", "load"])
     p.add_argument(
         "--corpus", type=Path, default=None, help=f"default {DEFAULT_CORPUS_DIR}; parse: a `nianbao synth` DIR"
     )
     p.add_argument("--n", type=int, default=300, help="parse: reports to generate when --corpus has no truth.jsonl")
     p.add_argument("--seed", type=int, default=0, help="parse: generator seed")
+    p.add_argument("--users", type=int, default=20, help="load: simulated users asking ordinary questions")
+    p.add_argument("--seconds", type=float, default=60.0, help="load: seconds of each phase (baseline, loaded)")
     p.add_argument("--json", action="store_true")
     _index_args(p)
     p.set_defaults(func=cmd_bench)
