@@ -1,0 +1,324 @@
+"""kill -9 at random moments of `nianbao ingest` and `nianbao remove` (issue 11's fault suite).
+
+Each trial starts the real command as a subprocess on a small corpus (five invented reports written here), sends
+SIGKILL to it after a seeded random delay drawn from the clean run's measured duration, runs the same command again
+to completion, and compares the index it leaves with the index a clean, uninterrupted run
+leaves:
+
+- `nianbao export --format json` (through `nianbao.cli.main`, the console entry point) must be byte-identical. The
+  export carries no timestamps or run-dependent fields, so nothing is ignored.
+- the Chroma chunk collection must hold the same ids, documents and metadata, and the same vectors (to 1e-5);
+- the BM25 store must hold the same entries (chunk ids and their text) and its chunk count;
+- `pending.json` (the half-written-report journal) must be the same (empty), and the index directory must hold the
+  same files (Chroma segment folder names are random UUIDs, so they are compared by count, not by name).
+
+What differs legitimately and is not compared: Chroma's segment folder names and the byte layout of its files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261130
+INGEST_TRIALS = 20
+REMOVE_TRIALS = 6
+STEP_TIMEOUT = 120  # seconds for any one command; a hang fails the trial instead of the suite
+CLI = [sys.executable, "-m", "nianbao.cli"]
+
+# Invented bodies (no real one is named); each is an accepted, identified report.
+REPORT = """{town}{year}年政府信息公开工作年度报告
+本报告由{town}人民政府编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。
+一、总体情况
+{year}年，{town}通过政府网站发布信息{site}条，通过微信公众号发布信息{wechat}条。
+二、主动公开政府信息情况
+本年度制发规章0件，规范性文件{docs}件。
+三、收到和处理政府信息公开申请情况
+本年度收到政府信息公开申请{requests}件，均已按时办结。
+四、政府信息公开行政复议、行政诉讼情况
+本年度未发生政府信息公开行政复议和行政诉讼。
+五、存在的主要问题及改进情况
+信息更新不够及时，下一步将加强培训。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+{town}人民政府
+{signed}年1月20日
+"""
+TOWNS = [("青石镇", 2021), ("白沙乡", 2021), ("柳河镇", 2020), ("石门镇", 2022), ("松林乡", 2021)]
+
+# Finding (2026-11-30): `nianbao remove` does not reconcile. indexing.store.Index.delete_report deletes the record,
+# then the chunks, then clears pending.json; a remove killed after the record is gone leaves the report's chunks
+# (invisible to search: they have no record) and its pending.json entry. Re-running `nianbao remove` finds no record
+# (未找到, exit 1) and leaves both, because indexing.pipeline.remove_reports never calls Index.reconcile() (only
+# ingest does). The index then differs from a clean ingest + remove until the next ingest cleans it.
+REMOVE_FINDING = (
+    "remove_reports does not reconcile: a remove killed between deleting the record and its chunks leaves orphan "
+    "chunks and a pending.json entry that re-running remove does not clean (fix belongs in indexing/pipeline.py)"
+)
+
+# Run in a subprocess: the export exactly as `nianbao export` prints it, then the stores behind it.
+STATE_SCRIPT = r"""
+import contextlib, io, json, sys
+from pathlib import Path
+from nianbao.cli import main
+index_dir = Path(sys.argv[1])
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    rc = main(["export", "--index", str(index_dir), "--format", "json"])
+from indexing.store import Index, IndexConfig
+idx = Index.open(IndexConfig(index_dir=index_dir))
+got = idx.chunks.get(include=["documents", "metadatas", "embeddings"])
+chunks = sorted(
+    [i, d, json.dumps(m, sort_keys=True, ensure_ascii=False), [round(float(x), 6) for x in e]]
+    for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+)
+bm25 = idx.bm25()
+entries = sorted(json.dumps(e.__dict__ if hasattr(e, "__dict__") else list(e), sort_keys=True, ensure_ascii=False,
+                            default=str) for e in bm25.entries)
+files = sorted(
+    "chroma/<segment>/" + p.name if p.parent.parent.name == "chroma" else str(p.relative_to(index_dir))
+    for p in index_dir.rglob("*") if p.is_file()
+)
+pending = index_dir / "pending.json"
+print(json.dumps({
+    "export_rc": rc, "export": out.getvalue(), "chunks": chunks, "bm25_entries": entries,
+    "bm25_chunk_count": bm25.chunk_count, "records": idx.count(),
+    "pending": pending.read_text(encoding="utf-8") if pending.exists() else None, "files": files,
+}, ensure_ascii=False))
+"""
+
+
+def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=STEP_TIMEOUT, **kwargs)
+
+
+def state(index_dir: Path) -> dict:
+    result = _run([sys.executable, "-c", STATE_SCRIPT, str(index_dir)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def ingest(corpus: Path, index_dir: Path) -> subprocess.CompletedProcess:
+    return _run([*CLI, "ingest", str(corpus), "--index", str(index_dir)])
+
+
+def remove(keys: list[str], index_dir: Path) -> subprocess.CompletedProcess:
+    return _run([*CLI, "remove", *keys, "--index", str(index_dir)])
+
+
+def differences(got: dict, want: dict) -> list[str]:
+    """What differs between two index states, in words (empty when they are the same)."""
+    out = []
+    if got["export_rc"] != 0:
+        out.append(f"export exit {got['export_rc']}")
+    if got["export"] != want["export"]:
+        ids = lambda s: sorted(r["report_id"] for r in json.loads(s)["reports"])  # noqa: E731
+        out.append(f"export differs: report ids {ids(got['export'])} vs clean {ids(want['export'])}")
+    g, w = got["chunks"], want["chunks"]
+    if [c[:3] for c in g] != [c[:3] for c in w]:
+        gi, wi = {c[0] for c in g}, {c[0] for c in w}
+        extra, missing = sorted(gi - wi)[:5], sorted(wi - gi)[:5]
+        out.append(f"chunks differ: {len(g)} vs clean {len(w)}; extra {extra}, missing {missing}")
+    elif not all(np.allclose(a[3], b[3], atol=1e-5) for a, b in zip(g, w, strict=True)):
+        out.append("chunk vectors differ")
+    if got["bm25_entries"] != want["bm25_entries"] or got["bm25_chunk_count"] != want["bm25_chunk_count"]:
+        out.append(
+            f"bm25 differs: {len(got['bm25_entries'])} entries / count {got['bm25_chunk_count']} vs clean "
+            f"{len(want['bm25_entries'])} / {want['bm25_chunk_count']}"
+        )
+    for key in ("records", "pending", "files"):
+        if got[key] != want[key]:
+            out.append(f"{key} differs: {got[key]!r} vs clean {want[key]!r}")
+    return out
+
+
+def kill_at(args: list[str], delay: float, log: Path) -> dict:
+    """Start `args`, SIGKILL its process after `delay` seconds; say what it had done, whether children outlived it."""
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        try:
+            try:
+                proc.wait(timeout=delay)
+                finished = True  # it ended before the kill came
+            except subprocess.TimeoutExpired:
+                finished = False
+                proc.send_signal(signal.SIGKILL)  # the process itself, as `kill -9 PID` would
+                proc.wait(timeout=STEP_TIMEOUT)
+            # the parse worker must go away by itself once its parent is gone (it reads EOF on its stdin)
+            survivors = 0
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                survivors = _group_members(proc.pid)
+                if not survivors:
+                    break
+                time.sleep(0.1)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of this trial's group, and nothing else
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    lines = [x for x in log.read_text(encoding="utf-8", errors="replace").splitlines() if x.strip()]
+    return {"finished": finished, "survivors": survivors, "last": lines[-1] if lines else "(before any output)"}
+
+
+def _group_members(pgid: int) -> int:
+    n = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields[2] is the process group; zombies are dead
+            n += 1
+    return n
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> dict:
+    """The corpus, a clean ingest (timed) and a clean ingest + remove (timed), with their states."""
+    root = tmp_path_factory.mktemp("kill")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for i, (town, year) in enumerate(TOWNS):
+        text = REPORT.format(
+            town=town, year=year, signed=year + 1, site=100 + 7 * i, wechat=40 + i, docs=i + 1, requests=3 + i
+        )
+        (corpus / f"r{i}.txt").write_text(text, encoding="utf-8")
+
+    ingested = root / "clean-ingest"
+    started = time.perf_counter()
+    result = ingest(corpus, ingested)
+    ingest_seconds = time.perf_counter() - started
+    assert result.returncode == 0 and "失败 0 份" in result.stdout, result.stderr[-3000:]
+    ingest_state = state(ingested)
+    reports = json.loads(ingest_state["export"])["reports"]
+    assert len(reports) == len(TOWNS)
+
+    # remove one report by its file name and one by its report_id
+    by_id = next(r["report_id"] for r in reports if r["source"] == "r3.txt")
+    keys = ["r1.txt", by_id]
+    removed = root / "clean-remove"
+    shutil.copytree(ingested, removed)
+    started = time.perf_counter()
+    result = remove(keys, removed)
+    remove_seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    remove_state = state(removed)
+    assert len(json.loads(remove_state["export"])["reports"]) == len(TOWNS) - 2
+    return {
+        "root": root, "corpus": corpus, "ingested": ingested, "keys": keys,
+        "ingest_seconds": ingest_seconds, "ingest_state": ingest_state,
+        "remove_seconds": remove_seconds, "remove_state": remove_state,
+    }  # fmt: skip
+
+
+def test_killed_ingests_rerun_to_the_clean_index(clean):
+    rng = random.Random(SEED)
+    outcomes, failures = [], []
+    for trial in range(INGEST_TRIALS):
+        index_dir = clean["root"] / f"ingest-{trial}"
+        delay = rng.uniform(0.0, clean["ingest_seconds"])
+        killed = kill_at(
+            [*CLI, "ingest", str(clean["corpus"]), "--index", str(index_dir)],
+            delay,
+            clean["root"] / f"ingest-{trial}.log",
+        )
+        rerun = ingest(clean["corpus"], index_dir)
+        problems = [] if rerun.returncode == 0 else [f"re-run exit {rerun.returncode}: {rerun.stderr[-500:]}"]
+        problems += differences(state(index_dir), clean["ingest_state"])
+        if killed["survivors"]:
+            problems.append(f"{killed['survivors']} process(es) of the killed ingest still alive after 5 s")
+        outcomes.append((trial, round(delay, 2), killed["finished"], killed["last"]))
+        if problems:
+            failures.append((trial, round(delay, 2), killed["last"], problems))
+        shutil.rmtree(index_dir, ignore_errors=True)
+    print(
+        "\n".join(
+            f"ingest trial {t}: kill at {d}s, finished first={f}, last line: {last}" for t, d, f, last in outcomes
+        )
+    )
+    assert not failures, failures
+    # the kills must land mid-way, not only before or after the work
+    assert sum(not f for _, _, f, _ in outcomes) >= INGEST_TRIALS // 2, outcomes
+
+
+# Not strict: whether a seeded delay lands in the window depends on the machine's speed. The strict test below
+# reproduces the window every time; when the fix lands it XPASSes, and both markers go.
+@pytest.mark.xfail(reason=REMOVE_FINDING, strict=False)
+def test_killed_removes_rerun_to_the_clean_index(clean):
+    rng = random.Random(SEED + 1)
+    outcomes, failures = [], []
+    for trial in range(REMOVE_TRIALS):
+        index_dir = clean["root"] / f"remove-{trial}"
+        shutil.copytree(clean["ingested"], index_dir)
+        delay = rng.uniform(0.0, clean["remove_seconds"])
+        killed = kill_at(
+            [*CLI, "remove", *clean["keys"], "--index", str(index_dir)], delay, clean["root"] / f"remove-{trial}.log"
+        )
+        rerun = remove(clean["keys"], index_dir)
+        # 0 when it removed both; 1 when the killed run had already removed some (it then says 未找到 for those)
+        problems = [] if rerun.returncode in (0, 1) else [f"re-run exit {rerun.returncode}: {rerun.stderr[-500:]}"]
+        problems += differences(state(index_dir), clean["remove_state"])
+        if killed["survivors"]:
+            problems.append(f"{killed['survivors']} process(es) of the killed remove still alive after 5 s")
+        outcomes.append((trial, round(delay, 2), killed["finished"], rerun.stdout.strip().replace("\n", " / ")))
+        if problems:
+            failures.append((trial, round(delay, 2), problems))
+        shutil.rmtree(index_dir, ignore_errors=True)
+    print("\n".join(f"remove trial {t}: kill at {d}s, finished first={f}, re-run: {out}" for t, d, f, out in outcomes))
+    assert not failures, failures
+
+
+# `nianbao remove`, SIGKILLed by itself at the moment Index.delete_report has deleted the record and not yet the chunks.
+KILLED_BETWEEN_RECORD_AND_CHUNKS = r"""
+import os, signal, sys
+from indexing import store
+real_open = store.Index.open.__func__
+
+class KillOnChunkDelete:
+    def __init__(self, real):
+        self.real = real
+    def delete(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+def open_(cls, config):
+    idx = real_open(cls, config)
+    idx.chunks = KillOnChunkDelete(idx.chunks)
+    return idx
+
+store.Index.open = classmethod(open_)
+from nianbao.cli import main
+main(["remove", *sys.argv[2:], "--index", sys.argv[1]])
+"""
+
+
+@pytest.mark.xfail(reason=REMOVE_FINDING, strict=True)
+def test_remove_killed_between_record_and_chunks_reruns_to_the_clean_index(clean):
+    index_dir = clean["root"] / "remove-window"
+    shutil.copytree(clean["ingested"], index_dir)
+    killed = _run([sys.executable, "-c", KILLED_BETWEEN_RECORD_AND_CHUNKS, str(index_dir), *clean["keys"]])
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    rerun = remove(clean["keys"], index_dir)
+    assert rerun.returncode in (0, 1), rerun.stderr[-2000:]
+    problems = differences(state(index_dir), clean["remove_state"])
+    assert not problems, problems
