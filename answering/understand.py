@@ -357,7 +357,8 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
         if bodies and not (years or q.unknown_years) and not any(
                 (b, y) in catalog.body_years for b in q.bodies for y in q.years):
             q.years = []  # “侯家镇呢？” after a 米山镇 2022 question: 侯家镇's own report, not a 2022 it lacks
-        step = -1 if re.search(r"上一年|前一年|上年|去年", folded) else 1 if re.search(r"下一年|后一年|次年", folded) else 0
+        back, ahead = re.search(r"上一年|前一年|上年|去年", folded), re.search(r"下一年|后一年|次年", folded)
+        step = -1 if back else 1 if ahead else 0
         if step and previous.years and not _YEAR.search(folded):
             # “那上一年呢？” steps from the year the last turn asked about, not from the corpus's newest year
             stepped = [y + step for y in previous.years]

@@ -245,6 +245,8 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
     write lock (raises guard.IndexBusy naming the holder when another writer keeps it past LOCK_WAIT_SECONDS)."""
     with index_lock(config.index_dir, what="删除"):
         idx = index if index is not None else Index.open(config)
+        # a remove killed between a record and its chunks left the chunks and the journal entry: finish it first
+        cleaned = idx.reconcile()
         meta = idx.record_meta()
         removed_keys = []
         targets: set[str] = set()
@@ -255,7 +257,7 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
                 targets.update(matched)
         for rid in sorted(targets):
             idx.delete_report(rid)
-        if targets:
+        if targets or cleaned:
             idx.rebuild_bm25()
         if index is not None:
             index.refresh()

@@ -264,12 +264,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from indexing.doctor import IndexDamaged
+    from indexing.guard import IndexBusy
 
     try:
         return args.func(args)
     except IndexDamaged as exc:
         print(f"错误 {exc}", file=sys.stderr)
         return 3
+    except IndexBusy as exc:  # another writer kept the index lock past the wait: say who, not a traceback
+        print(f"错误 {exc}", file=sys.stderr)
+        return 4
 
 
 if __name__ == "__main__":

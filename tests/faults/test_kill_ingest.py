@@ -61,15 +61,8 @@ REPORT = """{town}{year}年政府信息公开工作年度报告
 """
 TOWNS = [("青石镇", 2021), ("白沙乡", 2021), ("柳河镇", 2020), ("石门镇", 2022), ("松林乡", 2021)]
 
-# Finding (2026-11-30): `nianbao remove` does not reconcile. indexing.store.Index.delete_report deletes the record,
-# then the chunks, then clears pending.json; a remove killed after the record is gone leaves the report's chunks
-# (invisible to search: they have no record) and its pending.json entry. Re-running `nianbao remove` finds no record
-# (未找到, exit 1) and leaves both, because indexing.pipeline.remove_reports never calls Index.reconcile() (only
-# ingest does). The index then differs from a clean ingest + remove until the next ingest cleans it.
-REMOVE_FINDING = (
-    "remove_reports does not reconcile: a remove killed between deleting the record and its chunks leaves orphan "
-    "chunks and a pending.json entry that re-running remove does not clean (fix belongs in indexing/pipeline.py)"
-)
+# Found by these trials and fixed: a remove killed between deleting a record and its chunks left orphan chunks and
+# a pending.json entry; remove_reports now reconciles first, as ingest does.
 
 # Run in a subprocess: the export exactly as `nianbao export` prints it, then the stores behind it.
 STATE_SCRIPT = r"""
@@ -260,9 +253,8 @@ def test_killed_ingests_rerun_to_the_clean_index(clean):
     assert sum(not f for _, _, f, _ in outcomes) >= INGEST_TRIALS // 2, outcomes
 
 
-# Not strict: whether a seeded delay lands in the window depends on the machine's speed. The strict test below
-# reproduces the window every time; when the fix lands it XPASSes, and both markers go.
-@pytest.mark.xfail(reason=REMOVE_FINDING, strict=False)
+# Whether a seeded delay lands in the record-then-chunks window depends on the machine's speed; the test below
+# reproduces that window every time.
 def test_killed_removes_rerun_to_the_clean_index(clean):
     rng = random.Random(SEED + 1)
     outcomes, failures = [], []
@@ -312,7 +304,6 @@ main(["remove", *sys.argv[2:], "--index", sys.argv[1]])
 """
 
 
-@pytest.mark.xfail(reason=REMOVE_FINDING, strict=True)
 def test_remove_killed_between_record_and_chunks_reruns_to_the_clean_index(clean):
     index_dir = clean["root"] / "remove-window"
     shutil.copytree(clean["ingested"], index_dir)

@@ -199,6 +199,9 @@ def test_a_writer_held_past_the_wait_is_refused_naming_the_holder(tmp_path, monk
         assert not summary.added and not summary.unchanged
         with pytest.raises(IndexBusy, match=f"pid {holder.pid}"):
             remove_reports(["a.txt"], config)
+        from nianbao.cli import main  # the CLI says who holds it, with its own exit code, not a traceback
+
+        assert main(["remove", "a.txt", "--index", str(index)]) == 4
     finally:
         holder.kill()
         holder.wait()
