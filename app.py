@@ -524,7 +524,8 @@ class AppState:
     """The assistant behind the page, shared by every session.
 
     Questions only read (the index, its records, the name catalog), so several are answered at once under the read
-    side of `lock`; an upload or a correction changes the index and takes the write side, alone. The LLM endpoint is
+    side of `lock`; a correction, and the moment an upload's new records are swapped in, take the write side,
+    alone. The LLM endpoint is
     fixed when the server starts (command line or environment): no visitor can change it (issue 11).
     """
 
@@ -569,11 +570,14 @@ class AppState:
             return fixed
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
-        with self.lock.write():
-            # through the open index: one set of models, and its record cache is refreshed on the way out
+        # Reading, screening, parsing and embedding take seconds to minutes: questions go on meanwhile (a report is
+        # answerable only once its record — the commit marker — is written, so none sees half a report; writers are
+        # serialised by the index's own lock). Only swapping in the new records and names takes the write side.
+        with self.lock.read():
             summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
+        with self.lock.write():
             self._reload()
-            return summary
+        return summary
 
 
 def _config_of(assistant: Assistant) -> IndexConfig:
