@@ -284,3 +284,36 @@ def test_the_chat_endpoint_refuses_a_long_question_and_strips_control_characters
     assert str(MAX_QUESTION_CHARS) in text and "上限" in text, text
     text = client.predict(f"侯家镇{CONTROLS}2021年通过微信公众号发布了多少条信息？", api_name="/chat")
     assert "235" in text and not _has_control(text), text
+
+
+@pytest.mark.slow
+def test_questions_are_answered_while_an_upload_is_being_read(corpus_index_config, tmp_path, monkeypatch):
+    import shutil
+    import time
+
+    from indexing.store import IndexConfig
+    from tests.app.conftest import HEADLINE
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(corpus_index_config.index_dir, index_dir)
+    state = app.AppState(IndexConfig(index_dir=index_dir))
+    reading = threading.Event()
+    real_ingest = app.ingest_paths
+
+    def slow_ingest(*args, **kwargs):  # a large upload: reading and parsing take a while
+        reading.set()
+        time.sleep(3)
+        return real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(app, "ingest_paths", slow_ingest)
+    upload = tmp_path / "note.txt"
+    upload.write_text("这不是年度报告。", encoding="utf-8")
+    uploader = threading.Thread(target=state.ingest, args=([upload],))
+    uploader.start()
+    assert reading.wait(10)
+    started = time.perf_counter()
+    answer = state.ask(HEADLINE)
+    waited = time.perf_counter() - started
+    still_uploading = uploader.is_alive()
+    uploader.join(30)
+    assert answer.kind == "list" and still_uploading, (answer.kind, waited)  # answered while the upload ran
