@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import replace
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
 from answering.about import answer_about
@@ -15,7 +16,7 @@ from answering.combine import answer_combined
 from answering.compose import note_shared_names
 from answering.execute import execute, executes, noun_core, states_beside, tentative
 from answering.lookup import answer_prose_figure
-from answering.models import Answer, Query
+from answering.models import Answer, Condition, Query
 from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
@@ -41,10 +42,6 @@ def reads_better(plan: Plan, query: Query) -> bool:
 
 def query_of(plan: Plan, query: Query) -> Query:
     """The Query the structured executor takes, its slots from the plan."""
-    from dataclasses import replace
-
-    from answering.models import Condition
-
     condition = None if plan.condition is None else Condition(plan.condition.op, plan.condition.value)
     return replace(
         query, measure=plan.figures[0].measure, measures=[], operation=plan.op, condition=condition,
@@ -164,15 +161,11 @@ class Assistant:
     def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
         if plan.op == "yesno" and plan.topic and not (plan.figures or plan.phrase):
             # “年报有没有留联系电话”: whether the report says anything on the topic — its passage, or silence
-            from dataclasses import replace
-
             said = answer_passages(replace(query, topic=plan.topic, operation="text"), reports, self.index, filters)
             if said.kind == "text":
                 said.answer, said.kind, said.value = f"是。{said.answer}", "yesno", True
             return said
         if plan.op == "count_listed":
-            from dataclasses import replace
-
             listed = replace(query, topic=plan.topic, operation="text", measure=None, measures=[])
             return answer_passages(listed, reports, self.index, filters, counting=True, condition=plan.condition)
         if executes(plan) and filters is None:

@@ -477,11 +477,7 @@ def any_of(plan: Plan, reports: list[Report], question: str) -> Answer:
 
 
 def _holds(plan: Plan, value: float) -> bool:
-    c = plan.condition
-    if c.op == "between":
-        return c.value <= value <= (c.upper if c.upper is not None else c.value)
-    return {"==": value == c.value, "!=": value != c.value, ">": value > c.value, ">=": value >= c.value,
-            "<": value < c.value, "<=": value <= c.value}[c.op]
+    return plan.condition.holds(value)
 
 
 def list_against(plan: Plan, reports: list[Report], question: str) -> Answer:

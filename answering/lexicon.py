@@ -238,6 +238,7 @@ CLAIM_FRAME = (
     r"|的|是|把|将|了|过|镇|乡"
 )
 ASKS_WHAT = r"什么|哪|怎么|怎样|如何|多少|几"  # a question asking what or how much is no yes/no claim
+ASKING_WORDS = ASKS_WHAT + r"|是否|有没有|吗|呢"  # any asking word: the clause holding one says what is asked
 NEGATION = r"未|没有|没|无(?!论)|不(?![断仅少同定论但])|尚未|暂无"
 # Verbs any act is done with (实行/严格/落实 the same 制度): they do not tell one claim from another.
 DOING = r"实行|实施|推行|开展|举办|组织|落实|采用|使用|利用|进行|坚持|做好|严格|执行"

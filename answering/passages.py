@@ -349,7 +349,8 @@ def enumerations(text: str) -> list[Enumeration]:
 
 
 # “从内容分类看，机构职能4条，工作动态36条，政策文件3条”: kinds listed with their counts, one clause each.
-_TALLY_ITEM = re.compile(r"^[^\d，,。；;、：:“”（）()]{2,16}?\d+(?:\.\d+)?[条篇件个项次期]$")
+_COUNT_UNIT = r"[条篇件个项次期]"
+_TALLY_ITEM = re.compile(rf"^[^\d，,。；;、：:“”（）()]{{2,16}}?\d+(?:\.\d+)?{_COUNT_UNIT}$")
 MIN_TALLY = 3
 _TALLY_LEAD = r"^(?:其中|包括|包含|含|分别为|分别是|即)[：:]?"
 _TALLY_TOTAL = re.compile(r"共计|合计|总计|总共|一共|共(?:发布|公开)|累计|各类")
@@ -422,7 +423,7 @@ def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: b
         numbers = [_item_number(lead) for _, lead, _ in listed]
         if any(n is None for n in numbers):
             return unknown(query.text, "报告列出的各项没有写明数量，无法按条件计数。", query)
-        listed = [x for x, n in zip(listed, numbers, strict=True) if _meets(n, condition)]
+        listed = [x for x, n in zip(listed, numbers, strict=True) if condition.holds(n)]
     for marker, lead, body in listed:
         cited = body if len(body) <= 240 else body[:240].rsplit("。", 1)[0] + "。"
         mark = s.mark([passage_citation(p.report, p.section, cited)])
@@ -438,17 +439,8 @@ def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: b
 
 
 def _item_number(lead: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*[条篇件个项次期]$", lead)
+    m = re.search(rf"(\d+(?:\.\d+)?)\s*{_COUNT_UNIT}$", lead)
     return float(m.group(1)) if m else None
-
-
-def _meets(value: float, condition) -> bool:
-    """A plan condition (op, value, upper) on one number."""
-    t = condition.value
-    if condition.op == "between":
-        return t <= value <= (condition.upper if condition.upper is not None else t)
-    return {"==": value == t, "!=": value != t, ">": value > t, ">=": value >= t, "<": value < t,
-            "<=": value <= t}[condition.op]
 
 
 def _with_item_bodies(best: list) -> list:

@@ -82,6 +82,12 @@ class Condition:
     value: float
     upper: float | None = None  # between: value ≤ x ≤ upper
 
+    def holds(self, x: float) -> bool:
+        if self.op == "between":
+            return self.value <= x <= (self.upper if self.upper is not None else self.value)
+        return {"==": x == self.value, "!=": x != self.value, ">": x > self.value, ">=": x >= self.value,
+                "<": x < self.value, "<=": x <= self.value}[self.op]
+
 
 @dataclass(frozen=True)
 class Plan:

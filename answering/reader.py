@@ -206,10 +206,13 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
 
 
 def _covering_item(text: str, spans: list[tuple[int, int, str]], items: Sequence[str]) -> str | None:
-    """A catalog item (a kind reports count, ≥ 4 characters) whose name in the question spans every figure found."""
-    for item in sorted((i for i in items if len(i) >= 4), key=len, reverse=True):
-        at = text.find(item)
-        if at >= 0 and spans and all(at <= a and b <= at + len(item) for a, b, _ in spans):
+    """A catalog item (a kind reports count, ≥ 4 characters) whose name in the question spans every figure found.
+    `items` come longest first (Catalog builds them so): the longest name that fits wins."""
+    if not spans:
+        return None
+    for item in items:
+        at = text.find(item) if len(item) >= 4 else -1
+        if at >= 0 and all(at <= a and b <= at + len(item) for a, b, _ in spans):
             return item
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from answering import lexicon as lx
 from indexing.schema import (
     APPEAL_BLOCK_LABELS,
     APPEAL_COLUMN_LABELS,
@@ -345,8 +346,8 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-# The words a question asks with: the clause holding one says what is asked (“针对这些问题，怎么改进的” asks 改进).
-ASKING_WORDS = re.compile(r"哪|什么|怎么|怎样|如何|几|多少|是否|有没有|吗|呢")
+# The clause holding an asking word says what is asked (“针对这些问题，怎么改进的” asks 改进).
+ASKING_WORDS = re.compile(lx.ASKING_WORDS)
 GENERIC_TERMS = ("政务公开", "信息公开", "政府信息", "公开工作")  # every report's words: they pick out no item
 # Topics a report writes about its neighbour years: next year's plans (“2022年将重点…”), last year's 整改.
 CROSS_YEAR_TOPICS = ("improvements",)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from indexing.guard import MAX_FILE_BYTES, repack_stored, unpack_zip
+from indexing.guard import MAX_FILE_BYTES, human_size, repack_stored, unpack_zip
 from indexing.models import Document, ReadError
 
 MAX_BYTES = MAX_FILE_BYTES  # the packed-size limit; it and the unpacked limits live in indexing/guard.py
@@ -71,14 +71,6 @@ def _cell_text(text: str) -> str:
 
 def pipe_row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
-
-
-def _human_size(n: int) -> str:
-    if n >= 100 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n} 字节"
 
 
 # ---------------------------------------------------------------- text decoding
@@ -543,14 +535,14 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
             raise ReadError(source, "文件不存在" if not path.exists() else "不是文件")
         size = path.stat().st_size
         if size > max_bytes:
-            raise ReadError(source, f"文件过大（{_human_size(size)}，上限 {_human_size(max_bytes)}）")
+            raise ReadError(source, f"文件过大（{human_size(size)}，上限 {human_size(max_bytes)}）")
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(source, f"无法读取文件（{exc.strerror or exc}）") from exc
     if not data.strip():
         raise ReadError(source, "文件为空")
     if len(data) > max_bytes:  # grew between stat and read
-        raise ReadError(source, f"文件过大（{_human_size(len(data))}，上限 {_human_size(max_bytes)}）")
+        raise ReadError(source, f"文件过大（{human_size(len(data))}，上限 {human_size(max_bytes)}）")
     read = _read_with(reader, data, source)
     return Document(
         source=source,
