@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from answering import lexicon as lx
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import scope_text, select
@@ -20,13 +21,8 @@ _INVENTORY = re.compile(
 )
 _PUBLISHED_REPORT = re.compile(r"(?:发布|公布|出具|编制|提交)了?.{0,4}(?:年度报告|年报)")
 _MEMBER_WHICH = re.compile(r"(?:属于|隶属|位于|在)哪(?:个|一个)?(省|市|区|县|地区|地方)|是哪(?:个)?(省|市|区|县)的")
-_MEMBERS = re.compile(
-    r"(?:哪些|哪几个|哪个|几个|多少个)[^，。？?]{0,6}(?:属于|隶属|位于|归)|(?:属于|隶属|位于)[^，。？?]{0,12}(?:哪些|哪几|几个|多少个)"
-)
-# “这份年报是哪一年度的”, “报告的年份是” — the year a body's report covers (not when it was signed).
-_WHICH_YEAR = re.compile(
-    r"哪一?个?年度?的(?:年度)?(?:报告|年报)|(?:报告|年报)(?:是|属于|为)?哪一?个?年度?|(?:报告|年报)的?(?:年度|年份)"
-)
+_MEMBERS = re.compile(lx.MEMBERS_ASKED)
+_WHICH_YEAR = re.compile(lx.REPORT_YEAR_ASKED)
 _SIGNED = re.compile(r"落款|签发|成文日期|成文时间|发布日期|签署|哪天|哪一天|什么时候(?:发布|印发|签)")
 
 

@@ -282,3 +282,15 @@ def compiled(pattern: str) -> re.Pattern[str]:
 
 
 _cache: dict[str, re.Pattern[str]] = {}
+
+# ---------------------------------------------------------------- questions about the reports themselves (about.py)
+# “哪些镇属于文登区”, “属于安丘市的有哪些”: the bodies a named region holds.
+MEMBERS_ASKED = (
+    r"(?:哪些|哪几个|哪个|几个|多少个)[^，。？?]{0,6}(?:属于|隶属|位于|归)|(?:属于|隶属|位于)[^，。？?]{0,12}(?:哪些|哪几|几个|多少个)"
+)
+# “这份年报是哪一年度的”, “报告的年份是” — the year a body's report covers (not when it was signed).
+REPORT_YEAR_ASKED = (
+    r"哪一?个?年度?的(?:年度)?(?:报告|年报)|(?:报告|年报)(?:是|属于|为)?哪一?个?年度?|(?:报告|年报)的?(?:年度|年份)"
+)
+# “在铜鼓县人民政府网站下载”: a body's name before these words names a site, not a body asked about.
+SITE_AFTER = r"(?:门户)?网站|官网|网(?!格)|公众号|微博|平台|政务号"

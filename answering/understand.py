@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from answering.lexicon import ANAPHORA, RELATIVE
+from answering.lexicon import ANAPHORA, RELATIVE, SITE_AFTER
 from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
@@ -119,13 +119,11 @@ def find_bodies(folded: str, catalog: Catalog, agencies: list[str] | None = None
     regions: list[str] = []
     for region in catalog.regions:
         # “文登区人民政府” is the district government itself — a body, not every body inside the district.
-        spans = list(re.finditer(re.escape(region), text))
+        spans = re.finditer(re.escape(region), text)
         if any(not text.startswith(("人民政府", "政府"), m.end()) for m in spans):
             regions.append(region)
         # “在铜鼓县人民政府网站下载”: a site's name stays whole in the text, it is part of what is asked
-        sites = [m for m in spans if re.match(rf"(?:人民)?政府(?:{_SITE_AFTER})", text[m.end():])]
-        text = re.sub(re.escape(region) + rf"(?!(?:人民)?政府(?:{_SITE_AFTER}))", "□", text) if sites else text.replace(
-            region, "□")
+        text = re.sub(re.escape(region) + rf"(?!(?:人民)?政府(?:{SITE_AFTER}))", "□", text)
     return _in_question_order(folded, bodies), regions, text
 
 
@@ -142,7 +140,6 @@ _STOP_CHARS = set("哪些几个各所有全的和与及或年在中里是有没�
 # where a body's own name starts: after a word of the question or a region's suffix (文登区大水泊镇)
 _NAME_BOUNDARY = "[" + "".join(sorted(_STOP_CHARS)) + "省市区县旗]"
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」")
-_SITE_AFTER = r"(?:门户)?网站|官网|网(?!格)|公众号|微博|平台|政务号"
 
 
 def _without_bodies(folded: str, catalog: Catalog) -> str:
@@ -157,10 +154,10 @@ def find_unknown_bodies(blanked: str, catalog: Catalog, folded: str = "") -> tup
     rest = _without_bodies(folded, catalog)
     # “在铜鼓县人民政府网站下载”: a site named after a body is where something is, not a body asked about
     unknown = [f"{r}人民政府" for r in catalog.regions
-               if re.search(re.escape(r) + f"(?:人民)?政府(?!{_SITE_AFTER})", rest)]
+               if re.search(re.escape(r) + f"(?:人民)?政府(?!{SITE_AFTER})", rest)]
     for m in _BODY_LIKE.finditer(_QUOTED.sub("□", blanked)):  # “花饽饽小镇” is an account's name, not a body
         stem, suffix = m.group(1), m.group(2)
-        if re.match(rf"(?:人民)?(?:政府)?(?:{_SITE_AFTER})", blanked[m.end():]):
+        if re.match(rf"(?:人民)?(?:政府)?(?:{SITE_AFTER})", blanked[m.end():]):
             continue
         stem = re.split(_NAME_BOUNDARY, stem)[-1][-3:]  # 大水泊镇 and 张家产镇 as well as 米山镇
         if len(stem) < 2 or (stem + suffix) in ("乡镇", "镇街"):
