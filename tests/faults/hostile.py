@@ -17,23 +17,24 @@ from pathlib import Path
 MiB = 1024 * 1024
 
 # An invented report (no real body is named): accepted by the parser, identified (body and year).
-GOOD_REPORT = """青石镇2021年政府信息公开工作年度报告
-本报告由青石镇人民政府编制。本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。
+REPORT_TEMPLATE = """{town}{year}年政府信息公开工作年度报告
+本报告由{town}人民政府编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。
 一、总体情况
-2021年，青石镇通过政府网站发布信息120条，通过微信公众号发布信息45条。
+{year}年，{town}通过政府网站发布信息{site}条，通过微信公众号发布信息{wechat}条。
 二、主动公开政府信息情况
-本年度制发规章0件，规范性文件2件。
+本年度制发规章0件，规范性文件{docs}件。
 三、收到和处理政府信息公开申请情况
-本年度收到政府信息公开申请3件，均已按时办结。
+本年度收到政府信息公开申请{requests}件，均已按时办结。
 四、政府信息公开行政复议、行政诉讼情况
 本年度未发生政府信息公开行政复议和行政诉讼。
 五、存在的主要问题及改进情况
 信息更新不够及时，下一步将加强培训。
 六、其他需要报告的事项
 本年度未收取信息处理费。
-青石镇人民政府
-2022年1月20日
+{town}人民政府
+{signed}年1月20日
 """
+GOOD_REPORT = REPORT_TEMPLATE.format(town="青石镇", year=2021, site=120, wechat=45, docs=2, requests=3, signed=2022)
 
 
 def good_report(path: Path, town: str = "青石镇") -> Path:

@@ -32,6 +32,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.faults.hostile import REPORT_TEMPLATE
 
 pytestmark = pytest.mark.slow
 
@@ -42,23 +43,6 @@ STEP_TIMEOUT = 120  # seconds for any one command; a hang fails the trial instea
 CLI = [sys.executable, "-m", "nianbao.cli"]
 
 # Invented bodies (no real one is named); each is an accepted, identified report.
-REPORT = """{town}{year}年政府信息公开工作年度报告
-本报告由{town}人民政府编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。
-一、总体情况
-{year}年，{town}通过政府网站发布信息{site}条，通过微信公众号发布信息{wechat}条。
-二、主动公开政府信息情况
-本年度制发规章0件，规范性文件{docs}件。
-三、收到和处理政府信息公开申请情况
-本年度收到政府信息公开申请{requests}件，均已按时办结。
-四、政府信息公开行政复议、行政诉讼情况
-本年度未发生政府信息公开行政复议和行政诉讼。
-五、存在的主要问题及改进情况
-信息更新不够及时，下一步将加强培训。
-六、其他需要报告的事项
-本年度未收取信息处理费。
-{town}人民政府
-{signed}年1月20日
-"""
 TOWNS = [("青石镇", 2021), ("白沙乡", 2021), ("柳河镇", 2020), ("石门镇", 2022), ("松林乡", 2021)]
 
 # Found by these trials and fixed: a remove killed between deleting a record and its chunks left orphan chunks and
@@ -191,7 +175,7 @@ def clean(tmp_path_factory) -> dict:
     corpus = root / "corpus"
     corpus.mkdir()
     for i, (town, year) in enumerate(TOWNS):
-        text = REPORT.format(
+        text = REPORT_TEMPLATE.format(
             town=town, year=year, signed=year + 1, site=100 + 7 * i, wechat=40 + i, docs=i + 1, requests=3 + i
         )
         (corpus / f"r{i}.txt").write_text(text, encoding="utf-8")
