@@ -218,12 +218,16 @@ def _client(url: str):
     return Client(url, verbose=False, download_files=False, analytics_enabled=False, httpx_kwargs={"trust_env": False})
 
 
+def _failure(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {str(exc)[:120]}"
+
+
 def _ask(client, question: str) -> str | None:
     """One chat request; None on success, else why it failed."""
     try:
         answer = client.submit(question, api_name="/chat").result(timeout=REQUEST_TIMEOUT)
     except Exception as exc:  # noqa: BLE001  (every failure is counted, none stops the run)
-        return f"{exc.__class__.__name__}: {str(exc)[:120]}"
+        return _failure(exc)
     return _answer_error(answer)
 
 
@@ -233,7 +237,7 @@ def question_user(url: str, kind: str, questions: list[str], until: float, sampl
         client = _client(url)
     except Exception as exc:  # noqa: BLE001
         with lock:
-            samples.append(Sample(kind, 0.0, f"connect: {exc.__class__.__name__}: {str(exc)[:120]}"))
+            samples.append(Sample(kind, 0.0, "connect: " + _failure(exc)))
         return
     for _ in range(MAX_REQUESTS_PER_USER):
         if time.monotonic() >= until:
@@ -302,7 +306,7 @@ def upload_user(url: str, path: Path, until: float, samples: list, replies: list
             fn_index = _upload_fn_index(http.get(url + "config").json())
         except Exception as exc:  # noqa: BLE001
             with lock:
-                samples.append(Sample(UPLOAD, 0.0, f"config: {exc.__class__.__name__}: {str(exc)[:120]}"))
+                samples.append(Sample(UPLOAD, 0.0, "config: " + _failure(exc)))
             return
         for _ in range(MAX_REQUESTS_PER_USER):
             if time.monotonic() >= until:
@@ -311,7 +315,7 @@ def upload_user(url: str, path: Path, until: float, samples: list, replies: list
             try:
                 error, reply = upload_once(http, url, path, fn_index)
             except Exception as exc:  # noqa: BLE001
-                error, reply = f"{exc.__class__.__name__}: {str(exc)[:120]}", ""
+                error, reply = _failure(exc), ""
             with lock:
                 samples.append(Sample(UPLOAD, time.perf_counter() - started, error))
                 if reply and reply not in replies:
