@@ -1,0 +1,222 @@
+"""One figure for every body and year: the measure catalogue and the data query behind the 数据 tab, the `data` API
+and `nianbao data`.
+
+A measure is one kind of table cell (table, row, column), named from indexing.schema's labels. Its value in a report
+is that cell as parsed: a blank cell stays None (unknown), never 0. Pure functions over a list of Report records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from indexing.models import Number, Report
+from indexing.normalize import compact
+from indexing.schema import (
+    APPEAL_BLOCK_LABELS,
+    APPEAL_COLUMN_LABELS,
+    APPEAL_COLUMNS,
+    PROACTIVE_COLUMN_LABELS,
+    PROACTIVE_ROWS_2019,
+    PROACTIVE_ROWS_2021,
+    REQUEST_COLUMN_LABELS,
+    REQUEST_ROW_LABELS,
+    TABLE_TITLES,
+)
+
+# The table's short name as officials cite it (表三 …), from the schema's titles.
+TABLE_SHORT: dict[str, str] = {t: title.split(" ", 1)[0] for t, title in TABLE_TITLES.items()}
+TABLE_ORDER: tuple[str, ...] = ("requests", "proactive", "appeals")  # the tables researchers ask about most first
+
+# Units of table 2's columns (the template prints them in the column heads or implies them by the item counted).
+# 采购总金额 has no unit in the template; it stays unnamed rather than guessed.
+_PROACTIVE_UNITS: dict[str, str] = {
+    "issued": "件", "repealed": "件", "in_force": "件", "decisions": "件", "amount_wan": "万元",
+    "new_made": "件", "new_published": "件", "total_published": "件", "prev_items": "项", "change": "项",
+    "items": "项", "amount": "",
+}
+REGION_SEP = "/"  # a region chain as text: 威海市/文登区 (as `nianbao fix --region` takes it)
+
+
+class UnknownMeasure(ValueError):
+    """A measure name or key that is not in the catalogue. The message says so and how to list them."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str  # "requests.new_received.total": table.row.column, the answer side's cell keys
+    name_zh: str  # 表三 本年新收政府信息公开申请数量 · 总计
+    table: str
+    row: str
+    column: str
+    unit: str  # 件 / 项 / 万元, or "" when the template names none
+
+    @property
+    def row_label(self) -> str:
+        return _row_labels(self.table)[self.row]
+
+    @property
+    def column_label(self) -> str:
+        return _column_labels(self.table)[self.column]
+
+    @property
+    def title(self) -> str:
+        """The measure with its unit, for chart titles and CSV headers."""
+        return f"{self.name_zh}（单位：{self.unit}）" if self.unit else self.name_zh
+
+    def cell_text(self, value: Number | None) -> str:
+        """The cell as an answer cites it: 表三 · 行 × 列 = 值 (blank when unknown)."""
+        shown = "空白（未知）" if value is None else _fmt(value)
+        return f"{TABLE_SHORT[self.table]} · {self.row_label} × {self.column_label} = {shown}"
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One report's value of one measure, with where it was read."""
+
+    body: str  # full name as written (short names can be shared by bodies in different places)
+    short_name: str
+    region: str  # the chain, outermost first, joined by REGION_SEP
+    level: str
+    year: int
+    value: Number | None  # None: the cell is blank or the table absent — unknown, not zero
+    report_id: str
+    source: str  # the report's file
+    table: str
+    row: str
+    column: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _row_labels(table: str) -> dict[str, str]:
+    return {"requests": REQUEST_ROW_LABELS, "appeals": APPEAL_BLOCK_LABELS,
+            "proactive": {r.key: r.label for r in PROACTIVE_ROWS_2021 + PROACTIVE_ROWS_2019}}[table]
+
+
+def _column_labels(table: str) -> dict[str, str]:
+    return {"requests": REQUEST_COLUMN_LABELS, "proactive": PROACTIVE_COLUMN_LABELS,
+            "appeals": APPEAL_COLUMN_LABELS}[table]
+
+
+def _fmt(value: Number) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _cells(table: str) -> list[tuple[str, str]]:
+    """Every (row, column) any template of the table prints, in the template's order."""
+    if table == "requests":
+        return [(r, c) for r in REQUEST_ROW_LABELS for c in REQUEST_COLUMN_LABELS]
+    if table == "appeals":
+        return [(b, c) for b in APPEAL_BLOCK_LABELS for c in APPEAL_COLUMNS]
+    out: list[tuple[str, str]] = []
+    for r in PROACTIVE_ROWS_2021 + PROACTIVE_ROWS_2019:
+        out += [(r.key, c) for c in r.columns if (r.key, c) not in out]
+    return out
+
+
+def _unit(table: str, column: str) -> str:
+    return _PROACTIVE_UNITS[column] if table == "proactive" else "件"
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[Measure, ...]:
+    out = []
+    for table in TABLE_ORDER:
+        rows, columns = _row_labels(table), _column_labels(table)
+        for row, column in _cells(table):
+            name = f"{TABLE_SHORT[table]} {rows[row]} · {columns[column]}"
+            out.append(Measure(f"{table}.{row}.{column}", name, table, row, column, _unit(table, column)))
+    return tuple(out)
+
+
+def measures() -> list[Measure]:
+    """Every measure, table 3 first, each table in its template's row and column order."""
+    return list(_catalogue())
+
+
+@lru_cache(maxsize=1)
+def _by_key() -> dict[str, Measure]:
+    return {m.key: m for m in _catalogue()}
+
+
+def search_measures(text: str) -> list[Measure]:
+    """Measures whose key or Chinese name holds every word of `text` (words split on spaces; traditional characters
+    and full-width forms folded). Empty text: all."""
+    words = [compact(w) for w in (text or "").split() if compact(w)]
+    return [m for m in _catalogue() if all(w in compact(m.name_zh) or w in m.key for w in words)]
+
+
+def find_measure(text: str) -> Measure | None:
+    """The measure `text` names: its key, its exact Chinese name, the one measure a search finds, or — when several
+    match — the question reader's reading of the words (新收申请 → 表三 本年新收… · 总计). None when nothing fits."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text in _by_key():
+        return _by_key()[text]
+    exact = [m for m in _catalogue() if compact(m.name_zh) == compact(text)]
+    if exact:
+        return exact[0]
+    found = search_measures(text)
+    if len(found) == 1:
+        return found[0]
+    from answering.vocabulary import find_measure as read_measure
+
+    read = read_measure(compact(text))
+    cells = [c for option in read.cell_options for c in option][:1] if read else []
+    if cells and ".".join(cells[0]) in _by_key():
+        return _by_key()[".".join(cells[0])]
+    return found[0] if found else None
+
+
+def require_measure(text: str) -> Measure:
+    """find_measure, or UnknownMeasure with a message that says what to do."""
+    m = find_measure(text)
+    if m is None:
+        raise UnknownMeasure(f"没有这个指标：“{text}”。请用指标键（如 requests.new_received.total）"
+                             f"或中文名称（如 新收申请 总计）；"
+                             f"`nianbao data --list` 列出全部 {len(_catalogue())} 个指标。")
+    return m
+
+
+def region_text(report: Report) -> str:
+    return REGION_SEP.join(report.region)
+
+
+def in_region(report: Report, region: str) -> bool:
+    """A region follows the chain: 威海市 holds every report whose chain passes through it (文登区, its towns)."""
+    wanted = [p for p in region.replace("›", REGION_SEP).split(REGION_SEP) if p.strip()]
+    chain = [compact(p) for p in report.region]
+    if not wanted:
+        return True
+    # A chain given whole (威海市/文登区) must appear in that order; one name may sit anywhere in the chain.
+    wanted = [compact(p) for p in wanted]
+    return any(chain[i:i + len(wanted)] == wanted for i in range(len(chain) - len(wanted) + 1))
+
+
+def data_rows(reports: list[Report], measure_key: str, *, year: int | None = None, region: str | None = None,
+              level: str | None = None) -> list[DataRow]:
+    """One row per identified report that passes the filters, sorted by region chain, body, year.
+
+    Raises UnknownMeasure for a key (or name) the catalogue lacks. Unidentified reports (no body or year) take no
+    part, as in answers."""
+    m = require_measure(measure_key)
+    out = []
+    for r in reports:
+        if not r.identified or (year is not None and r.year != year) or (level and r.level != level):
+            continue
+        if region and not in_region(r, region):
+            continue
+        out.append(DataRow(r.agency, r.short_name, region_text(r), r.level, r.year, r.cell(m.table, m.row, m.column),
+                           r.report_id, r.source, m.table, m.row, m.column))
+    out.sort(key=lambda d: (d.region, d.body, d.year, d.report_id))
+    return out
+
+
+def region_choices(reports: list[Report]) -> list[str]:
+    """Every region chain prefix in the reports (威海市, 威海市/文登区, …), so a filter can pick a city or a county."""
+    seen = {REGION_SEP.join(r.region[:i]) for r in reports for i in range(1, len(r.region) + 1)}
+    return sorted(seen)
