@@ -30,10 +30,12 @@ import gradio as gr
 import pandas as pd
 
 from answering.assistant import Assistant
+from answering.citing import body_label as _body_label
+from answering.citing import cell_line, citation_heading, section_title
+from answering.citing import row_pairs as _row_pairs
 from answering.limits import MAX_QUESTION_CHARS, clean_question
 from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
-from answering.models import Answer, Citation, fmt_number
-from answering.models import section_title as answer_section_title
+from answering.models import Answer, fmt_number
 from answering.vocabulary import column_label, row_label
 from indexing import schema
 from indexing.export import csv_row
@@ -131,32 +133,6 @@ def cell_words(cell: str) -> str:
     return " ".join(words)
 
 
-def section_title(section: str | None) -> str:
-    return answer_section_title(section) if section else "正文"
-
-
-def cell_label(table: str | None, row: str | None, column: str | None) -> str:
-    """“表三 · 本年新收政府信息公开申请数量 × 总计” from canonical keys (unknown keys shown as they are)."""
-    rows = {
-        "proactive": schema.PROACTIVE_ROW_LABELS,
-        "requests": schema.REQUEST_ROW_LABELS,
-        "appeals": schema.APPEAL_BLOCK_LABELS,
-    }.get(table or "", {})
-    cols = {
-        "proactive": schema.PROACTIVE_COLUMN_LABELS,
-        "requests": schema.REQUEST_COLUMN_LABELS,
-        "appeals": schema.APPEAL_COLUMN_LABELS,
-    }.get(table or "", {})
-    title = schema.TABLE_TITLES.get(table or "", table or "表格").split()[0]  # “表三”: the heading names the section
-    parts = [title]
-    if row:
-        parts.append(rows.get(row, row))
-    label = " · ".join(parts)
-    if column:
-        label += f" × {cols.get(column, column)}"
-    return label
-
-
 def highlight_spans(text: str, question: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Spans of `text` that support the answer: phrases it shares with the question, and the answer's own terms.
 
@@ -232,32 +208,6 @@ def answer_terms(answer: Answer) -> list[str]:
     return list(dict.fromkeys(t for t in terms if t))
 
 
-def citation_heading(c: Citation) -> str:
-    year = f"{c.year}年" if c.year else "年份不详"
-    return f"{c.short_name or c.agency} · {year} · {section_title(c.section)}"
-
-
-def cell_value_text(c: Citation, lookup: Callable[[str], Report | None] | None) -> str | None:
-    """The cited cell's value from the stored record (the number itself, not our retelling of it)."""
-    if not (c.table and c.row and c.column and lookup):
-        return None
-    report = lookup(c.report_id)
-    if report is None:
-        return None
-    value = report.cell(c.table, c.row, c.column)
-    return "空白（未披露）" if value is None else fmt_number(value)
-
-
-def cell_line(c: Citation, lookup: Callable[[str], Report | None] | None) -> str | None:
-    """A table citation as “表三 · row × column = value”, the value read from the stored record; None for prose."""
-    if not (c.table and c.row):
-        return None
-    value = cell_value_text(c, lookup)
-    if value is None:  # the record is gone or the cite has no column: the question side's own wording stands
-        return c.text or cell_label(c.table, c.row, c.column)
-    return f"{cell_label(c.table, c.row, c.column)} = {value}"
-
-
 def sources_html(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
     """Numbered sources in a collapsed <details>: body, year, section, and the passage with <mark>ed support."""
     if not answer.citations:
@@ -306,21 +256,6 @@ def answer_plain_text(answer: Answer, lookup: Callable[[str], Report | None] | N
         for n, c in enumerate(answer.citations, 1):
             lines.append(f"[{n}] {citation_heading(c)}：{cell_line(c, lookup) or ' '.join(c.text.split())}")
     return "\n".join(lines)
-
-
-def _row_pairs(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(_row_label(r), "未披露" if r.get("value") is None else fmt_number(r["value"])) for r in rows]
-
-
-def _row_label(row: dict[str, Any]) -> str:
-    year = row.get("year")
-    return f"{_body_label(row)}（{year}年）" if year else _body_label(row)
-
-
-def _body_label(row: dict[str, Any]) -> str:
-    """The body, and the figure when one answer holds several of one report (“侯家镇·通过政府网站发布的信息”)."""
-    body = str(row.get("body", ""))
-    return f"{body}·{row['measure']}" if row.get("measure") else body
 
 
 def shows_rows(answer: Answer) -> bool:

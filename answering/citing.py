@@ -1,0 +1,86 @@
+"""How an answer's sources and rows are worded for people — one wording for every surface that shows them (the app's
+page and `/chat`, the OpenAI-compatible endpoint).
+
+Pure functions over `Citation`s and answer rows; `lookup` (report_id → Report) lets a table citation show the
+stored cell itself rather than the question side's retelling of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from answering.models import Citation, fmt_number
+from answering.models import section_title as answer_section_title
+from indexing import schema
+from indexing.models import Report
+
+Lookup = Callable[[str], Report | None]
+
+
+def section_title(section: str | None) -> str:
+    return answer_section_title(section) if section else "正文"
+
+
+def cell_label(table: str | None, row: str | None, column: str | None) -> str:
+    """“表三 · 本年新收政府信息公开申请数量 × 总计” from canonical keys (unknown keys shown as they are)."""
+    rows = {
+        "proactive": schema.PROACTIVE_ROW_LABELS,
+        "requests": schema.REQUEST_ROW_LABELS,
+        "appeals": schema.APPEAL_BLOCK_LABELS,
+    }.get(table or "", {})
+    cols = {
+        "proactive": schema.PROACTIVE_COLUMN_LABELS,
+        "requests": schema.REQUEST_COLUMN_LABELS,
+        "appeals": schema.APPEAL_COLUMN_LABELS,
+    }.get(table or "", {})
+    title = schema.TABLE_TITLES.get(table or "", table or "表格").split()[0]  # “表三”: the heading names the section
+    parts = [title]
+    if row:
+        parts.append(rows.get(row, row))
+    label = " · ".join(parts)
+    if column:
+        label += f" × {cols.get(column, column)}"
+    return label
+
+
+def citation_heading(c: Citation) -> str:
+    year = f"{c.year}年" if c.year else "年份不详"
+    return f"{c.short_name or c.agency} · {year} · {section_title(c.section)}"
+
+
+def cell_value_text(c: Citation, lookup: Lookup | None) -> str | None:
+    """The cited cell's value from the stored record (the number itself, not our retelling of it)."""
+    if not (c.table and c.row and c.column and lookup):
+        return None
+    report = lookup(c.report_id)
+    if report is None:
+        return None
+    value = report.cell(c.table, c.row, c.column)
+    return "空白（未披露）" if value is None else fmt_number(value)
+
+
+def cell_line(c: Citation, lookup: Lookup | None) -> str | None:
+    """A table citation as “表三 · row × column = value”, the value read from the stored record; None for prose."""
+    if not (c.table and c.row):
+        return None
+    value = cell_value_text(c, lookup)
+    if value is None:  # the record is gone or the cite has no column: the question side's own wording stands
+        return c.text or cell_label(c.table, c.row, c.column)
+    return f"{cell_label(c.table, c.row, c.column)} = {value}"
+
+
+def row_pairs(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(label, value) per answer row; an unknown value is 未披露, never 0."""
+    return [(row_heading(r), "未披露" if r.get("value") is None else fmt_number(r["value"])) for r in rows]
+
+
+def row_heading(row: dict[str, Any]) -> str:
+    year = row.get("year")
+    return f"{body_label(row)}（{year}年）" if year else body_label(row)
+
+
+def body_label(row: dict[str, Any]) -> str:
+    """The body, and the figure when one answer holds several of one report (“侯家镇·通过政府网站发布的信息”)."""
+    body = str(row.get("body", ""))
+    return f"{body}·{row['measure']}" if row.get("measure") else body
