@@ -220,3 +220,114 @@ def region_choices(reports: list[Report]) -> list[str]:
     """Every region chain prefix in the reports (威海市, 威海市/文登区, …), so a filter can pick a city or a county."""
     seen = {REGION_SEP.join(r.region[:i]) for r in reports for i in range(1, len(r.region) + 1)}
     return sorted(seen)
+
+
+# ---------------------------------------------------------------- bodies × years (the 数据 tab's table)
+@dataclass(frozen=True)
+class BodyRow:
+    """One body's values by year. A year with no report has no entry; a blank cell is an entry whose value is None."""
+
+    body: str
+    short_name: str
+    region: str
+    level: str
+    by_year: dict[int, tuple[DataRow, ...]]  # several when a body has more than one report for a year
+
+    def value(self, year: int) -> Number | None:
+        """The year's value when its reports agree on one known number, else None."""
+        known = {d.value for d in self.by_year.get(year, ()) if d.value is not None}
+        return known.pop() if len(known) == 1 else None
+
+
+SORT_KEYS: tuple[str, ...] = ("body", "region", "level")  # or a year, as text (“2021”): by that year's value
+
+
+def pivot(rows: list[DataRow]) -> list[BodyRow]:
+    """DataRows grouped by body (full name and region), in the order of their first row."""
+    grouped: dict[tuple[str, str], list[DataRow]] = {}
+    for d in rows:
+        grouped.setdefault((d.body, d.region), []).append(d)
+    out = []
+    for ds in grouped.values():
+        by_year: dict[int, tuple[DataRow, ...]] = {}
+        for d in ds:
+            by_year[d.year] = (*by_year.get(d.year, ()), d)
+        first = ds[0]
+        out.append(BodyRow(first.body, first.short_name, first.region, first.level, by_year))
+    return out
+
+
+def sort_bodies(bodies: list[BodyRow], by: str = "region", *, descending: bool = False) -> list[BodyRow]:
+    """Sorted by a SORT_KEYS field or by one year's value; bodies with no known value for that year come last in
+    either order (unknown is not small)."""
+    if by in SORT_KEYS:
+        field = {"body": _name, "region": lambda b: (b.region, *_name(b)),
+                 "level": lambda b: (b.level, b.region, *_name(b))}[by]
+        return sorted(bodies, key=field, reverse=descending)
+    year = int(by)
+    known = sorted((b for b in bodies if b.value(year) is not None), key=_name)
+    known.sort(key=lambda b: b.value(year), reverse=descending)  # stable: equal values stay in name order
+    return known + sorted((b for b in bodies if b.value(year) is None), key=_name)
+
+
+def _name(b: BodyRow) -> tuple[str, str]:
+    return b.short_name, b.body
+
+
+def years_of(rows: list[DataRow]) -> list[int]:
+    return sorted({d.year for d in rows})
+
+
+def rows_in_order(bodies: list[BodyRow]) -> list[DataRow]:
+    """The DataRows of sorted bodies, each body's years in order: the order downloads list them."""
+    return [d for b in bodies for y in sorted(b.by_year) for d in b.by_year[y]]
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+# ---------------------------------------------------------------- downloads (CSV, .xlsx) and the CLI
+EXPORT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("body", "单位"), ("short_name", "简称"), ("region", "所在地区"), ("level", "级别"), ("year", "年份"),
+    ("value", ""), ("report_id", "报告编号"), ("source", "来源文件"), ("cell", "单元格"),
+)
+
+
+def export_header(measure: Measure) -> list[str]:
+    """Column heads; the value's head is the measure with its unit (表三 … · 总计（单位：件）)."""
+    return [label or measure.title for _, label in EXPORT_FIELDS]
+
+
+def export_values(d: DataRow, measure: Measure) -> list[Any]:
+    """One row as written to a file: an unknown value is an empty field, never 0."""
+    cell = f"{TABLE_SHORT[d.table]} · {measure.row_label} × {measure.column_label}"
+    record = {**d.to_json(), "cell": cell}
+    return ["" if record[k] is None else record[k] for k, _ in EXPORT_FIELDS]
+
+
+def write_csv(fh, measure: Measure, rows: list[DataRow]) -> None:
+    """CSV of the rows (header first); every text cell neutralised against formula injection."""
+    import csv
+
+    from indexing.export import csv_row
+
+    writer = csv.writer(fh)
+    writer.writerow(csv_row(export_header(measure)))
+    for d in rows:
+        writer.writerow(csv_row(export_values(d, measure)))
+
+
+def write_xlsx(path, measure: Measure, rows: list[DataRow]) -> None:
+    """The same table as an .xlsx sheet (write-only: 10,000 rows in well under a second); text that a spreadsheet
+    would run as a formula is kept as text."""
+    from openpyxl import Workbook
+
+    from indexing.export import csv_row
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据")
+    sheet.append(csv_row(export_header(measure)))
+    for d in rows:
+        sheet.append(csv_row(export_values(d, measure)))
+    book.save(path)
