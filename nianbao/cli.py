@@ -129,6 +129,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from nianbao.mcp_server import serve
+
+    return serve(_index_config(args), transport=args.transport, host=args.host, port=args.port,
+                 allow_remote=args.allow_remote, llm=_llm_config(args))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from nianbao.bench import run_bench
 
@@ -227,6 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     _index_args(p)
     _llm_args(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help="serve the assistant to MCP hosts (tools ask, data, list_reports, get_report)")
+    p.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or streamable HTTP")
+    p.add_argument("--host", default="127.0.0.1", help="http: address to bind (loopback unless --allow-remote)")
+    p.add_argument("--port", type=int, default=7870, help="http: port (default 7870); the endpoint is /mcp")
+    p.add_argument("--allow-remote", action="store_true", help="http: allow a non-loopback --host (no auth built in)")
+    _index_args(p)
+    _llm_args(p)
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser(
         "bench", help="measure retrieval quality, answer latency, ingest speed, parse accuracy or question reading"
