@@ -93,6 +93,9 @@ def _filter_values(f: MetadataFilter) -> tuple[str, list[Any]]:
         raw = [f.value]
     if f.key == "year":
         return f.key, [_year(v) for v in raw]
+    if f.key == "region":
+        # a node's region reads “威海市/文登区”; the index matches one name of the chain, the deepest is meant
+        return f.key, [str(v).rstrip("/").rpartition("/")[2] for v in raw]
     return f.key, [str(v) for v in raw]
 
 

@@ -138,6 +138,15 @@ def test_in_filter_on_region_keeps_only_those_regions(assistant):
 
 
 @pytest.mark.slow
+def test_region_as_a_node_shows_it_filters_by_its_deepest_name(assistant):
+    region = ExactMatchFilter(key="region", value="威海市/文登区")  # what a node's metadata reads
+    assert search_filters(_filters(region)) == SearchFilters(regions=["文登区"])
+    nodes = NianbaoRetriever.from_assistant(assistant, similarity_top_k=30, filters=_filters(region)).retrieve(PROSE)
+    assert nodes and {n.node.metadata["region"] for n in nodes} == {"威海市/文登区"}
+    assert {n.node.metadata["short_name"] for n in nodes} == {"侯家镇", "米山镇"}
+
+
+@pytest.mark.slow
 def test_retriever_keeps_the_question_bound(assistant):
     retriever = NianbaoRetriever.from_assistant(assistant)
     with pytest.raises(ValueError, match=str(MAX_QUESTION_CHARS)):
