@@ -12,6 +12,7 @@ from __future__ import annotations
 import nianbao  # noqa: F401  (pins the offline environment before gradio or any model library loads)
 
 # isort: split
+import bisect
 import csv
 import html
 import logging
@@ -31,20 +32,36 @@ import pandas as pd
 
 from answering.assistant import Assistant
 from answering.citing import body_label as _body_label
-from answering.citing import cell_line, citation_heading, section_title
+from answering.citing import cell_line, citation_heading
 from answering.citing import row_pairs as _row_pairs
 from answering.limits import MAX_QUESTION_CHARS, clean_question
 from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
 from answering.models import Answer, fmt_number
-from answering.vocabulary import column_label, row_label
+from answering.vocabulary import measure_by_key
 from indexing import schema
 from indexing.export import csv_row
-from indexing.identity import FIRST_YEAR, plausible_year
+from indexing.guard import IndexBusy, index_lock
 from indexing.models import Report
-from indexing.pipeline import fix_report, ingest_paths
+from indexing.pipeline import IngestSummary, fix_report, ingest_paths, remove_reports, reparse_report
 from indexing.retrieve import SearchFilters
 from indexing.store import Index, IndexConfig
 from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
+from nianbao.data_tab import AnswerLink, data_api, data_tab
+from nianbao.library import (  # noqa: F401  (the library tab and its helpers, re-exported for callers of app)
+    FLAG_RULE_LABELS,
+    SOURCE_LABELS,
+    TEMPLATE_LABELS,
+    UNKNOWN_CELL,
+    cell_words,
+    corpus_tab,
+    facts_frame,
+    fix_fields,
+    index_generation,
+    report_label,
+    report_meta_html,
+    reports_frame,
+    table_frame,
+)
 
 log = logging.getLogger("nianbao.app")
 
@@ -60,47 +77,37 @@ MIN_SHARED_PHRASE = 3  # shorter overlaps with the question (“公开”) would
 MAX_MARKS = 200  # highlighted stretches per passage: the page stays small whatever the question
 MAX_HIGHLIGHT_TERMS = 200  # the answer's own terms looked for in each passage (one linear pass each)
 
-TEMPLATE_LABELS: dict[str, str] = {
-    "2021": "2021年新版格式（表三25行×7列）",
-    "2019": "2019/2020年旧版格式（表三23行×7列）",
-    "wide": "加宽格式（表三约28行×8列）",
-}
-FLAG_RULE_LABELS: dict[str, str] = {
-    "requests.balance": "勾稽关系不平衡（新收+上年结转≠办理总计+结转下年）",
-    "requests.row_total": "行合计与各申请人列之和不符",
-    "requests.handled_total": "办理结果总计与各项之和不符",
-    "appeals.block_total": "表四合计与各结果之和不符",
-    "prose_vs_table": "正文数字与表格不一致",
-    "table.unplaced": "表格无法安全定位（已留空，未猜测）",
-    "table.missing": "缺少表格（数值未知，不按0处理）",
-    "section.missing": "缺少章节",
-    "year.missing": "未识别报告年份",
-    "agency.missing": "未识别发布机关",
-    "section.none": "没有章节标题（全文按总体情况处理）",
-}
-# Where an identity field was read (indexing.identity.PRIORITY), in the words of the library.
-SOURCE_LABELS: dict[str, str] = {
-    "title": "标题", "manifest": "导入清单", "page_title": "网页/文档标题", "opening": "开头说明",
-    "statistics_period": "统计期限", "signature": "落款", "metadata": "页面信息栏", "breadcrumb": "页面导航",
-    "file_name": "文件名", "mentions": "正文首段", "overview": "总体情况首句年份", "text_mentions": "正文提及",
-    "correction": "人工更正",
-}  # fmt: skip
-UNKNOWN_CELL = "—"
+VALUE_HEADING = "数值"  # the value column's heading when the answer names no known measure
 MAX_DOWNLOAD_FOLDERS = 32  # CSV downloads kept on disk (one folder each); older ones are removed as answers come in
 # Questions answered at once. The Assistant only reads per question (uploads and corrections take AppState's
 # write lock), so one slow question no longer holds every other user's chat in a single queue slot.
 CHAT_CONCURRENCY = 4
 
-APP_CSS = """
-.nb-answer { white-space: normal; }
-.nb-sources { margin-top: .6em; font-size: .92em; }
-.nb-sources summary { cursor: pointer; font-weight: 600; }
-.nb-sources ol { margin: .4em 0 0 1.2em; padding: 0; }
-.nb-sources li { margin-bottom: .5em; }
-.nb-source-head { font-weight: 600; }
-.nb-cell { font-family: monospace; }
-.nb-passage { color: var(--body-text-color-subdued); }
-.nb-sources mark { padding: 0 .1em; }
+# Source text and highlights in colours of their own, each at least WCAG AA (4.5:1) on the theme's background in
+# light and dark mode (tests compute the ratios): the theme's “subdued” grey was hard to read.
+PAGE_BACKGROUNDS = {"light": "#ffffff", "dark": "#0b0f19"}  # Gradio's default theme: body background
+PASSAGE_COLORS = {"light": "#374151", "dark": "#d1d5db"}
+MARK_COLORS = {"light": ("#111827", "#fde68a"), "dark": ("#111827", "#fde68a")}  # (text, background)
+HINT_COLORS = {"light": "#9a3412", "dark": "#fdba74"}  # an input hint (empty question, over the limit)
+FOCUS_COLOR = "#1d4ed8"
+
+APP_CSS = f"""
+.nb-answer {{ white-space: normal; }}
+.nb-sources {{ margin-top: .6em; font-size: .92em; }}
+.nb-sources summary {{ cursor: pointer; font-weight: 600; }}
+.nb-sources ol {{ margin: .4em 0 0 1.2em; padding: 0; }}
+.nb-sources li {{ margin-bottom: .5em; }}
+.nb-source-head {{ font-weight: 600; }}
+.nb-cell {{ font-family: monospace; }}
+.nb-passage {{ color: {PASSAGE_COLORS["light"]}; }}
+.dark .nb-passage {{ color: {PASSAGE_COLORS["dark"]}; }}
+.nb-sources mark {{ padding: 0 .1em; color: {MARK_COLORS["light"][0]}; background: {MARK_COLORS["light"][1]}; }}
+.dark .nb-sources mark {{ color: {MARK_COLORS["dark"][0]}; background: {MARK_COLORS["dark"][1]}; }}
+.nb-hint {{ color: {HINT_COLORS["light"]}; font-size: .92em; min-height: 1.2em; }}
+.dark .nb-hint {{ color: {HINT_COLORS["dark"]}; }}
+.nb-count {{ font-size: .92em; }}
+/* a visible focus ring for keyboard users on every control */
+.gradio-container :focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px; }}
 """
 
 
@@ -118,21 +125,6 @@ def _esc_lines(text: str) -> str:
     return "<br>".join(_esc(line) for line in lines if line)
 
 
-def cell_words(cell: str) -> str:
-    """A flag's cell key in the words of the report: “requests.new_received.total” → 表三 本年新收… × 总计."""
-    parts = cell.split(".")
-    if parts[0] == "sections" and len(parts) == 2:
-        return section_title(parts[1])
-    if parts[0] not in schema.TABLE_TITLES:
-        return cell
-    words = [schema.TABLE_TITLES[parts[0]].split()[0]]
-    if len(parts) > 1:
-        words.append(row_label(parts[0], parts[1]))
-    if len(parts) > 2:
-        words.append(f"× {column_label(parts[0], parts[2])}")
-    return " ".join(words)
-
-
 def highlight_spans(text: str, question: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Spans of `text` that support the answer: phrases it shares with the question, and the answer's own terms.
 
@@ -145,12 +137,33 @@ def highlight_spans(text: str, question: str, terms: Iterable[str]) -> list[tupl
     n = MIN_SHARED_PHRASE
     pieces = _pieces(question, n)
     if pieces:
-        spans.extend((i, i + n) for i in range(len(text) - n + 1) if text[i : i + n] in pieces)
+        runs = _merge([(i, i + n) for i in range(len(text) - n + 1) if text[i : i + n] in pieces])
+        if runs:  # a shared run covers whole words only: “202” of the question's 2021 must not mark 2020年
+            bounds = _token_bounds(text)
+            spans.extend(s for s in (_to_whole_tokens(run, bounds) for run in runs) if s)
     for term in list(dict.fromkeys(t for t in terms if t))[:MAX_HIGHLIGHT_TERMS]:
         # a number matches whole numbers only: 23 must not light up inside 235
         pattern = rf"(?<![\d.]){re.escape(term)}(?![\d.])" if term[0].isdigit() else re.escape(term)
         spans.extend(m.span() for m in re.finditer(pattern, text))
     return _merge(spans)[:MAX_MARKS]
+
+
+def _token_bounds(text: str) -> list[int]:
+    """Where jieba's words of `text` start and end (a number is one word: 2021 in 2021年), sorted."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    bounds = {0, len(text)}
+    for _word, start, end in jieba.tokenize(text):
+        bounds.update((start, end))
+    return sorted(bounds)
+
+
+def _to_whole_tokens(span: tuple[int, int], bounds: list[int]) -> tuple[int, int] | None:
+    """The span shrunk to the words it covers whole; None when it covers no whole word."""
+    start = bounds[bisect.bisect_left(bounds, span[0])]
+    end = bounds[bisect.bisect_right(bounds, span[1]) - 1]
+    return (start, end) if start < end else None
 
 
 def _pieces(text: str, size: int) -> set[str]:
@@ -245,6 +258,25 @@ def answer_html(answer: Answer, lookup: Callable[[str], Report | None] | None = 
     return "".join(p for p in parts if p)
 
 
+def answer_markdown(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
+    """The answer as Markdown to copy: the question, the answer, its rows, and numbered sources — a table cell by
+    its label and value, a passage quoted."""
+    lines = [f"**问：**{answer.question}", "", answer.answer.strip()]
+    if answer.rows:
+        lines.append("")
+        lines.extend(f"- {label}：{value}" for label, value in _row_pairs(answer.rows))
+    if answer.citations:
+        lines += ["", "**来源**", ""]
+        for n, c in enumerate(answer.citations, 1):
+            cell = cell_line(c, lookup) if c.table else None
+            if cell:
+                lines.append(f"{n}. {citation_heading(c)}：{cell}")
+            else:
+                lines.append(f"{n}. {citation_heading(c)}")
+                lines.extend(f"   > {line.strip()}" for line in c.text.split("\n") if line.strip())
+    return "\n".join(lines)
+
+
 def answer_plain_text(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
     """What `/chat` returns: the answer, then its numbered sources as plain text."""
     lines = [answer.answer.strip()]
@@ -263,13 +295,31 @@ def shows_rows(answer: Answer) -> bool:
     return bool(answer.rows) and (answer.kind == "list" or len(answer.rows) > 1)
 
 
-def rows_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The rows of a list/ranking/comparison answer as the table users see (unknown values stay blank)."""
+def measure_title(answer: Answer) -> str:
+    """What the answer's rows measure, with the unit, for the chart, table and CSV heading:
+    “本年新收政府信息公开申请（单位：件）”; several figures are named together; “数值” when none is known."""
+    keys = [f.measure for f in getattr(answer.plan, "figures", ()) or () if getattr(f, "measure", None)]
+    nouns = [f.noun for f in getattr(answer.plan, "figures", ()) or () if getattr(f, "noun", None)]
+    if not keys and answer.query is not None:
+        keys = list(answer.query.measures) or ([answer.query.measure] if answer.query.measure else [])
+    measures = [m for m in (measure_by_key(k) for k in dict.fromkeys(keys)) if m is not None]
+    if not measures:
+        return "、".join(dict.fromkeys(nouns)) or VALUE_HEADING
+    units = {m.unit for m in measures}
+    if len(units) == 1:
+        unit = units.pop()
+        return "、".join(m.label for m in measures) + (f"（单位：{unit}）" if unit else "")
+    return "、".join(f"{m.label}（单位：{m.unit}）" if m.unit else m.label for m in measures)
+
+
+def rows_frame(rows: list[dict[str, Any]], measure: str = VALUE_HEADING) -> pd.DataFrame:
+    """The rows of a list/ranking/comparison answer as the table users see (unknown values stay blank); the value
+    column is headed by what it measures."""
     return pd.DataFrame(
         {
             "单位": [_body_label(r) for r in rows],
             "年份": [r.get("year") if r.get("year") is not None else "" for r in rows],
-            "数值": ["未披露" if r.get("value") is None else fmt_number(r["value"]) for r in rows],
+            measure: ["未披露" if r.get("value") is None else fmt_number(r["value"]) for r in rows],
         }
     )
 
@@ -281,7 +331,9 @@ def chart_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame({"单位": labels, "数值": [float(r["value"]) for r in known]})
 
 
-def write_rows_csv(rows: list[dict[str, Any]], directory: Path, *, keep: int = MAX_DOWNLOAD_FOLDERS) -> Path:
+def write_rows_csv(
+    rows: list[dict[str, Any]], directory: Path, *, measure: str = VALUE_HEADING, keep: int = MAX_DOWNLOAD_FOLDERS
+) -> Path:
     """A CSV named for people (年报问答数据.csv), in a folder of its own so concurrent answers never collide.
 
     Every cell goes through indexing.export.csv_cell (a body named “=HYPERLINK(…)” is text, not a formula), and only
@@ -290,7 +342,7 @@ def write_rows_csv(rows: list[dict[str, Any]], directory: Path, *, keep: int = M
     path = Path(tempfile.mkdtemp(prefix="answer-", dir=directory)) / "年报问答数据.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(csv_row(["单位", "年份", "数值"]))
+        writer.writerow(csv_row(["单位", "年份", measure]))  # the value column names the measure and its unit
         for r in rows:
             value = "" if r.get("value") is None else r["value"]
             writer.writerow(csv_row([_body_label(r), r.get("year") or "", value]))
@@ -309,109 +361,6 @@ def prune_download_folders(directory: Path, keep: int, *, spare: Path | None = N
     folders = sorted((p for p in directory.glob("answer-*") if p != spare), key=age, reverse=True)
     for old in folders[max(keep - 1, 0):]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-# ---------------------------------------------------------------- corpus view
-def report_label(r: Report) -> str:
-    return f"{r.short_name or r.agency} · {r.year or '年份不详'}年 · {r.source}"
-
-
-def reports_frame(reports: list[Report]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "单位": [r.short_name for r in reports],
-            "全称": [r.agency for r in reports],
-            "年份": [r.year or "" for r in reports],
-            "级别": [r.level for r in reports],
-            "所在地区": [" › ".join(r.region) for r in reports],
-            "表格格式": [TEMPLATE_LABELS.get(r.template, r.template) for r in reports],
-            "解析标记": [len(r.flags) for r in reports],
-            "来源文件": [r.source for r in reports],
-        }
-    )
-
-
-def _cell_text(value: Any) -> str:
-    return UNKNOWN_CELL if value is None else fmt_number(value)
-
-
-def table_frame(table: str, cells: dict[str, dict[str, Any]] | None, template: str) -> pd.DataFrame:
-    """One of tables 2–4 with Chinese row and column labels; a blank cell shows “—” (unknown, not 0)."""
-    if cells is None:
-        return pd.DataFrame({"说明": ["报告中没有这张表：其中的数值未知（不按0处理）"]})
-    if table == "proactive":
-        row_keys = [r.key for r in schema.proactive_rows(template)]
-        labels, col_labels = schema.PROACTIVE_ROW_LABELS, schema.PROACTIVE_COLUMN_LABELS
-        columns = list(dict.fromkeys(c for r in schema.proactive_rows(template) for c in r.columns))
-    elif table == "requests":
-        row_keys = list(schema.request_rows(template))
-        labels, col_labels = schema.REQUEST_ROW_LABELS, schema.REQUEST_COLUMN_LABELS
-        columns = list(schema.request_columns(template))
-    else:
-        row_keys = list(schema.APPEAL_BLOCKS)
-        labels, col_labels = schema.APPEAL_BLOCK_LABELS, schema.APPEAL_COLUMN_LABELS
-        columns = list(schema.APPEAL_COLUMNS)
-    # rows or columns the record holds beyond the template still show, after the template's own
-    row_keys += [k for k in cells if k not in row_keys]
-    columns += [c for row in cells.values() for c in row if c not in columns]
-    data: dict[str, list[str]] = {"项目": [labels.get(k, k) for k in row_keys]}
-    for col in columns:
-        data[col_labels.get(col, col)] = [
-            _cell_text(cells[k].get(col)) if k in cells and col in cells[k] else "" for k in row_keys
-        ]
-    return pd.DataFrame(data)
-
-
-def facts_frame(report: Report) -> pd.DataFrame:
-    facts = list(report.facts.values())
-    return pd.DataFrame(
-        {
-            "事项": [schema.fact_label(f.key) for f in facts],
-            "数值": [_fact_value(f.value) + (f.unit or "") for f in facts],
-            "原文": [f.sentence for f in facts],
-        }
-    )
-
-
-def _fact_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return _cell_text(value)
-
-
-def report_meta_html(r: Report) -> str:
-    rows = [
-        ("全称", r.agency),
-        ("简称", r.short_name),
-        ("所在地区", " › ".join(r.region) or "未注明"),
-        ("级别", r.level),
-        ("报告年份", f"{r.year}年" if r.year else "未识别"),
-        ("签发日期", r.signed_date or "未注明"),
-        ("表格格式", TEMPLATE_LABELS.get(r.template, r.template)),
-        ("来源文件", r.source),
-        ("报告编号", r.report_id),
-    ]
-    sources = "；".join(
-        f"{name}：{SOURCE_LABELS.get(where, where)}"
-        for name, where in (("单位", r.sources.get("agency")), ("年份", r.sources.get("year")),
-                            ("地区", r.sources.get("region")))
-        if where
-    )
-    rows.append(("识别依据", sources or "无"))
-    if not r.identified:
-        rows.append(("状态", "单位或年份未知：已入库，补正前不参与问答（可在下方“更正单位或年份”中补上）"))
-    table = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
-    if r.flags:
-        flags = "".join(
-            f"<li><strong>{_esc(FLAG_RULE_LABELS.get(f.rule, f.rule))}</strong>：{_esc(f.message)}"
-            + (f"（涉及：{_esc('、'.join(cell_words(c) for c in f.cells))}）" if f.cells else "")
-            + "</li>"
-            for f in r.flags
-        )
-        flag_block = f"<h4>解析标记（{len(r.flags)}）</h4><ul>{flags}</ul>"
-    else:
-        flag_block = "<h4>解析标记</h4><p>无。</p>"
-    return f"<h3>{_esc(r.title or r.agency)}</h3><table>{table}</table>{flag_block}"
 
 
 # ================================================================ state shared by every session
@@ -459,9 +408,15 @@ class AppState:
     """The assistant behind the page, shared by every session.
 
     Questions only read (the index, its records, the name catalog), so several are answered at once under the read
-    side of `lock`; a correction, and the moment an upload's new records are swapped in, take the write side,
-    alone. The LLM endpoint is
+    side of `lock`; a correction, a deletion, and the moment an upload's or a re-parse's new records are swapped in,
+    take the write side, alone. The LLM endpoint is
     fixed when the server starts (command line or environment): no visitor can change it (issue 11).
+
+    Changes made from outside (`nianbao remove/fix/ingest` on the same index directory) are seen without a restart:
+    each question first compares the index's generation (library.index_generation, a few stat calls) with the one
+    last read, and reloads when it moved — only when no writer holds the index lock, so a half-written index is never
+    read; while one does, questions are answered from what was read before and the next one looks again.
+    Lock order, everywhere: the index lock first, then `lock` (an upload holds the index lock across its read side).
     """
 
     def __init__(self, config: IndexConfig, assistant: Assistant | None = None, llm: LLMConfig | None = None):
@@ -470,11 +425,13 @@ class AppState:
         self.lock = ReadWriteLock()
         self.assistant = assistant or Assistant.open(config, llm=llm)
         self.assistant.catalog()  # built now, under no lock: questions then only read it
+        self.generation = index_generation(config.index_dir)
         self.download_dir = Path(tempfile.mkdtemp(prefix="nianbao-app-"))
         weakref.finalize(self, shutil.rmtree, str(self.download_dir), True)  # removed when the server stops
 
     # ------------------------------------------------------------ questions
     def ask(self, question: str, history: list[Answer] | None = None, filters: SearchFilters | None = None) -> Answer:
+        self.sync()
         with self.lock.read():
             return self.assistant.ask(question, history=history or None, filters=filters)
 
@@ -483,6 +440,7 @@ class AppState:
             return self.assistant.index.report(report_id)
 
     def reports(self) -> list[Report]:
+        self.sync()
         with self.lock.read():
             return sorted(self.assistant.index.reports(), key=lambda r: (r.short_name, r.year or 0, r.source))
 
@@ -493,25 +451,61 @@ class AppState:
             self._reload()
 
     def _reload(self) -> None:
-        # caller holds the write lock; the catalog is rebuilt here so concurrent questions never rebuild it
+        # caller holds the write lock (and the index lock); the catalog is rebuilt here so concurrent questions never
+        # rebuild it
         self.assistant.index.refresh()
         self.assistant.catalog()
+        self.generation = index_generation(self.config.index_dir)
+
+    def sync(self) -> bool:
+        """Reload when another process changed the index since it was last read; True when it did."""
+        if index_generation(self.config.index_dir) == self.generation:
+            return False
+        try:
+            with index_lock(self.config.index_dir, wait=0, what="读取"), self.lock.write():
+                if index_generation(self.config.index_dir) != self.generation:  # another question may have done it
+                    self._reload()
+        except IndexBusy:  # a writer is at work: answer from what was read; the next question looks again
+            return False
+        return True
 
     def fix(self, report_id: str, fields: dict[str, Any]) -> Report:
         """Correct a report's body, region or year (indexing.pipeline.fix_report); the chat sees it at once."""
-        with self.lock.write():
+        with index_lock(self.config.index_dir, what="更正"), self.lock.write():
             fixed = fix_report(report_id, fields, self.config, index=self.assistant.index)
             self._reload()
             return fixed
+
+    def delete(self, report_id: str) -> bool:
+        """Remove one report (indexing.pipeline.remove_reports); False when it was not there."""
+        with index_lock(self.config.index_dir, what="删除"), self.lock.write():
+            removed = remove_reports([report_id], self.config, index=self.assistant.index)
+            self._reload()
+            return bool(removed)
+
+    def reparse(self, report_id: str) -> Report:
+        """Parse one report again from its kept file (indexing.pipeline.reparse_report). Like an upload, the parse
+        runs beside questions; only swapping in the new record takes the write side."""
+        with index_lock(self.config.index_dir, what="重新解析"):
+            try:
+                with self.lock.read():
+                    return reparse_report(report_id, self.config, index=self.assistant.index)
+            finally:
+                with self.lock.write():
+                    self._reload()
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
         # Reading, screening, parsing and embedding take seconds to minutes: questions go on meanwhile (a report is
         # answerable only once its record — the commit marker — is written, so none sees half a report; writers are
         # serialised by the index's own lock). Only swapping in the new records and names takes the write side.
-        with self.lock.read():
-            summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
-        with self.lock.write():
-            self._reload()
+        try:
+            with index_lock(self.config.index_dir, say=progress, what="写入"):
+                with self.lock.read():
+                    summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
+                with self.lock.write():
+                    self._reload()
+        except IndexBusy as exc:
+            return IngestSummary(failures=[(str(self.config.index_dir), str(exc))])
         return summary
 
 
@@ -532,8 +526,11 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
         title="年报问答 · 政府信息公开工作年度报告", analytics_enabled=False, delete_cache=(1800, 3600)
     ) as demo:
         gr.Markdown("## 年报问答\n就政府信息公开工作年度报告提问：数字取自报告表格和正文，每个回答都附来源。")
+        data_link = AnswerLink(state.report)  # “在数据页查看” under an answer whose figure is a table cell
         with gr.Tab("问答", id="chat"):
-            refresh_filters = chat_tab(state)
+            refresh_filters = chat_tab(state, data_link)
+        with gr.Tab("数据", id="data"):
+            data_tab(state, data_link)
         with gr.Tab("报告库", id="corpus"):
             refresh_listing = corpus_tab(state, demo)
         with gr.Tab("上传报告", id="upload"):
@@ -554,6 +551,19 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
 
         chat.__annotations__ = {"question": str, "return": str}  # gr.api reads real types, not postponed strings
         gr.api(chat, api_name="chat", concurrency_id="ask", concurrency_limit=CHAT_CONCURRENCY)
+
+        def data(measure: str, year: int | None = None, region: str | None = None,
+                 level: str | None = None) -> list[dict]:
+            """One measure (key or Chinese name) for every report that passes the filters: rows of body, region,
+            level, year, value (None = blank cell, unknown), report_id, source, table, row, column."""
+            try:
+                return data_api(state.reports(), measure, year, region, level)
+            except ValueError as exc:  # unknown measure, bad year: a clear message to the caller
+                raise gr.Error(str(exc)) from None
+
+        data.__annotations__ = {"measure": str, "year": int | None, "region": str | None, "level": str | None,
+                                "return": list[dict]}
+        gr.api(data, api_name="data")
     demo.nianbao_state = state  # tests and serve() reach the shared state through the Blocks
     return demo
 
@@ -586,7 +596,7 @@ def _filter_choices(reports: list[Report]) -> tuple[list[int], list[str], list[s
 Refresher = tuple[Callable[[], Any], list[gr.components.Component]]  # (fn, its outputs), run after an upload
 
 
-def chat_tab(state: AppState) -> Refresher:
+def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     years, regions, levels = _filter_choices(state.reports())
     history = gr.State([])  # this session's Answers, passed back as history= for follow-ups
     with gr.Row():
@@ -612,6 +622,8 @@ def chat_tab(state: AppState) -> Refresher:
                 clear_btn = gr.Button("清空对话", scale=1, elem_id="nb-clear")
             # A question with several readings is asked back: its readings, one click each.
             readings = gr.Radio(choices=[], label="您指的是哪一个？（点击即问）", visible=False, elem_id="nb-readings")
+            if data_link is not None:
+                data_link.offer(history)  # 在数据页查看: shown when the last answer's figure is a table cell
             examples = gr.Examples(
                 examples=[[q] for q in EXAMPLE_QUESTIONS], inputs=[question], label="示例问题（点击即问）"
             )
@@ -693,81 +705,6 @@ def chat_tab(state: AppState) -> Refresher:
 
     refresh_btn.click(refresh, None, [year_filter, region_filter, level_filter], api_visibility="private")
     return refresh, [year_filter, region_filter, level_filter]
-
-
-def corpus_tab(state: AppState, demo: gr.Blocks) -> Refresher:
-    gr.Markdown("每份已入库的报告：单位、年份、表格格式、解析标记；选中一份查看其表格和全文。表格中“—”表示空白（未知，不是0）。")
-    overview = gr.Dataframe(label="全部报告", interactive=False, elem_id="nb-reports")
-    with gr.Row():
-        picker = gr.Dropdown(label="选择报告", choices=[], elem_id="nb-report-picker", scale=4)
-        reload_btn = gr.Button("刷新列表", scale=1)
-    meta = gr.HTML(elem_id="nb-report-meta")
-    proactive = gr.Dataframe(label=schema.TABLE_TITLES["proactive"], interactive=False, wrap=True)
-    requests = gr.Dataframe(label=schema.TABLE_TITLES["requests"], interactive=False, wrap=True)
-    appeals = gr.Dataframe(label=schema.TABLE_TITLES["appeals"], interactive=False, wrap=True)
-    facts = gr.Dataframe(label="正文中的数字", interactive=False, wrap=True)
-    text = gr.Textbox(label="报告全文", lines=20, max_lines=40, interactive=False, elem_id="nb-report-text")
-    with gr.Accordion("更正单位或年份", open=False):
-        gr.Markdown("解析不出或认错时在此补正：更正记在报告文件上，重新导入同一文件后仍然有效。")
-        with gr.Row():
-            fix_agency = gr.Textbox(label="单位全称", placeholder="例如：某县某镇人民政府", elem_id="nb-fix-agency")
-            fix_region = gr.Textbox(label="所在地区（可选）", placeholder="某省/某市/某县", elem_id="nb-fix-region")
-            fix_year = gr.Number(label="报告年份", precision=0, elem_id="nb-fix-year")
-        fix_btn = gr.Button("保存更正", elem_id="nb-fix-save")
-        fix_status = gr.Markdown(elem_id="nb-fix-status")
-
-    def listing():
-        reports = state.reports()
-        choices = [(report_label(r), r.report_id) for r in reports]
-        first = choices[0][1] if choices else None
-        return (reports_frame(reports), gr.update(choices=choices, value=first))
-
-    def show(report_id: str | None):
-        r = state.report(report_id) if report_id else None
-        if r is None:
-            return "", None, None, None, None, ""
-        return (
-            report_meta_html(r),
-            table_frame("proactive", r.tables.get("proactive"), r.template),
-            table_frame("requests", r.tables.get("requests"), r.template),
-            table_frame("appeals", r.tables.get("appeals"), r.template),
-            facts_frame(r),
-            r.text,
-        )
-
-    def save_fix(report_id: str | None, agency: str, region: str, year: float | None):
-        fields = fix_fields(agency, region, year)
-        if not report_id or isinstance(fields, str):
-            return gr.update(), gr.update(), "请先选择报告。" if not report_id else fields
-        try:
-            fixed = state.fix(report_id, fields)
-        except KeyError:
-            return gr.update(), gr.update(), "这份报告已不在库中，请刷新列表。"
-        reports = state.reports()
-        choices = [(report_label(r), r.report_id) for r in reports]
-        status = "已更正，可参与问答。" if fixed.identified else "已更正；单位或年份仍未知，暂不参与问答。"
-        return reports_frame(reports), gr.update(choices=choices, value=fixed.report_id), status
-
-    picker.change(show, picker, [meta, proactive, requests, appeals, facts, text], api_visibility="private")
-    fix_btn.click(save_fix, [picker, fix_agency, fix_region, fix_year], [overview, picker, fix_status],
-                  api_visibility="private")
-    reload_btn.click(listing, None, [overview, picker], api_visibility="private")
-    demo.load(listing, None, [overview, picker], api_visibility="private")
-    return listing, [overview, picker]
-
-
-def fix_fields(agency: str, region: str, year: float | None) -> dict[str, Any] | str:
-    """The correction a person typed, or why it cannot be saved (Chinese, for the page)."""
-    fields: dict[str, Any] = {}
-    if agency and agency.strip():
-        fields["agency"] = agency.strip()
-    if region and region.strip():
-        fields["region"] = [x for x in re.split(r"[/>›\s]+", region.strip()) if x]
-    if year:
-        if not plausible_year(int(year)):
-            return f"年份 {int(year)} 不在 {FIRST_YEAR} 年至今之间。"
-        fields["year"] = int(year)
-    return fields or "请至少填写单位全称、所在地区或报告年份之一。"
 
 
 def check_upload(path: Path) -> str | None:
@@ -864,12 +801,17 @@ def ensure_index(index: Index, corpus_dir: Path, *, out=sys.stderr) -> None:
     print(summary.describe(), file=out, flush=True)
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True):
-    """Start the server on host:port: no share link, no analytics, no Node SSR server, uploads capped."""
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True, api=None):
+    """Start the server on host:port: no share link, no analytics, no Node SSR server, uploads capped.
+
+    `api` (nianbao.openai_api.create_api) is mounted at /v1 on the same server, ahead of Gradio's own routes."""
     # Chat events run CHAT_CONCURRENCY at once (their own limit), uploads one at a time in their own slot; other
     # events (the library, filters) are quick and keep one slot each.
     demo.queue(default_concurrency_limit=1)
+    from starlette.routing import Mount
+
     return demo.launch(
+        app_kwargs={"routes": [Mount("/v1", app=api)]} if api is not None else None,
         server_name=host,
         server_port=port,
         share=False,
@@ -891,14 +833,21 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     llm: LLMConfig | None = None,
+    api_key: str | None = None,
+    api_no_auth: bool = False,
 ) -> None:
+    from nianbao.openai_api import mounted_api
+
     index = Index.open(config)  # opened once: the build, the assistant and uploads share its models
     ensure_index(index, corpus_dir)
     assistant = Assistant(index, llm)
     assistant.warm_up()
     demo = build_app(assistant, llm=llm)
+    # the OpenAI-compatible endpoint answers through the page's own state: it sees uploads and corrections at once
+    api, note = mounted_api(demo.nianbao_state, host=host, api_key=api_key, no_auth=api_no_auth)
     print(f"年报问答已启动：http://{host}:{port}", file=sys.stderr, flush=True)
-    launch(demo, host, port)
+    print(note, file=sys.stderr, flush=True)
+    launch(demo, host, port, api=api)
 
 
 def main() -> None:
