@@ -100,6 +100,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_data(args: argparse.Namespace) -> int:
+    """One measure for every report passing the filters (the app's 数据 tab and `data` API run the same query)."""
+    from answering import dataset as ds
+    from indexing.pipeline import load_reports
+
+    if args.list or not args.measure:
+        for m in ds.measures():
+            print(f"{m.key}\t{m.name_zh}\t{m.unit}")
+        return 0
+    try:
+        measure = ds.require_measure(args.measure)
+    except ds.UnknownMeasure as exc:
+        print(f"错误 {exc}", file=sys.stderr)
+        return 2
+    rows = ds.data_rows(load_reports(_index_config(args)), measure.key, year=args.year, region=args.region,
+                        level=args.level)
+    if args.format == "json":
+        json.dump([d.to_json() for d in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        ds.write_csv(sys.stdout, measure, rows)
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from answering.assistant import Assistant
 
@@ -122,11 +146,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_from_cli(args, _index_config(args), _llm_config(args))
 
 
+def _api_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--api-key", default=None, help="key the /v1 endpoint requires as Authorization: Bearer KEY "
+                   "(or NIANBAO_API_KEY); without one /v1 is served on loopback hosts only")
+    p.add_argument("--no-auth", action="store_true", help="serve /v1 without a key on a non-loopback host")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import app
+    from nianbao.openai_api import api_key_from
 
-    app.serve(_index_config(args), corpus_dir=args.corpus, host=args.host, port=args.port, llm=_llm_config(args))
+    app.serve(_index_config(args), corpus_dir=args.corpus, host=args.host, port=args.port, llm=_llm_config(args),
+              api_key=api_key_from(args.api_key), api_no_auth=args.no_auth)
     return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from nianbao.openai_api import api_key_from, serve_api
+
+    return serve_api(_index_config(args), host=args.host, port=args.port, api_key=api_key_from(args.api_key),
+                     no_auth=args.no_auth, llm=_llm_config(args))
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
@@ -164,6 +203,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     checks = diagnose(_index_config(args))
     print(describe(checks))
     return 0 if all(c.ok for c in checks) else 1
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from nianbao.feedback import export_lines
+
+    lines = export_lines(args.index, verdict="down" if args.down else None)
+    text = "".join(line + "\n" for line in lines)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{len(lines)} 条反馈已写入 {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -211,6 +263,16 @@ def build_parser() -> argparse.ArgumentParser:
     _index_args(p)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("data", help="one measure (a table cell kind) for every report: CSV or JSON")
+    p.add_argument("measure", nargs="?", help="key (requests.new_received.total) or Chinese name (新收申请 总计)")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--region", default=None, help="a place or chain (威海市, 威海市/文登区): its lower levels too")
+    p.add_argument("--level", default=None, help="乡镇 街道 县级 市级 省级 部门")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--list", action="store_true", help="list every measure: key, Chinese name, unit")
+    _index_args(p)
+    p.set_defaults(func=cmd_data)
+
     p = sub.add_parser("ask", help="ask one question in Chinese")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
@@ -233,7 +295,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     _index_args(p)
     _llm_args(p)
+    _api_args(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("api", help="serve the OpenAI-compatible chat endpoint (/v1) alone, read-only")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    _index_args(p)
+    _llm_args(p)
+    _api_args(p)
+    p.set_defaults(func=cmd_api)
 
     p = sub.add_parser("mcp", help="serve the assistant to MCP hosts (tools ask, data, list_reports, get_report)")
     p.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="stdio (default) or streamable HTTP")
@@ -268,6 +339,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="check every file of the index: OK or damaged (exit 1 when any is damaged)")
     _index_args(p)
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("feedback", help="export the app's 👍/👎 feedback as eval/gold.jsonl-shaped lines")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX_DIR,
+                   help=f"index directory (default {DEFAULT_INDEX_DIR})")
+    p.add_argument("--down", action="store_true", help="only answers marked 👎 (the ones to turn into gold questions)")
+    p.add_argument("--out", type=Path, default=None, help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser(
         "repair", help="move damaged index files aside and rebuild the vector store from the stored records"
