@@ -33,10 +33,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from answering.citing import cell_line, citation_heading, row_pairs
@@ -49,6 +50,7 @@ MODEL_ID = "nianbao"
 ENV_API_KEY = "NIANBAO_API_KEY"
 MAX_REQUEST_BYTES = 1024 * 1024  # a long conversation with every answer's sources is well under 200 KB
 MAX_REPLAYED_TURNS = 4  # earlier user turns replayed as history: follow-ups lean on the last one or two
+MAX_CONCURRENT_ANSWERS = 4  # conversations answered at once (as the app's CHAT_CONCURRENCY); the rest wait their turn
 FAILED_ANSWER = "回答这个问题时程序出现了问题（详情已记入服务器日志）。请换个问法，或稍后再试。"
 
 
@@ -282,6 +284,7 @@ def create_api(source: Source, *, api_key: str | None = None) -> FastAPI:
     """The endpoint as an ASGI app whose routes sit under /v1 (mount it at "/v1", or serve `standalone_app`)."""
     api = FastAPI(title="nianbao", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(bearer_check(api_key))])
+    answering = anyio.CapacityLimiter(MAX_CONCURRENT_ANSWERS)  # one per app: an app is served by one event loop
     api.add_exception_handler(APIError, lambda _request, exc: exc.response())
     api.add_exception_handler(StarletteHTTPException, lambda _request, exc: _http_error(exc.status_code).response())
 
@@ -300,7 +303,8 @@ def create_api(source: Source, *, api_key: str | None = None) -> FastAPI:
         chat = parse_request(await read_body(request))
         question, earlier = conversation(chat)
         try:
-            answer, content = await run_in_threadpool(_answer_and_word, source, question, earlier)
+            answer, content = await anyio.to_thread.run_sync(_answer_and_word, source, question, earlier,
+                                                             limiter=answering)
         except Exception:  # the reason goes to the log; the client gets an error object, not a trace
             log.exception("question failed: %s", question[:200])
             raise APIError(500, FAILED_ANSWER, type="server_error", code="answer_failed") from None

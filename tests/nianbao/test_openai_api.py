@@ -329,3 +329,116 @@ def test_a_table_citation_shows_the_stored_cell_and_a_blank_one_says_so():
     text = answer_markdown(Answer("问题", "共3件[1]。", "value", 3, citations=[total, blank]), {"r1": report}.get)
     assert "1. 某镇 · 2021年 · 收到和处理政府信息公开申请情况：表三 · 本年新收政府信息公开申请数量 × 总计 = 3" in text
     assert text.splitlines()[-1].endswith("× 自然人 = 空白（未披露）")
+
+
+# ---------------------------------------------------------------- failures and load (a stand-in Source)
+class _Source:
+    """Answers every question with its own text after `delay` seconds, counting how many are answered at once;
+    `fail` makes it raise instead."""
+
+    def __init__(self, delay: float = 0.0, fail: bool = False) -> None:
+        self.delay, self.fail = delay, fail
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+
+    def ask(self, question: str, history=None) -> Answer:
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            time.sleep(self.delay)
+            if self.fail:
+                raise RuntimeError("secret internal detail")
+            return Answer(question, f"答：{question}", "text")
+        finally:
+            with self.lock:
+                self.now -= 1
+
+    def report(self, report_id: str):
+        return None
+
+
+def test_a_failing_answer_is_a_500_error_object_without_the_trace():
+    from fastapi.testclient import TestClient
+
+    with TestClient(openai_api.standalone_app(_Source(fail=True))) as http:
+        r = http.post("/v1/chat/completions", json={"model": MODEL_ID, "messages": [{"role": "user", "content": "问"}]})
+    assert r.status_code == 500 and r.json()["error"]["type"] == "server_error"
+    assert "secret internal detail" not in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.slow
+def test_at_most_the_limit_of_conversations_are_answered_at_once():
+    source = _Source(delay=0.5)
+    with serving(openai_api.standalone_app(source)) as url:
+        def one(i: int) -> int:
+            body = {"model": MODEL_ID, "messages": [{"role": "user", "content": f"问题{i}"}]}
+            return httpx.post(f"{url}/v1/chat/completions", json=body, timeout=60).status_code
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(3 * openai_api.MAX_CONCURRENT_ANSWERS) as pool:
+            codes = list(pool.map(one, range(3 * openai_api.MAX_CONCURRENT_ANSWERS)))
+    assert codes == [200] * len(codes)
+    assert source.most == openai_api.MAX_CONCURRENT_ANSWERS
+
+
+# ---------------------------------------------------------------- the commands (subprocesses)
+def _wait_for_models(url: str, proc, log_path, key: str = "unused", limit_s: float = 300) -> list[str]:
+    deadline = time.monotonic() + limit_s
+    while True:
+        assert proc.poll() is None, log_path.read_text()
+        assert time.monotonic() < deadline, log_path.read_text()
+        try:
+            return [m.id for m in client(url, key).models.list()]
+        except openai.APIConnectionError:
+            time.sleep(1)
+
+
+@contextmanager
+def _command(args: list[str], log_path, key: str | None = None):
+    """`nianbao ARGS` in a subprocess, NIANBAO_API_KEY set to `key` (or unset); terminated on exit."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.app.conftest import PROJECT_ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != openai_api.ENV_API_KEY}
+    if key is not None:
+        env[openai_api.ENV_API_KEY] = key
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "nianbao.cli", *args], cwd=PROJECT_ROOT, stdout=log,
+                                stderr=subprocess.STDOUT, env=env)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+@pytest.mark.slow
+def test_nianbao_api_serves_the_index_with_the_key_from_the_environment(corpus_index_config, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "api.log"
+    args = ["api", "--index", str(corpus_index_config.index_dir), "--port", str(port)]
+    with _command(args, log_path, key=KEY) as proc:
+        assert _wait_for_models(url, proc, log_path, key=KEY) == [MODEL_ID]
+        with pytest.raises(openai.AuthenticationError):
+            client(url, "wrong").models.list()
+        content = ask(url, HEADLINE, key=KEY).choices[0].message.content
+        assert all(town in answer_part(content) for town in HEADLINE_TOWNS), content
+
+
+@pytest.mark.slow
+def test_nianbao_serve_mounts_v1_and_says_so(corpus_index_config, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "serve.log"
+    index_dir = tmp_path / "index"
+    shutil.copytree(corpus_index_config.index_dir, index_dir)
+    with _command(["serve", "--index", str(index_dir), "--port", str(port)], log_path) as proc:
+        assert _wait_for_models(url, proc, log_path) == [MODEL_ID]
+        assert "年报问答" in httpx.get(f"{url}/", timeout=60).text
+        assert "OpenAI 兼容接口：/v1" in log_path.read_text()
