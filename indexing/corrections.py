@@ -14,6 +14,7 @@ from indexing.models import Report
 
 FILE_NAME = "corrections.json"
 FIELDS = ("agency", "region", "year")
+ORIGINAL = "original"  # beside the fields: what the parser read before the first correction (shown in the library)
 _FLAGS_CLEARED = {"agency": "agency.missing", "year": "year.missing"}
 
 
@@ -25,13 +26,32 @@ def load(index_dir: Path) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def save(index_dir: Path, content_hash: str, fields: dict[str, Any]) -> None:
+def save(index_dir: Path, content_hash: str, fields: dict[str, Any], *, original: dict[str, Any] | None = None) -> None:
+    """Keep the corrected fields of the file with this content hash; `original` (as_read) is kept only for fields
+    not corrected before, so it stays what the parser read, not an earlier correction."""
     data = load(index_dir)
-    data[content_hash] = {**data.get(content_hash, {}), **fields}
+    entry = data.get(content_hash, {})
+    entry = {**entry, **{k: v for k, v in fields.items() if k != ORIGINAL}}
+    if original:
+        kept = dict(entry.get(ORIGINAL) or {})
+        entry[ORIGINAL] = {**{k: v for k, v in original.items() if k in FIELDS}, **kept}
+    data[content_hash] = entry
     path = index_dir / FILE_NAME
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(path)
+
+
+def as_read(report: Report) -> dict[str, Any]:
+    """The identity fields of `report` that no person corrected: what the parser read."""
+    return {k: getattr(report, k) for k in FIELDS if k not in report.corrections}
+
+
+def originals(index_dir: Path, content_hash: str) -> dict[str, Any]:
+    """What the parser read for the corrected fields of this file (empty when nothing was corrected or recorded)."""
+    entry = load(index_dir).get(content_hash)
+    got = entry.get(ORIGINAL) if isinstance(entry, dict) else None
+    return dict(got) if isinstance(got, dict) else {}
 
 
 def apply(report: Report, fields: dict[str, Any]) -> Report:

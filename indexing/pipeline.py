@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,35 @@ from indexing.store import Index, IndexConfig, source_key
 
 Progress = Callable[[str], None] | None
 SLOW_ENV = "NIANBAO_TEST_SLOW_INGEST"  # seconds to sleep after each file (tests interrupt an ingest mid-way)
+# A copy of each indexed file, under sources/<content hash>/<file name>: what 重新解析 (reparse_report) reads again.
+# Uploads arrive in temporary folders that are gone an hour later, so the path alone would not do.
+SOURCES_DIR = "sources"
+
+
+def stored_source(index_dir: Path, report: Report) -> Path | None:
+    """The kept copy of the file `report` was read from, or None (indexed before copies were kept, or removed)."""
+    path = Path(index_dir) / SOURCES_DIR / report.content_hash / source_key(report.source)
+    return path if path.is_file() else None
+
+
+def _keep_source(index_dir: Path, path: Path, report: Report) -> None:
+    dest = Path(index_dir) / SOURCES_DIR / report.content_hash / source_key(report.source)
+    if dest.is_file():
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.copyfile(path, tmp)
+    tmp.replace(dest)  # a kill mid-copy leaves a .tmp, never a short copy under the real name
+
+
+def _drop_source(idx: Index, report_id: str) -> None:
+    """Forget the kept copy of a report about to be deleted, unless another record was read from the same bytes.
+    Called before the record goes, so a kill in between leaves no orphan copy for a re-run to miss."""
+    meta = idx.record_meta()
+    content_hash = meta.get(report_id, {}).get("content_hash")
+    if not content_hash or any(m.get("content_hash") == content_hash for r, m in meta.items() if r != report_id):
+        return
+    shutil.rmtree(idx.config.index_dir / SOURCES_DIR / content_hash, ignore_errors=True)
 
 
 @dataclass
@@ -192,11 +222,13 @@ def _ingest(
                 kept = by_hash[report.content_hash]
                 # Versions this file supersedes but that are still there (a run killed before it deleted them).
                 for rid in [r for r in by_version.get(key, []) if r != kept]:
+                    _drop_source(idx, rid)
                     idx.delete_report(rid)
                     sources.pop(rid, None)
                     summary.removed.append(rid)
                     changed = True
                 by_version[key] = [kept]
+                _keep_source(config.index_dir, path, report)  # indexes from before copies were kept get one now
                 summary.unchanged.append(kept)
                 stored_as = sources.get(kept, name)
                 say(f"{step}：未变" + (f"（与已入库的 {stored_as} 内容相同）" if stored_as != name else ""))
@@ -207,12 +239,14 @@ def _ingest(
             try:
                 chunks = chunk_report(report) if report.identified else []  # unidentified: library only
                 vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
+                _keep_source(config.index_dir, path, report)  # before the record: a committed report has its copy
                 idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
             except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
                 summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
                 say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
                 continue
             for rid in older:
+                _drop_source(idx, rid)
                 idx.delete_report(rid)
                 sources.pop(rid, None)  # its content hash no longer means “already indexed”
                 summary.removed.append(rid)
@@ -256,6 +290,7 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
                 removed_keys.append(key)
                 targets.update(matched)
         for rid in sorted(targets):
+            _drop_source(idx, rid)
             idx.delete_report(rid)
         if targets or cleaned:
             idx.rebuild_bm25()
@@ -274,7 +309,7 @@ def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Inde
             raise KeyError(report_id)
         fixed = corrections.apply(report, fields)
         kept = {k: v for k, v in fields.items() if v not in (None, "")}
-        corrections.save(config.index_dir, report.content_hash, kept)
+        corrections.save(config.index_dir, report.content_hash, kept, original=corrections.as_read(report))
         chunks = chunk_report(fixed) if fixed.identified else []
         idx.put_report(fixed, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
         if fixed.report_id != report_id:
@@ -283,6 +318,38 @@ def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Inde
         if index is not None:
             index.refresh()
         return fixed
+
+
+def reparse_report(report_id: str, config: IndexConfig, *, index: Index | None = None) -> Report:
+    """Read and parse a report again from the copy kept at ingest (a newer parser reads it better); its corrections
+    still apply and fields a manifest gave are given again. The new version is written first, then the old removed.
+    Raises KeyError (no such report), FileNotFoundError (no copy kept: indexed before copies were kept), ReadError or
+    ParserCrash (it no longer reads)."""
+    with index_lock(config.index_dir, what="重新解析"):
+        idx = index if index is not None else Index.open(config)
+        old = idx.report(report_id)
+        if old is None:
+            raise KeyError(report_id)
+        path = stored_source(config.index_dir, old)
+        if path is None:
+            raise FileNotFoundError(f"{old.source}：索引中没有这份报告的原文件（入库时尚未保存），请重新导入该文件")
+        given = {f for f, where in old.sources.items() if where == "manifest"}
+        hints = Hints(
+            agency=old.agency if "agency" in given else "",
+            region=tuple(old.region) if "region" in given else (),
+            year=old.year if "year" in given else None,
+        )
+        with parse_worker(PARSE_MEMORY_BYTES) as worker:
+            report = _parse(worker, path, {path.name: hints} if given else {}, corrections.load(config.index_dir),
+                            ParseLimits())
+        chunks = chunk_report(report) if report.identified else []
+        idx.put_report(report, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
+        if report.report_id != report_id:
+            idx.delete_report(report_id)
+        idx.rebuild_bm25()
+        if index is not None:
+            index.refresh()
+        return report
 
 
 def load_reports(config: IndexConfig) -> list[Report]:
