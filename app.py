@@ -21,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,11 +30,13 @@ from typing import Any
 
 import gradio as gr
 import pandas as pd
+from gradio.context import Context
 
 from answering.assistant import Assistant
 from answering.citing import body_label as _body_label
 from answering.citing import cell_line, citation_heading
 from answering.citing import row_pairs as _row_pairs
+from answering.dataset import REGION_SEP, in_region, region_choices
 from answering.limits import MAX_QUESTION_CHARS, clean_question
 from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
 from answering.models import Answer, fmt_number
@@ -47,6 +50,7 @@ from indexing.retrieve import SearchFilters
 from indexing.store import Index, IndexConfig
 from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
 from nianbao.data_tab import AnswerLink, data_api, data_tab
+from nianbao.feedback import Feedback, record, write_export
 from nianbao.library import (  # noqa: F401  (the library tab and its helpers, re-exported for callers of app)
     FLAG_RULE_LABELS,
     SOURCE_LABELS,
@@ -450,12 +454,27 @@ class AppState:
         with self.lock.write():
             self._reload()
 
-    def _reload(self) -> None:
+    def _reload(self, *, reopen: bool = False) -> None:
         # caller holds the write lock (and the index lock); the catalog is rebuilt here so concurrent questions never
         # rebuild it
+        if reopen:
+            self._reopen()
         self.assistant.index.refresh()
         self.assistant.catalog()
         self.generation = index_generation(self.config.index_dir)
+
+    def _reopen(self) -> None:
+        # Another process wrote the index. Chroma's local client keeps the vector index in memory and never sees
+        # another process's chunks (a report ingested from the shell would be found by BM25 only): a fresh client,
+        # from a cleared system cache, reads them. Other open clients keep their own systems.
+        if not self.config.chroma_url:
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+        try:
+            self.assistant.index = Index.open(self.config)
+        except Exception:  # a damaged index is reported by its own tools; answer from the handle we have
+            log.exception("reopening the index after an outside change failed")
 
     def sync(self) -> bool:
         """Reload when another process changed the index since it was last read; True when it did."""
@@ -464,7 +483,7 @@ class AppState:
         try:
             with index_lock(self.config.index_dir, wait=0, what="读取"), self.lock.write():
                 if index_generation(self.config.index_dir) != self.generation:  # another question may have done it
-                    self._reload()
+                    self._reload(reopen=True)
         except IndexBusy:  # a writer is at work: answer from what was read; the next question looks again
             return False
         return True
@@ -576,50 +595,177 @@ def _echo(question: str) -> str:
     return question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
 
 
-def _filters(years: list[Any] | None, regions: list[str] | None, levels: list[str] | None) -> SearchFilters | None:
+def _filters(
+    years: list[Any] | None, regions: list[str] | None, levels: list[str] | None, reports: list[Report] | None = None
+) -> SearchFilters | None:
+    """The chat's filters as SearchFilters. A region is a chain (山东省/威海市) and lets through the reports whose
+    chain runs through it — its 县/区 and their towns included — and no report of a namesake elsewhere."""
     if not (years or regions or levels):
         return None
+    report_ids = None
+    if regions:
+        chosen = {r.report_id for r in reports or [] if any(in_region(r, region) for region in regions)}
+        report_ids = sorted(chosen) or [NO_REPORT]  # an empty list would mean “no filter”
     return SearchFilters(
         years=[int(y) for y in years] if years else None,
-        regions=list(regions) if regions else None,
+        report_ids=report_ids,
         levels=list(levels) if levels else None,
     )
 
 
-def _filter_choices(reports: list[Report]) -> tuple[list[int], list[str], list[str]]:
+def _filter_choices(reports: list[Report]) -> tuple[list[int], list[tuple[str, str]], list[str]]:
+    """Years, regions and levels to filter by. Regions are chain prefixes, sorted so each 市 is followed by its 县/区:
+    (“山东省 › 威海市 › 文登区”, “山东省/威海市/文登区”) — label and value."""
     years = sorted({r.year for r in reports if r.year})
-    regions = sorted({part for r in reports for part in r.region})
+    regions = [(chain.replace(REGION_SEP, REGION_LABEL_SEP), chain) for chain in region_choices(reports)]
     levels = [lv for lv in schema.LEVELS if any(r.level == lv for r in reports)]
     return years, regions, levels
 
 
 Refresher = tuple[Callable[[], Any], list[gr.components.Component]]  # (fn, its outputs), run after an upload
 
+NO_REPORT = "（无）"  # a report id no report has: a region filter that matches nothing lets nothing through
+REGION_LABEL_SEP = " › "
+MAX_SAVED_TURNS = 30  # turns kept in the browser's storage (each holds its rendered answer)
+CHAT_STORAGE_KEY = "nianbao-chat"
+EMPTY_HINT = "请先输入问题，例如：“2021年哪些乡镇没有收到政府信息公开申请？”"
+
+
+def _hint_html(text: str) -> str:
+    return f'<div class="nb-hint" role="status" aria-live="polite">{_esc(text)}</div>' if text else ""
+
+
+# In the browser, with no round trip: a live count of the question's characters, and a warning past the limit
+# (the server refuses such a question too, saying the limit; nothing is cut silently).
+COUNTER_JS = f"""(q) => {{
+  const n = [...(q || '')].length, max = {MAX_QUESTION_CHARS};
+  if (n > max) return '<div class="nb-hint" role="status" aria-live="polite">已输入 ' + n + ' 字，超过每个问题 '
+    + max + ' 字的上限：请缩短后再提问（超过上限的问题不会作答）。</div>';
+  return n ? '<div class="nb-count">' + n + ' / ' + max + ' 字</div>' : '';
+}}"""
+# Gradio sets each message's aria-label to its raw content (our answer HTML): screen readers get plain text instead.
+ARIA_JS = """
+if (!window.__nbAria) {
+  window.__nbAria = true;
+  let queued = false;
+  const plain = () => {
+    queued = false;
+    document.querySelectorAll('#nb-chatbot [data-testid="bot"], #nb-chatbot [data-testid="user"]').forEach((el) => {
+      const who = el.getAttribute('data-testid') === 'user' ? '提问' : '回答';
+      const label = who + '：' + (el.innerText || el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 2000);
+      if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+    });
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(plain); } }).observe(
+    document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                    attributeFilter: ['aria-label']});
+  plain();
+}
+"""
+# Copies the chosen answer's Markdown; window.__nbCopied is what was copied (a hook for tests and for browsers that
+# refuse the clipboard, where the hidden-textarea fallback is used).
+COPY_JS = """(md) => {
+  if (!md) return '还没有可复制的回答。';
+  window.__nbCopied = md;
+  const fallback = () => {
+    const area = document.createElement('textarea');
+    area.value = md; document.body.appendChild(area); area.select();
+    try { document.execCommand('copy'); } finally { area.remove(); }
+  };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(md).catch(fallback);
+  else fallback();
+  return '已复制回答及来源（Markdown）。';
+}"""
+
+
+def _turn(answer: Answer | None, question: str, html_text: str, markdown: str, files: list[str],
+          before: list[str], message: int) -> dict[str, Any]:
+    """One question and its rendered answer, as kept in the session and the browser's storage; `record` is what a
+    👍/👎 stores (nianbao.feedback.Feedback's fields)."""
+    value = answer.value if answer is not None and isinstance(answer.value, int | float | bool | str) else None
+    return {
+        "id": uuid.uuid4().hex[:16], "question": question, "html": html_text, "markdown": markdown, "message": message,
+        "record": {
+            "question": answer.question if answer else question, "answer": answer.answer if answer else html_text,
+            "kind": answer.kind if answer else "unknown", "value": value, "items": list(answer.items) if answer else [],
+            "citations": [c.to_json() for c in answer.citations] if answer else [], "files": files, "history": before,
+        },
+    }
+
+
+def _restored(saved: Any) -> list[dict[str, Any]]:
+    """The turns kept in the browser, checked: only well-formed ones, at most MAX_SAVED_TURNS, renumbered."""
+    turns = []
+    for t in saved if isinstance(saved, list) else []:
+        if isinstance(t, dict) and all(isinstance(t.get(k), str) for k in ("id", "question", "html", "markdown")):
+            turns.append({**t, "message": 2 * len(turns) + 1})
+    return turns[-MAX_SAVED_TURNS:]
+
+
+def _messages(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [m for t in turns for m in ({"role": "user", "content": t["question"]},
+                                       {"role": "assistant", "content": t["html"]})]
+
+
+def _turn_at(turns: list[dict[str, Any]], message: Any) -> dict[str, Any] | None:
+    index = message[0] if isinstance(message, list | tuple) else message
+    return next((t for t in turns or [] if t.get("message") == index), None)
+
+
+def _verdict(liked: Any) -> str | None:
+    """Gradio's like value: True/“Like” is 👍, False/“Dislike” 👎; anything else (an undo) is no verdict."""
+    if not isinstance(liked, bool | str):
+        return None
+    return {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked)
+
+
+def _feedback(turn: dict[str, Any], verdict: str, note: str = "") -> Feedback:
+    record = turn.get("record") if isinstance(turn.get("record"), dict) else {}
+    fields = {k: record[k] for k in ("question", "answer", "kind", "value", "items", "citations", "files", "history")
+              if k in record}
+    return Feedback(id=str(turn["id"]), verdict=verdict, note=note, **{"question": "", "answer": "", **fields})
+
 
 def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     years, regions, levels = _filter_choices(state.reports())
     history = gr.State([])  # this session's Answers, passed back as history= for follow-ups
+    turns = gr.State([])  # this session's questions with their rendered answers (what the browser keeps)
+    judged = gr.State(None)  # the turn last given 👍/👎 and its verdict, for a note sent after it
+    saved = gr.BrowserState([], storage_key=CHAT_STORAGE_KEY)  # the conversation, in the browser, across refresh
     with gr.Row():
         with gr.Column(scale=4):
             chatbot = gr.Chatbot(
                 label="对话",
                 height=560,
                 latex_delimiters=[],
-                feedback_options=None,
-                buttons=["copy", "copy_all"],
+                feedback_options=("Like", "Dislike"),  # 👍/👎 under each answer, stored with an optional note
+                buttons=[],  # Gradio's copy buttons copy the raw HTML; 复制回答 below copies Markdown
                 placeholder="请提问，例如：2021年哪些乡镇没有收到政府信息公开申请？",
                 elem_id="nb-chatbot",
             )
             with gr.Row():
                 question = gr.Textbox(
+                    label="问题",
                     show_label=False,
-                    placeholder="输入问题，按回车提问",
+                    placeholder=f"输入问题，按回车提问（最多 {MAX_QUESTION_CHARS} 字）",
                     scale=6,
                     elem_id="nb-question",
-                    max_length=500,
                 )
                 ask_btn = gr.Button("提问", variant="primary", scale=1, elem_id="nb-ask")
                 clear_btn = gr.Button("清空对话", scale=1, elem_id="nb-clear")
+            hint = gr.HTML("", elem_id="nb-input-hint", js_on_load=ARIA_JS)
+            with gr.Row():
+                copy_btn = gr.Button("复制回答（Markdown）", size="sm", scale=1, elem_id="nb-copy")
+                copy_status = gr.Markdown(
+                    "点选一条回答可复制那一条；默认复制最新的回答。", elem_id="nb-copy-status", scale=3
+                )
+            copy_md = gr.Textbox(visible="hidden", elem_id="nb-copy-md")  # the chosen answer's Markdown
+            with gr.Row(visible=False, elem_id="nb-feedback") as feedback_row:
+                note = gr.Textbox(
+                    label="补充说明（可选：哪里不对，正确答案是什么）", scale=5, elem_id="nb-feedback-note"
+                )
+                note_btn = gr.Button("提交说明", scale=1, elem_id="nb-feedback-send")
+            feedback_status = gr.Markdown("", elem_id="nb-feedback-status")
             # A question with several readings is asked back: its readings, one click each.
             readings = gr.Radio(choices=[], label="您指的是哪一个？（点击即问）", visible=False, elem_id="nb-readings")
             if data_link is not None:
@@ -643,67 +789,137 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
                         y_lim=[0, None],  # bars start at zero: 235 against 306 must not look like 1 against 8
                     )
                 csv_file = gr.DownloadButton("下载 CSV", elem_id="nb-csv")
+            with gr.Accordion("反馈记录", open=False):
+                gr.Markdown("👍/👎 和说明保存在本机索引目录的 feedback.jsonl；导出为与 eval/gold.jsonl 相近的格式，"
+                            "答错的问题可整理为评测题（命令行：`nianbao feedback export --down`）。")
+                export_btn = gr.Button("导出反馈（JSONL）", size="sm", elem_id="nb-feedback-export")
+                export_file = gr.File(label="反馈文件", visible=False, elem_id="nb-feedback-file")
         with gr.Column(scale=1, min_width=220):
             gr.Markdown("#### 筛选\n只在所选范围内查找（不选即全部）。")
             year_filter = gr.CheckboxGroup(choices=years, label="年份", elem_id="nb-years")
-            region_filter = gr.Dropdown(choices=regions, multiselect=True, label="地区", elem_id="nb-regions")
+            region_filter = gr.Dropdown(
+                choices=regions, multiselect=True, label="地区（省 › 市 › 县，选市含其下各县区）", elem_id="nb-regions"
+            )
             level_filter = gr.Dropdown(choices=levels, multiselect=True, label="级别", elem_id="nb-levels")
             refresh_btn = gr.Button("刷新筛选项", size="sm")
 
-    def respond(q: str, messages: list, past: list[Answer], ys, rs, ls):
+    def respond(q: str, messages: list, past: list[Answer], kept: list, ys, rs, ls) -> dict:
         q = clean_question(q)  # control characters never reach the page; Assistant.ask checks the length
         if not q:
-            return messages, past, "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return {hint: _hint_html(EMPTY_HINT)}
         messages = list(messages or []) + [{"role": "user", "content": _echo(q)}]
+        hidden = {rows_box: gr.update(visible=False), rows_table: None, chart: None, csv_file: gr.update(value=None)}
+        before = [t["record"]["question"] for t in kept or [] if isinstance(t.get("record"), dict)][-5:]
         try:
-            answer = state.ask(q, history=past, filters=_filters(ys, rs, ls))
+            answer = state.ask(q, history=past, filters=_filters(ys, rs, ls, state.reports() if rs else None))
         except Exception:  # the page stays usable; a Chinese message is shown, the trace goes to the log
             log.exception("question failed: %s", q[:MAX_QUESTION_CHARS])
-            messages.append({"role": "assistant", "content": FAILED_ANSWER})
-            return messages, past, "", gr.update(visible=False), None, None, gr.update(value=None)
-        messages.append({"role": "assistant", "content": answer_html(answer, state.report)})
-        past = list(past or []) + [answer]
-        if not shows_rows(answer):
-            return messages, past, "", gr.update(visible=False), None, None, gr.update(value=None)
+            answer, shown, md, files = None, FAILED_ANSWER, FAILED_ANSWER, []
+        else:
+            shown, md = answer_html(answer, state.report), answer_markdown(answer, state.report)
+            files = [r.source for r in (state.report(rid) for rid in dict.fromkeys(
+                c.report_id for c in answer.citations)) if r is not None]
+            past = list(past or []) + [answer]
+        messages.append({"role": "assistant", "content": shown})
+        kept = (list(kept or []) + [_turn(answer, _echo(q), shown, md, files, before, len(messages) - 1)])
+        out = {chatbot: messages, history: past, turns: kept, saved: kept[-MAX_SAVED_TURNS:], question: "",
+               hint: "", copy_md: md, copy_status: "可复制最新的回答；点选一条回答可改为复制那一条。", **hidden}
+        if answer is None or not shows_rows(answer):
+            return out
+        title = measure_title(answer)
         plot = chart_frame(answer.rows)
-        return (
-            messages,
-            past,
-            "",
-            gr.update(visible=True),
-            rows_frame(answer.rows),
-            # a y range even when every value is 0 (“which had none”)
+        return {
+            **out,
+            rows_box: gr.update(visible=True),
+            rows_table: gr.update(value=rows_frame(answer.rows, title), label=f"明细：{title}"),
             # All zeros (“which had none”) draws no bars: the table says it; an empty chart looks broken.
-            gr.update(value=plot, visible=bool((plot["数值"] != 0).any())),
-            gr.update(value=str(write_rows_csv(answer.rows, state.download_dir))),
-        )
+            chart: gr.update(value=plot, visible=bool((plot["数值"] != 0).any()), label=f"柱状图：{title}",
+                             y_title=title),
+            csv_file: gr.update(value=str(write_rows_csv(answer.rows, state.download_dir, measure=title))),
+        }
 
-    def respond_and_offer(q: str, messages: list, past: list[Answer], ys, rs, ls):
-        out = respond(q, messages, past, ys, rs, ls)
-        last = (out[1] or [None])[-1] if isinstance(out[1], list) and out[1] else None
+    def respond_and_offer(q: str, messages: list, past: list[Answer], kept: list, ys, rs, ls) -> dict:
+        out = respond(q, messages, past, kept, ys, rs, ls)
+        last = (out.get(history) or [None])[-1]
         offered = last is not None and last.kind == "clarify" and last.options and last.question == clean_question(q)
         shown = gr.update(choices=list(last.options), value=None, visible=True) if offered else gr.update(
             choices=[], value=None, visible=False)
-        return (*out, shown)
+        return {**out, readings: shown}
 
-    inputs = [question, chatbot, history, year_filter, region_filter, level_filter]
-    outputs = [chatbot, history, question, rows_box, rows_table, chart, csv_file, readings]
+    inputs = [question, chatbot, history, turns, year_filter, region_filter, level_filter]
+    outputs = [chatbot, history, turns, saved, question, hint, copy_md, copy_status, rows_box, rows_table, chart,
+               csv_file, readings]
     common = dict(concurrency_id="ask", concurrency_limit=CHAT_CONCURRENCY, api_visibility="private")
+    private = dict(api_visibility="private")
     question.submit(respond_and_offer, inputs, outputs, **common)
     ask_btn.click(respond_and_offer, inputs, outputs, **common)
     examples.load_input_event.then(respond_and_offer, inputs, outputs, **common)
-    readings.select(lambda choice: choice, readings, question, api_visibility="private").then(
+    readings.select(lambda choice: choice, readings, question, **private).then(
         respond_and_offer, inputs, outputs, **common
     )
+    question.input(None, question, hint, js=COUNTER_JS, **private)
     clear_btn.click(
-        lambda: ([], [], gr.update(visible=False)), None, [chatbot, history, rows_box], api_visibility="private"
+        lambda: ([], [], [], [], gr.update(visible=False), "", gr.update(visible=False), ""), None,
+        [chatbot, history, turns, saved, rows_box, copy_md, feedback_row, feedback_status], **private,
     )
+
+    def restore(kept: Any):
+        restored = _restored(kept)
+        md = restored[-1]["markdown"] if restored else ""
+        return _messages(restored), restored, md
+
+    gr.on([Context.root_block.load], restore, saved, [chatbot, turns, copy_md], **private)
+
+    def choose(kept: list, selected: gr.SelectData):
+        turn = _turn_at(kept, selected.index)
+        if turn is None:
+            return gr.skip(), gr.skip()
+        return turn["markdown"], f"已选中这条回答：{turn['question'][:40]}（点“复制回答”复制）"
+
+    chatbot.select(choose, turns, [copy_md, copy_status], **private)
+    copy_btn.click(None, copy_md, copy_status, js=COPY_JS, **private)
+
+    def judge(kept: list, liked: gr.LikeData):
+        turn, verdict = _turn_at(kept, liked.index), _verdict(liked.liked)
+        if turn is None or verdict is None:
+            return None, gr.update(visible=False), gr.skip(), ""
+        try:
+            record(state.config.index_dir, _feedback(turn, verdict))
+        except OSError as exc:
+            log.warning("feedback not saved: %s", exc)
+            return None, gr.update(visible=False), gr.skip(), "反馈未能保存（索引目录不可写），请告知管理员。"
+        mark = "👍" if verdict == "up" else "👎"
+        return ({"id": turn["id"], "verdict": verdict}, gr.update(visible=True), "",
+                f"已记录 {mark}。可在下方补充说明后点“提交说明”（可选）。")
+
+    chatbot.like(judge, turns, [judged, feedback_row, note, feedback_status], **private)
+
+    def send_note(kept: list, pending: Any, text: str):
+        wanted = pending.get("id") if isinstance(pending, dict) else None
+        turn = next((t for t in kept or [] if wanted and t.get("id") == wanted), None)
+        if turn is None:
+            return gr.skip(), "请先点 👍 或 👎 评价一条回答。"
+        try:
+            record(state.config.index_dir, _feedback(turn, pending["verdict"], clean_question(text)))
+        except OSError as exc:
+            log.warning("feedback not saved: %s", exc)
+            return gr.skip(), "说明未能保存（索引目录不可写），请告知管理员。"
+        return gr.update(visible=False), "说明已保存，谢谢。"
+
+    note_btn.click(send_note, [turns, judged, note], [feedback_row, feedback_status], **private)
+    note.submit(send_note, [turns, judged, note], [feedback_row, feedback_status], **private)
+
+    def export():
+        out = Path(tempfile.mkdtemp(prefix="feedback-", dir=state.download_dir)) / "年报问答反馈.jsonl"
+        return gr.update(value=str(write_export(state.config.index_dir, out)), visible=True)
+
+    export_btn.click(export, None, export_file, **private)
 
     def refresh():
         ys, rs, ls = _filter_choices(state.reports())
         return gr.update(choices=ys), gr.update(choices=rs), gr.update(choices=ls)
 
-    refresh_btn.click(refresh, None, [year_filter, region_filter, level_filter], api_visibility="private")
+    refresh_btn.click(refresh, None, [year_filter, region_filter, level_filter], **private)
     return refresh, [year_filter, region_filter, level_filter]
 
 

@@ -23,7 +23,10 @@ mkdir -p "$3/bin"
 cat >"$3/bin/pip" <<'PIP'
 #!/bin/sh
 i=0
-while [ $i -lt 201 ]; do echo "WARNING: Location 'file:///opt/pypi/simple/x$i/' is ignored: it is neither a file nor a directory." >&2; i=$((i+1)); done
+while [ $i -lt 201 ]; do
+  echo "WARNING: Location 'file:///opt/pypi/simple/x$i/' is ignored: it is neither a file nor a directory." >&2
+  i=$((i+1))
+done
 echo "running setuptools develop"
 case "$*" in *"$FAIL_ON"*) echo "ERROR: No matching distribution found for $*" >&2; exit 1;; esac
 exit 0
