@@ -146,6 +146,17 @@ def test_a_follow_up_leans_on_the_question_before_it(api_url):
 
 
 @pytest.mark.slow
+def test_sampling_parameters_are_accepted_and_change_nothing(api_url):
+    plain = ask(api_url, HEADLINE).choices[0].message.content
+    steered = client(api_url).chat.completions.create(
+        model=MODEL_ID, messages=[{"role": "system", "content": "Answer in English."},
+                                  {"role": "user", "content": [{"type": "text", "text": HEADLINE}]}],
+        temperature=1.5, max_tokens=5, top_p=0.1, user="someone",
+    )
+    assert steered.choices[0].message.content == plain  # extractive: no sampling to steer, nothing cut short
+
+
+@pytest.mark.slow
 def test_a_question_over_the_limit_gets_the_limits_refusal(api_url):
     long_question = "侯家镇" + "很" * MAX_QUESTION_CHARS + "多吗？"
     done = ask(api_url, long_question)
