@@ -17,14 +17,21 @@ import ipaddress
 import sys
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field
 
-import nianbao  # noqa: F401  (offline environment before any model library loads)
+import nianbao  # first of the project imports: pins the offline environment before any model library loads
+from answering.assistant import Assistant
 from answering.dataset import Measure, UnknownMeasure, data_rows, in_region, require_measure, search_measures
 from answering.limits import MAX_QUESTION_CHARS
+from answering.llm import LLMConfig
 from answering.models import Answer, Kind, section_title
-from indexing.models import Report
+from indexing.models import Number, Report
+from indexing.normalize import compact
 from indexing.schema import LEVELS
+from indexing.store import IndexConfig
 
 MAX_HISTORY_TURNS = 10  # earlier questions replayed for a follow-up; a follow-up reads only the last few
 # The schema's bound on a raw question. Control characters removed may shorten it, so it is looser than the
@@ -35,7 +42,6 @@ MAX_MEASURES_LISTED = 500  # the whole catalogue fits; a bound so a search resul
 DEFAULT_HTTP_PORT = 7870
 HTTP_PATH = "/mcp"
 
-Number = int | float
 Level = Literal[LEVELS]  # type: ignore[valid-type]  # the schema's level names, as an enum in the tool schema
 
 INSTRUCTIONS = (
@@ -200,17 +206,17 @@ def measure_out(m: Measure) -> MeasureOut:
 
 def matches(report: Report, body: str | None, region: str | None, year: int | None, level: str | None) -> bool:
     """The list_reports filters: body is the short name or part of the full name; region is any part of the chain
-    (answering.dataset.in_region, as the 数据 tab filters)."""
+    (answering.dataset.in_region, as the 数据 tab filters). Traditional and full-width forms are folded."""
     if year is not None and report.year != year:
         return False
     if level and report.level != level:
         return False
-    if body and body != report.short_name and body not in report.agency:
+    if body and compact(body) != compact(report.short_name) and compact(body) not in compact(report.agency):
         return False
     return not region or in_region(report, region)
 
 
-def replay(assistant, question: str, history: list[str] | tuple[str, ...]) -> Answer:
+def replay(assistant: Assistant, question: str, history: list[str] | tuple[str, ...]) -> Answer:
     """Ask `question` after the earlier questions, each answered in turn, so “那2020年呢？” reads as in the app."""
     answers: list[Answer] = []
     for earlier in history:
@@ -239,24 +245,21 @@ Year = Annotated[int, Field(ge=1900, le=2100, description="the year a report cov
 _READ_ONLY = {"read_only_hint": True, "destructive_hint": False, "idempotent_hint": True, "open_world_hint": False}
 
 
-def build_server(assistant):
-    """The MCP server over an open `answering.assistant.Assistant` (its records loaded once, read-only)."""
-    from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.exceptions import ToolError
-    from mcp.types import ToolAnnotations
+ASK_DESCRIPTION = f"""Answer a Chinese question about the annual reports with exact numbers and numbered citations.
 
+Examples: 2021年哪些乡镇没有收到政府信息公开申请？ · 侯家镇2021年通过微信公众号发布了多少条信息？
+For a follow-up (那2020年呢？ / 它的微信公众号呢？) pass the earlier questions in `history`.
+A question over {MAX_QUESTION_CHARS} characters (control characters removed) is refused with an answer that says so.
+`kind` is value, list, count, yesno, text, unknown (the reports do not say) or clarify (pick one of `options`)."""
+
+
+def build_server(assistant: Assistant) -> MCPServer:
+    """The MCP server over an open Assistant (its records loaded once; no tool writes)."""
     server = MCPServer("nianbao", instructions=INSTRUCTIONS, version=nianbao.__version__, log_level="WARNING")
     read_only = ToolAnnotations(**_READ_ONLY)
 
-    @server.tool(annotations=read_only)
+    @server.tool(annotations=read_only, description=ASK_DESCRIPTION)
     def ask(question: Question, history: History = ()) -> AnswerOut:
-        """Answer a Chinese question about the annual reports with exact numbers and numbered citations.
-
-        Examples: 2021年哪些乡镇没有收到政府信息公开申请？ · 侯家镇2021年通过微信公众号发布了多少条信息？
-        For a follow-up (那2020年呢？ / 它的微信公众号呢？) pass the earlier questions in `history`.
-        A question over 500 characters (control characters removed) is refused with an answer that says the limit.
-        `kind` is value, list, count, yesno, text, unknown (the reports do not say) or clarify (pick from `options`).
-        """
         return AnswerOut.model_validate(replay(assistant, question, history).to_json())
 
     @server.tool(annotations=read_only)
@@ -325,11 +328,9 @@ def refuse_host(host: str, allow_remote: bool) -> str | None:
             "只在本机使用请用 --host 127.0.0.1；确需对外提供，请放在带身份验证的反向代理之后并加 --allow-remote。")
 
 
-def serve(config, *, transport: str = "stdio", host: str = "127.0.0.1", port: int = DEFAULT_HTTP_PORT,
-          allow_remote: bool = False, llm=None) -> int:
+def serve(config: IndexConfig, *, transport: str = "stdio", host: str = "127.0.0.1", port: int = DEFAULT_HTTP_PORT,
+          allow_remote: bool = False, llm: LLMConfig | None = None) -> int:
     """Open the index (read-only use) and serve until the client closes stdin or the process is stopped."""
-    from answering.assistant import Assistant
-
     if transport == "http" and (why := refuse_host(host, allow_remote)):
         print(f"错误 {why}", file=sys.stderr)
         return 2

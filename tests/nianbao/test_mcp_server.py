@@ -129,15 +129,18 @@ def test_reports_are_listed_and_read_whole_with_blank_cells_null(corpus_index_co
         return (
             structured(await s.call_tool("list_reports", {"year": 2021})),
             structured(await s.call_tool("list_reports", {"region": "文登区"})),
+            structured(await s.call_tool("list_reports", {"body": "侯家鎮"})),  # traditional 鎮, as some pages write it
             structured(await s.call_tool("get_report", {"report_id": blanks.report_id})),
             structured(await s.call_tool("get_report", {"report_id": no_tables.report_id})),
         )
 
-    in_2021, in_wendeng, detail, flagged = over_stdio(corpus_index_config.index_dir, tmp_path / "server.log", talk)
+    in_2021, in_wendeng, by_body, detail, flagged = over_stdio(
+        corpus_index_config.index_dir, tmp_path / "server.log", talk)
     assert sorted(r["report_id"] for r in in_2021["reports"]) == sorted(
         rid for rid, r in reports.items() if r.year == 2021)
     assert {r["short_name"] for r in in_2021["reports"]} == {"侯家镇", "港口乡", "白奎镇"}
     assert {r["short_name"] for r in in_wendeng["reports"]} == {"侯家镇", "米山镇"}
+    assert [r["agency"] for r in by_body["reports"]] == ["威海市文登区侯家镇人民政府"]
 
     assert detail["report_id"] == blanks.report_id and detail["agency"] == blanks.agency
     assert detail["tables"] == {k: blanks.tables.get(k) for k in ("proactive", "requests", "appeals")}
