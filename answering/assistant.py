@@ -21,6 +21,7 @@ from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
 from answering.structured import answer_structured
+from answering.things import answer_channels
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
 from indexing.normalize import fold
@@ -196,6 +197,9 @@ class Assistant:
             return prose_figure
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
+        channels = answer_channels(query, reports, filters)  # “通过哪些平台发布”: the channels named, item by item
+        if channels is not None:
+            return channels
         answer = answer_passages(query, reports, self.index, filters)
         if answer.kind == "text" and self.llm is not None:
             from answering.llm import rewrite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from answering.models import Answer, Citation, Query, fmt_number
@@ -52,7 +53,24 @@ def note_shared_names(reports: list[Report]) -> None:
 
 
 def passage_citation(report: Report, section: str, text: str) -> Citation:
-    return Citation(report.report_id, report.agency, report.short_name, report.year, section, text.strip())
+    return Citation(report.report_id, report.agency, report.short_name, report.year, section,
+                    without_dangling(text.strip()))
+
+
+# A last sentence that announces what follows (“2022年将重点从以下三方面…：”) and is not followed by it.
+_DANGLING = re.compile(r"(?<=[。！？!?；;\n])[^。！？!?；;\n]*[：:]\s*$")
+_ANNOUNCING = re.compile(r"[：:]\s*$")
+
+
+def announces(sentence: str) -> bool:
+    """The sentence ends on a colon: it announces a list it does not hold."""
+    return bool(_ANNOUNCING.search(sentence))
+
+
+def without_dangling(text: str) -> str:
+    """The text without a trailing sentence that announces what the text no longer holds; a text that is only
+    such a sentence stays as it is (dropping it is its caller's choice)."""
+    return _DANGLING.sub("", text).rstrip() or text
 
 
 def number(value: float | int, unit: str) -> str:

@@ -294,3 +294,34 @@ REPORT_YEAR_ASKED = (
 )
 # “在铜鼓县人民政府网站下载”: a body's name before these words names a site, not a body asked about.
 SITE_AFTER = r"(?:门户)?网站|官网|网(?!格)|公众号|微博|平台|政务号"
+
+# ---------------------------------------------------------------- channels a report names in prose (things.py)
+# “通过哪些平台发布信息”, “用了哪些新媒体平台”, “渠道有哪些”: which channels the reports name, answered item by item.
+CHANNEL_KINDS = r"平台|渠道|方式|途径|载体|阵地|新媒体|媒体|账号|政务号|窗口"
+CHANNELS_ASKED = (
+    rf"(?:哪些|哪几[个种类家]?|哪[两二三四五六七八九十]个|什么|啥)[^，。？?哪几多少最]{{0,8}}?(?:{CHANNEL_KINDS})"
+    rf"|(?:{CHANNEL_KINDS})(?:都|主要|分别)?(?:有|包括|是)(?:哪些|什么|哪几)"
+)
+# What a channel's name holds: an item with none of these is no channel (“在线指导、现场辅导等方式” are ways of
+# learning, not channels).
+CHANNEL_HEADS = (
+    r"网站|官网|门户|公众号|微信|微博|抖音|快手|头条|企鹅号|视频号|客户端|APP|专栏|公开栏|公告栏|宣传栏|公示栏|大厅"
+    r"|服务中心|服务点|广播|电视|报纸|日报|媒体|明白纸|手册|宣传册|电子屏|显示屏|大屏|触摸屏|查阅点|查阅室|热线|信箱"
+    r"|邮箱|平台|政务号|发布会"
+)
+# A kind word closing a list (“文登大众、文登发布等新媒体”, “网站、公众号两个平台”): it says its items are channels.
+MEDIA_KINDS = r"新媒体|媒体|平台|渠道|载体|政务号|账号"
+# Verbs a channel is used with (“通过A、B发布”, “依托X”, “用好Y”): the channels named follow them.
+MEANS_VERBS = r"通过|依托|利用|借助|运用|发挥好?|用好|办好|管好|开通|开设|设立|设置了?|依靠|借力"
+# Where a channel's name ends inside its clause: the act done through it, a count of kinds, a 等.
+CHANNEL_NAME_END = (
+    r"等|[\d一二两三四五六七八九十]+[个种类家项]|(?:主动)?公开(?!栏|专栏|平台)|发布(?!平台|渠道|会)|刊发|推送|发表"
+    r"|报道|转载|更新|公示(?!栏)|及时|定期|适时|全面|大力|做好|的作用|作用|进行|开展|向|把|将|对"
+)
+# words before a name that are not part of it (“持续完善政务新媒体”, “结合政务热线”)
+CHANNEL_LEAD = (
+    r"^(?:好|了|发放|张贴|在|其中|并|还|同时|以及|及|结合|持续|不断|完善|加强|强化|优化|用好|办好|做好|建好|管好|继续|积极)+"
+)
+# 各类渠道, 多种方式: a quantifier and a kind word are no name of their own
+GENERIC_ITEM = r"^(?:各类|各种|多种|多个|各个|其他|其它|相关|多元|多样|不同)"
+LIST_SEPARATORS = r"、|以及|和|及|与|或"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from answering.compose import Sources, body_year, passage_citation, unknown
+from answering.compose import Sources, announces, body_year, display_name, passage_citation, unknown
 from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
 from answering.vocabulary import CROSS_YEAR_TOPICS, GENERIC_TERMS, TOPICS
@@ -173,6 +173,14 @@ def neighbour_years(query: Query, reports: list[Report]) -> tuple[list[int], lis
     return (near, list(asked)) if near else ([], [])
 
 
+def _report_names(reports: list[Report]) -> str:
+    """“侯家镇2021年报告”, “侯家镇2021年、2023年报告”: the reports, by body and year."""
+    years: dict[str, list[str]] = {}
+    for r in sorted(reports, key=lambda r: (r.short_name, r.year or 0)):
+        years.setdefault(display_name(r), []).append(f"{r.year}年")
+    return "、".join(f"{name}{'、'.join(ys)}" for name, ys in years.items()) + "报告"
+
+
 def _names_year(text: str, years: list[int]) -> bool:
     return any(f"{y}年" in text for y in years)
 
@@ -191,9 +199,13 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
                                  must_name=about, counting=counting, condition=condition)
         asked = "、".join(f"{y}年" for y in about)
         missing = f"语料中没有{'、'.join(query.bodies)}{asked}的报告"
+        # the reports read are named by body and year (“侯家镇2021年报告”), never as “the year before”
+        read = [r for r in reports if r.short_name in query.bodies and r.year in near]
         if found.kind == "unknown":
-            return unknown(q, f"{missing}；相邻年份的报告也没有写到{asked}的相关内容。", query)
-        found.answer = f"{missing}；以下是相邻年份报告中写到{asked}的内容。{found.answer}"
+            return unknown(q, f"{missing}；{_report_names(read)}也没有写到{asked}的相关内容。", query)
+        cited = {c.report_id for c in found.citations}
+        found.answer = (f"{missing}；以下是{_report_names([r for r in read if r.report_id in cited])}中写到{asked}的"
+                        f"内容。{found.answer}")
         found.query = query
         return found
     return _answer_passages(query, reports, index, filters, counting=counting, condition=condition)
@@ -255,14 +267,15 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
     if counting:  # no list fits: the items are not set out one by one, and the answer does not count for the report
         return unknown(q, f"{scope_text(query)}的报告没有逐条列出“{what}”，无法据原文计数。", query)
     floor = max(MIN_SCORE, RELATIVE_FLOOR * scored[0][0]) if scored else MIN_SCORE
-    best = [t for t in scored if t[0] >= floor][:MAX_SENTENCES]
-    best = _with_item_bodies(best)
+    best = _distinct([t for t in scored if t[0] >= floor])[:MAX_SENTENCES]
+    best = _distinct(_with_item_bodies(best))
     if not best:
         said = f"语料中没有找到{scope_text(query)}关于“{what}”的明确表述（检索了相关报告的段落，证据不足）。"
         return unknown(q, said, query)
     best = _trim(best)
     # Group by report, keep each report's sentences in document order.
     best.sort(key=lambda t: (t[1].report.short_name, t[1].report.year or 0, t[1].rank, t[2]))
+    best = _with_what_they_announce(best)
     s = Sources()
     pieces: list[str] = []
     last_head = None
@@ -456,6 +469,33 @@ def _with_item_bodies(best: list) -> list:
             if _ENUM.match(nxt) or any(t[1] is p and t[2] == j + k for t in best):
                 break
             out.append((score, p, j + k, nxt))
+    return out
+
+
+def _distinct(best: list) -> list:
+    """Each sentence once: the same sentence in two sections, or in two overlapping chunks, is said once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for t in best:
+        key = (t[1].report.report_id, fold(t[3]).strip())
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def _with_what_they_announce(best: list) -> list:
+    """A sentence announcing a list (“从以下三方面做好…：”) stands only before what it announces: kept when the next
+    sentence is shown too, completed by it when it is the whole answer, dropped otherwise."""
+    chosen = {(id(t[1]), t[2]) for t in best}
+    out = []
+    for t in best:
+        score, p, j, sentence = t
+        if not announces(sentence) or (id(p), j + 1) in chosen:
+            out.append(t)
+        elif len(best) == 1:
+            following = sentences(p.text)[j + 1: j + 2]
+            out += [t] + [(score, p, j + 1, nxt) for nxt in following]
     return out
 
 

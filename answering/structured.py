@@ -95,8 +95,9 @@ def show(fig: Figure, measure: Measure, sources: Sources) -> str:
     if fig.stated_zero:
         return f"正文称无{marks}"  # a zero said in words (“未收到”), not printed as 0
     shown = number(fig.value, fig.unit or measure.unit)
-    if "所附图表" in fig.report.title:
-        return f"{shown}（据{fig.report.short_name}后一年报告所附图表数据）{marks}"
+    if "所附图表" in fig.report.title:  # name the report that prints the chart (body + its year), not “后一年”
+        source = replace(fig.report, year=SOURCE_YEAR.get((fig.report.report_id, fig.report.year), fig.report.year))
+        return f"{shown}（据{body_year(source)}报告所附图表数据）{marks}"
     return f"{shown}{marks}"
 
 

@@ -259,3 +259,48 @@ def test_a_topic_asked_of_no_one_is_asked_of_the_last_turns_body(follow):
     first = a.ask("辰乡的年报有疑问该联系哪个部门？")
     ans = a.ask(follow, history=[first])
     assert ans.items == ["辰乡"] and "巳镇" not in ans.answer, ans.answer
+
+
+# ---------------------------------------------------------------- answers that read well (issue 13)
+def test_a_sentence_found_twice_is_said_once():
+    # the same sentence in two sections (or in two overlapping chunks): once in the answer, not twice as [1][1]
+    said = "下一步将加强政务新媒体管理，提升信息发布质量。"
+    a = Assistant.from_reports([make_report("丁镇", 2021, sections={
+        "overview": "本年度工作平稳。" + said, "problems": "存在的问题是宣传不足。" + said})])
+    for question in ("丁镇的改进措施有哪些", "丁镇下一步怎么加强政务新媒体管理？", "丁镇打算如何提升信息发布质量"):
+        ans = a.ask(question)
+        assert ans.answer.count("提升信息发布质量") == 1, (question, ans.answer)
+        assert_cited(ans)
+
+
+OPEN_DAY = (
+    "本年度举办政府开放日活动两次，群众反响良好。\n下一年度将围绕政府开放日活动重点做好以下工作：\n"
+    "邀请群众代表走进便民服务中心，现场解答政策问题。"
+)
+
+
+@pytest.mark.parametrize("question", [
+    "戊镇下一年度围绕政府开放日活动重点做好哪些工作", "戊镇下一年度政府开放日活动有什么打算",
+    "戊镇政府开放日活动的情况",
+])
+def test_a_sentence_announcing_a_list_never_dangles(question):
+    ans = Assistant.from_reports([make_report("戊镇", 2021, sections={"other": OPEN_DAY})]).ask(question)
+    assert ans.kind == "text"
+    if "以下工作" in ans.answer:  # shown only with what it announces, right after it
+        assert "以下工作：[1]邀请群众代表" in ans.answer, ans.answer
+
+
+def test_a_list_item_cited_does_not_end_on_the_next_lists_announcement():
+    # RECTIFY's third problem is followed by “2023年将从以下方面改进：” on the next line: not part of the item
+    for question in ("乙镇2022年存在哪些问题？", "乙镇2022年信息公开有什么不足"):
+        ans = _towns().ask(question)
+        assert "长效机制" in ans.answer
+        for c in ans.citations:
+            assert "以下方面" not in c.text and not c.text.endswith("："), c.text
+
+
+def test_a_neighbour_report_is_named_by_body_and_year():
+    ans = _towns().ask("乙镇2023年打算从哪几个方面改进？")
+    assert "以下是乙镇2022年报告中写到2023年的内容" in ans.answer and "相邻" not in ans.answer
+    ans = _towns().ask("丙镇2022年打算怎么改进？")
+    assert ans.kind == "unknown" and "丙镇2021年报告也没有写到2022年" in ans.answer and "相邻" not in ans.answer

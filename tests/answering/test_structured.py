@@ -201,3 +201,19 @@ def test_a_zero_the_prose_also_states_is_cited_in_both_places(reports_assistant,
     assert ans.value in (0, False)
     assert any(c.table == "requests" for c in ans.citations)
     assert any(c.table is None and "没有收到政府信息公开申请" in c.text for c in ans.citations), ans.citations
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("庚镇2020年通过微信公众号发布了多少条信息？", 88),
+    ("庚镇2020年政府网站发布了多少条信息？", 21),
+])
+def test_a_figure_from_a_later_reports_chart_names_that_report_by_body_and_year(question, value):
+    from dataclasses import replace
+
+    # the 2022 report's trailing chart data carries 2020 and 2021 (the corpus has no 2020 report of 庚镇)
+    chart = "2021年\t政府网站\t官方公众号\t30\t95\t2020年\t政府网站\t官方公众号\t21\t88\t"
+    report = replace(make_report("庚镇", 2022), text=f"正文。\n{chart}")
+    ans = Assistant.from_reports([report, make_report("辛镇", 2020)]).ask(question)
+    assert ans.value == value, ans.answer
+    assert "据庚镇2022年报告所附图表数据" in ans.answer and "后一年" not in ans.answer
+    assert_cited(ans)

@@ -1,0 +1,158 @@
+"""Which channels a report names (“通过哪些平台发布信息”, “用了哪些新媒体”): answered as a list of items read out of
+the prose, each item cited to the sentence it was read from — not as pasted passages.
+
+Items are read from the ways reports enumerate them:
+- after a verb of means, up to the act done through them: “通过A、B发布…”, “依托X，…”, “充分发挥Y的作用”;
+- a list closed by a kind word: “A、B、C等新媒体”, “A、B两个政务公开平台”;
+- a numbered list whose items are bare names: “一是政府网站。二是微信公众号。”
+A name read after a verb must hold a channel's word (网站, 公众号, 大厅 …, lexicon.CHANNEL_HEADS); one in a list the
+report itself calls 新媒体 or 平台 needs none. Nothing is invented: every item is a span of its cited sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answering import lexicon as lx
+from answering.compose import Sources, body_year, passage_citation
+from answering.models import Answer, Query
+from answering.passages import enumerations, sentences
+from answering.structured import select
+from indexing.models import Report
+from indexing.normalize import fold
+
+MAX_NAME = 24  # longer than this, a span is a clause, not a channel's name
+MAX_ITEMS = 12  # per report
+
+_ASKED = re.compile(lx.CHANNELS_ASKED)
+_KIND = re.compile(lx.CHANNEL_KINDS)
+_HEAD = re.compile(lx.CHANNEL_HEADS, re.IGNORECASE)
+_MEANS = re.compile(rf"(?:{lx.MEANS_VERBS})")
+_NAME_END = re.compile(lx.CHANNEL_NAME_END)
+_LEAD = re.compile(lx.CHANNEL_LEAD)
+_GENERIC = re.compile(lx.GENERIC_ITEM)
+_SEPARATORS = re.compile(lx.LIST_SEPARATORS)
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?（(\n]")
+# “A、B、C等新媒体” / “A、B两个政务公开平台”: the kind word after 等 or a count of kinds, a few modifiers between
+_COUNTED = r"[\d一二两三四五六七八九十]+[个种类家项]"
+_CLOSED = re.compile(rf"(?:等(?:{_COUNTED})?|{_COUNTED})(?:其他|各类)?[^，,。；;、]{{0,6}}?(?:{lx.MEDIA_KINDS})")
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]{0,20}[”\"」』]")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
+_SHORT_ITEM = 16  # a numbered item this short that names a channel is the channel itself
+
+
+@dataclass(frozen=True)
+class Thing:
+    name: str  # as printed (quotes kept: “花饽饽小镇”微信公众号)
+    sentence: str  # the sentence it was read from: its citation
+    section: str
+    listed: int = 1  # how many channels its sentence names
+
+
+def channels_asked(query: Query) -> str | None:
+    """The kind word the question asks a list of (平台, 渠道, 方式 …), or None. A question that asks a figure of
+    channels (最多, 多少条, a threshold) is no list of names."""
+    folded = query.folded or fold(query.text)
+    m = _ASKED.search(folded)
+    if m is None or query.condition is not None or query.operation not in (None, "text", "list", "value"):
+        return None
+    if re.search(lx.ASKS_AMOUNT, folded):
+        return None
+    return _KIND.findall(m.group(0))[-1]
+
+
+def things_in(sentence: str) -> list[str]:
+    """The channel names one sentence enumerates, in order."""
+    names: list[str] = []
+    for m in _MEANS.finditer(sentence):
+        clause = _CLAUSE_END.split(sentence[m.end():], maxsplit=1)[0]
+        span = clause[:_name_end(clause)]
+        names += [n for n in _pieces(span) if _HEAD.search(n)]
+    for m in _CLOSED.finditer(sentence):
+        if m.start() == 0:
+            continue
+        before = re.split(r"[，,。；;：:！!？?\n]", sentence[:m.start()])[-1]
+        before = _MEANS.split(before)[-1]  # “通过A、B两个平台”: the list starts after the verb
+        pieces = _pieces(before)
+        if len(pieces) >= 2 or _HEAD.search("".join(pieces)):
+            names += pieces
+    return sorted(_distinct(names), key=sentence.find)
+
+
+def _name_end(clause: str) -> int:
+    """Where the names after a verb end: at the first act or count outside quotes (“白石发布”公众号 is a name)."""
+    quoted = [range(m.start(), m.end()) for m in _QUOTED.finditer(clause)]
+    return next((m.start() for m in _NAME_END.finditer(clause) if not any(m.start() in q for q in quoted)),
+                len(clause))
+
+
+def _pieces(span: str) -> list[str]:
+    out = []
+    for piece in _SEPARATORS.split(span):
+        piece = _LEAD.sub("", piece.strip()).strip()
+        if len(_QUOTES.sub("", piece)) < 2 or len(piece) > MAX_NAME or _GENERIC.match(piece):
+            continue
+        out.append(piece)
+    return out
+
+
+def _key(name: str) -> str:
+    return fold(_QUOTES.sub("", name))
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Each name once; a name inside a longer one of the same report (微信 in “辉渠旅游”微信公众号) is that one."""
+    keys = [_key(n) for n in names]
+    out, seen = [], set()
+    for name, key in zip(names, keys, strict=True):
+        if key in seen or any(key != other and key in other for other in keys):
+            continue
+        seen.add(key)
+        out.append(name)
+    return out
+
+
+def report_things(report: Report, kind: str = "") -> list[Thing]:
+    """Every channel the report names, each cited to the sentence that names it best: one that says the asked
+    kind word (平台) and lists the most channels, else the first."""
+    said: list[Thing] = []
+    for section, text in report.sections.items():
+        for sentence in sentences(text):
+            names = things_in(sentence)
+            said += [Thing(n, sentence, section, len(names)) for n in names]
+        for group in enumerations(text):
+            said += [Thing(lead, (sentences(body) or [body])[0], section, len(group.leads))
+                     for lead, body in zip(group.leads, group.bodies, strict=True)
+                     if len(lead) <= _SHORT_ITEM and _HEAD.search(lead) and not _MEANS.search(lead)]
+    best: dict[str, int] = {}  # name → the position in `said` of the mention cited
+    for i, t in enumerate(said):
+        j = best.get(_key(t.name))
+        if j is None or _rank(t, kind) > _rank(said[j], kind):
+            best[_key(t.name)] = i
+    kept = {_key(n) for n in _distinct([t.name for t in said])}
+    return [said[i] for i in sorted(i for key, i in best.items() if key in kept)][:MAX_ITEMS]
+
+
+def _rank(thing: Thing, kind: str) -> tuple[bool, int]:
+    return bool(kind) and kind in thing.sentence, thing.listed
+
+
+def answer_channels(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    """The channels each asked report names, item by item; None when the question asks no such list or no report
+    in scope names any (the caller answers from passages)."""
+    kind = channels_asked(query)
+    if kind is None:
+        return None
+    s = Sources()
+    lines, bodies = [], []
+    for report in sorted(select(reports, query, filters), key=lambda r: (r.short_name, r.year or 0)):
+        things = report_things(report, kind)
+        if not things:
+            continue
+        items = [f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in things]
+        lines.append(f"{body_year(report)}报告写到的{kind}有：{'、'.join(items)}。")
+        bodies.append(report.short_name)
+    if not lines:
+        return None
+    return Answer(query.text, "".join(lines), "text", items=bodies, citations=s.citations, query=query)

@@ -1,0 +1,92 @@
+"""“通过哪些平台/渠道/方式…”: the channels a report names, answered as items, each cited to its own sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from answering.assistant import Assistant
+from answering.things import things_in
+
+from .conftest import assert_cited, make_report
+
+# Invented text in the shapes reports use: a list after 通过 closed by a count of kinds, a 等-list called 新媒体, a
+# means verb with one name, a list of ways of learning (no channels), and a numbered list of management steps.
+OVERVIEW = (
+    "（四）政府信息公开平台建设情况\n"
+    "一是健全信息审核机制，落实专人负责。二是加强业务培训，提升工作能力。三是规范公开流程，确保及时准确。\n"
+    "本年度通过青禾乡人民政府网站、“青禾之声”微信公众号两个平台发布工作动态。"
+    "在青禾日报、县融媒体中心、青禾发布等新媒体刊发报道12篇。"
+    "同时，利用便民服务大厅及村务公开栏定期公示惠民政策。"
+    "工作人员通过在线学习、集中研讨等方式熟悉发布流程。"
+)
+PLAIN = "本年度工作平稳推进，信息公开质量稳步提升。"
+
+
+def _assistant() -> Assistant:
+    return Assistant.from_reports([
+        make_report("青禾乡", 2021, sections={"overview": OVERVIEW}),
+        make_report("白石镇", 2021, sections={"overview": "依托“白石发布”政务微博和镇政府网站公开信息。"}),
+    ])
+
+
+@pytest.mark.parametrize("question", [
+    "青禾乡通过哪些平台发布信息？",
+    "青禾乡有哪些信息公开渠道？",
+    "青禾乡通过哪些方式公开政府信息？",
+    "青禾乡用了哪些新媒体？",
+    "青禾乡的公开载体有哪些？",
+    "青禾乡通过哪两个平台发布信息？",
+])
+def test_channel_questions_are_answered_item_by_item(question):
+    ans = _assistant().ask(question)
+    assert ans.kind == "text"
+    for name in ("青禾乡人民政府网站", "“青禾之声”微信公众号", "青禾日报", "县融媒体中心", "青禾发布", "便民服务大厅",
+                 "村务公开栏"):
+        assert name in ans.answer, name
+    # the management steps under the platform heading are no channels; nor are ways of learning
+    assert "健全信息审核机制" not in ans.answer and "在线学习" not in ans.answer
+    assert_cited(ans)
+
+
+def test_each_item_cites_the_sentence_it_was_read_from():
+    ans = _assistant().ask("青禾乡通过哪些平台发布信息？")
+    cited = {c.text for c in ans.citations}
+    assert any("两个平台发布工作动态" in t for t in cited)
+    assert any("等新媒体刊发报道" in t for t in cited)
+    # every item's mark points at a sentence holding that item
+    for name in ("青禾日报", "便民服务大厅"):
+        after = ans.answer.split(name, 1)[1]
+        n = int(after[1:after.index("]")])
+        assert name in ans.citations[n - 1].text
+    assert len(ans.citations) <= 3  # one per sentence, not one per passage pasted
+
+
+def test_every_asked_body_gets_its_own_line():
+    ans = _assistant().ask("各乡镇都通过哪些平台发布信息？")
+    assert "青禾乡2021年" in ans.answer and "白石镇2021年" in ans.answer
+    assert "“白石发布”政务微博" in ans.answer and "镇政府网站" in ans.answer
+    assert set(ans.items) == {"青禾乡", "白石镇"}
+
+
+def test_a_figure_of_channels_is_not_a_list_of_names():
+    # “哪个渠道最多”, “通过哪些渠道公开了多少条” ask numbers: not this answer
+    for q in ("青禾乡哪个渠道发布的信息最多？", "青禾乡通过哪些渠道一共公开了多少条信息？"):
+        assert "写到的" not in _assistant().ask(q).answer
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("通过县政府网站、政务微博、“甲乡发布”公众号发布信息。", ["县政府网站", "政务微博", "“甲乡发布”公众号"]),
+    ("灵活运用广播车、发放宣传册等方式宣传政策。", ["广播车", "宣传册"]),
+    ("在乡报、县电视台、乙乡头条等媒体发布消息。", ["乡报", "县电视台", "乙乡头条"]),
+    ("充分发挥镇政府门户网站的作用，及时发布信息。", ["镇政府门户网站"]),
+    ("通过各类渠道公开政府信息30条。", []),  # a quantifier and a kind word name no channel
+    ("通过现场指导、集中培训等方式学习业务。", []),  # ways of learning hold no channel's word
+])
+def test_things_in_reads_the_enumeration_shapes(sentence, names):
+    assert things_in(sentence) == names
+
+
+def test_a_report_naming_no_channel_falls_back_to_passages():
+    assistant = Assistant.from_reports([make_report("丙镇", 2021, sections={"overview": PLAIN})])
+    ans = assistant.ask("丙镇通过哪些平台发布信息？")
+    assert "写到的" not in ans.answer
