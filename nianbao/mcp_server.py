@@ -33,7 +33,10 @@ from indexing.normalize import compact
 from indexing.schema import LEVELS
 from indexing.store import IndexConfig
 
-MAX_HISTORY_TURNS = 10  # earlier questions replayed for a follow-up; a follow-up reads only the last few
+# Earlier questions replayed for a follow-up: the last few only (a follow-up leans on the one or two before it), as
+# many as the OpenAI endpoint replays (nianbao/openai_api.py); a longer history is accepted up to MAX_HISTORY_ITEMS.
+MAX_REPLAYED_TURNS = 4
+MAX_HISTORY_ITEMS = 50  # a bound on the request, not on the conversation
 # The schema's bound on a raw question. Control characters removed may shorten it, so it is looser than the
 # 500-character limit Assistant.ask applies (a longer question gets the same refusal as in the app and the CLI).
 RAW_QUESTION_CHARS = 4 * MAX_QUESTION_CHARS
@@ -217,9 +220,10 @@ def matches(report: Report, body: str | None, region: str | None, year: int | No
 
 
 def replay(assistant: Assistant, question: str, history: list[str] | tuple[str, ...]) -> Answer:
-    """Ask `question` after the earlier questions, each answered in turn, so “那2020年呢？” reads as in the app."""
+    """Ask `question` after the last MAX_REPLAYED_TURNS earlier questions, each answered in turn, so “那2020年呢？”
+    reads as in the app."""
     answers: list[Answer] = []
-    for earlier in history:
+    for earlier in history[-MAX_REPLAYED_TURNS:]:
         answers.append(assistant.ask(earlier, history=answers))
     return assistant.ask(question, history=answers)
 
@@ -236,10 +240,10 @@ def is_loopback(host: str) -> bool:
 # ---------------------------------------------------------------- the server
 Question = Annotated[str, Field(min_length=1, max_length=RAW_QUESTION_CHARS,
                                 description="a question in Chinese, e.g. 2021年哪些乡镇没有收到政府信息公开申请？")]
+_HISTORY_HELP = (f"the conversation's earlier questions, oldest first (the last {MAX_REPLAYED_TURNS} are replayed), "
+                 "e.g. [\"2021年哪些乡镇没有收到政府信息公开申请？\"]")
 History = Annotated[tuple[Annotated[str, Field(max_length=RAW_QUESTION_CHARS)], ...],
-                    Field(max_length=MAX_HISTORY_TURNS,
-                          description="the conversation's earlier questions, oldest first (at most "
-                                      f"{MAX_HISTORY_TURNS}), e.g. [\"2021年哪些乡镇没有收到政府信息公开申请？\"]")]
+                    Field(max_length=MAX_HISTORY_ITEMS, description=_HISTORY_HELP)]
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 Year = Annotated[int, Field(ge=1900, le=2100, description="the year a report covers, e.g. 2021")]
 _READ_ONLY = {"read_only_hint": True, "destructive_hint": False, "idempotent_hint": True, "open_world_hint": False}

@@ -20,7 +20,7 @@ from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from indexing.schema import LEVELS
-from nianbao.mcp_server import MAX_HISTORY_TURNS, is_loopback, refuse_host
+from nianbao.mcp_server import MAX_HISTORY_ITEMS, is_loopback, refuse_host
 from tests.conftest import PROJECT_ROOT
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
@@ -84,7 +84,7 @@ def test_tools_are_listed_with_typed_schemas(corpus_index_config, tmp_path):
     ask = tools["ask"].input_schema["properties"]
     assert ask["question"]["type"] == "string" and tools["ask"].input_schema["required"] == ["question"]
     assert ask["history"]["type"] == "array" and ask["history"]["items"]["type"] == "string"
-    assert ask["history"]["maxItems"] == MAX_HISTORY_TURNS
+    assert ask["history"]["maxItems"] == MAX_HISTORY_ITEMS
     listing = tools["list_reports"].input_schema["properties"]
     assert listing["year"]["anyOf"][0]["type"] == "integer"
     assert listing["level"]["anyOf"][0]["enum"] == list(LEVELS)
@@ -104,9 +104,12 @@ def test_ask_gives_the_headline_answer_with_the_assistants_citations(corpus_inde
     async def talk(s: ClientSession):
         first = structured(await s.call_tool("ask", {"question": HEADLINE}))
         second = structured(await s.call_tool("ask", {"question": follow_up, "history": [HEADLINE]}))
-        return first, second
+        # a long conversation: only its last turns are replayed, and the follow-up still reads against the last one
+        long = ["侯家镇2021年通过微信公众号发布了多少条信息？"] * 12 + [HEADLINE]
+        third = structured(await s.call_tool("ask", {"question": follow_up, "history": long}))
+        return first, second, third
 
-    first, second = over_stdio(corpus_index_config.index_dir, tmp_path / "server.log", talk)
+    first, second, third = over_stdio(corpus_index_config.index_dir, tmp_path / "server.log", talk)
     direct = assistant.ask(HEADLINE)
     assert first["items"] == ["侯家镇", "港口乡", "白奎镇"]
     assert first["kind"] == direct.kind == "list"
@@ -117,6 +120,7 @@ def test_ask_gives_the_headline_answer_with_the_assistants_citations(corpus_inde
     assert second["citations"] == direct_follow.to_json()["citations"]
     assert second["items"] == direct_follow.items and second["items"] != first["items"]
     assert all(c["year"] == 2020 for c in second["citations"])
+    assert third["citations"] == second["citations"]
 
 
 @pytest.mark.slow
@@ -174,7 +178,7 @@ def test_bad_calls_are_tool_errors_and_the_server_keeps_answering(corpus_index_c
             error_text(await s.call_tool("get_report", {"report_id": "no-such-report-2021"})),
             error_text(await s.call_tool("list_reports", {"level": "星球级"})),
             error_text(await s.call_tool("list_reports", {"year": "去年"})),
-            error_text(await s.call_tool("ask", {"question": HEADLINE, "history": ["问"] * (MAX_HISTORY_TURNS + 1)})),
+            error_text(await s.call_tool("ask", {"question": HEADLINE, "history": ["问"] * (MAX_HISTORY_ITEMS + 1)})),
             error_text(await s.call_tool("data", {"measure": "没有的指标"})),
             structured(await s.call_tool("ask", {"question": "问" * 600})),  # over the limit: refused as everywhere
             structured(await s.call_tool("ask", {"question": HEADLINE})),
