@@ -26,6 +26,7 @@ from answering.models import fmt_number
 from answering.models import section_title as answer_section_title
 from answering.vocabulary import column_label, row_label
 from indexing import corrections, schema
+from indexing.guard import IndexBusy
 from indexing.identity import FIRST_YEAR, plausible_year
 from indexing.models import ReadError, Report
 
@@ -58,6 +59,7 @@ SOURCE_LABELS: dict[str, str] = {
     "correction": "人工更正",
 }  # fmt: skip
 UNKNOWN_CELL = "—（空白）"  # a blank cell is unknown, never 0: it must be seen as blank
+BLANK_STYLE = "background:#fff7ed;color:#9a3412"  # dark orange on cream: readable (contrast > 7:1)
 NOT_ON_FORM = "／"  # 表二's rows have different columns: a cell the form does not have is not a blank
 UNNAMED = "（未识别）"  # a report whose body nothing names
 FIELD_LABELS: dict[str, str] = {"agency": "单位", "region": "地区", "year": "年份"}
@@ -267,13 +269,19 @@ def table_html(grid: TableGrid) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in ["项目", *grid.columns])
     body = "".join(
         "<tr><th scope=\"row\">" + _esc(label) + "</th>"
-        + "".join(f'<td class="{"nb-blank" if v == UNKNOWN_CELL else "nb-num"}">{_esc(v)}</td>' for v in values)
+        + "".join(_td(v) for v in values)
         + "</tr>"
         for label, values in grid.rows
     )
     note = f'<p class="nb-table-note">{_esc(grid.note)}</p>' if grid.note else ""
     return (f'<div class="nb-lib-table" data-table="{_esc(grid.table)}"><h4>{_esc(title)}</h4>{note}'
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def _td(value: str) -> str:
+    if value == UNKNOWN_CELL:  # tinted so a blank stands out from a 0 at a glance (the text says it too)
+        return f'<td class="nb-blank" style="{BLANK_STYLE}">{_esc(value)}</td>'
+    return f'<td class="nb-num">{_esc(value)}</td>'
 
 
 def facts_frame(report: Report) -> pd.DataFrame:
@@ -411,6 +419,8 @@ def save_fix(state: AppState, report_id: str | None, agency: str, region: str, y
         fixed = state.fix(report_id, fields)
     except KeyError:
         return "这份报告已不在库中，请刷新列表。", None
+    except IndexBusy as exc:
+        return f"未能更正：{exc}", None
     what = "、".join(FIELD_LABELS[k] for k in fields)
     if fixed.identified:
         return f"已更正{what}：{display_name(fixed)} {fixed.year}年，问答即刻按更正后的内容回答。", fixed
@@ -427,6 +437,8 @@ def reparse(state: AppState, report_id: str | None) -> tuple[str, Report | None]
         return "这份报告已不在库中，请刷新列表。", None
     except FileNotFoundError as exc:
         return f"无法重新解析：{exc}", None
+    except IndexBusy as exc:
+        return f"未能重新解析：{exc}", None
     except ReadError as exc:
         return f"无法重新解析：{exc.reason}", None
     except Exception as exc:  # noqa: BLE001  (a parser failure on one report must leave the page usable)
@@ -438,8 +450,11 @@ def delete(state: AppState, report_id: str | None) -> str:
     if not report_id:
         return "请先选择报告。"
     report = state.report(report_id)
-    if report is None or not state.delete(report_id):
-        return "这份报告已不在库中，请刷新列表。"
+    try:
+        if report is None or not state.delete(report_id):
+            return "这份报告已不在库中，请刷新列表。"
+    except IndexBusy as exc:
+        return f"未能删除：{exc}"
     return f"已删除 {display_name(report)} {report.year or ''}（{report.source}），问答不再使用它。"
 
 
@@ -492,6 +507,7 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
             confirm_text = gr.Markdown(elem_id="nb-lib-confirm-text")
             confirm_btn = gr.Button("确认删除", variant="stop", elem_id="nb-lib-confirm-delete")
             cancel_btn = gr.Button("取消", elem_id="nb-lib-cancel")
+    doomed = gr.State(None)  # the report the confirmation names: 确认删除 deletes that one, whatever is picked since
     tables = {t: gr.HTML(elem_id=f"nb-table-{t}") for t in schema.TABLE_KEYS}
     facts = gr.Dataframe(label="正文中的数字", interactive=False, wrap=True)
     text = gr.Textbox(label="报告全文", lines=20, max_lines=40, interactive=False, elem_id="nb-report-text")
@@ -520,18 +536,21 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
         return listing(_query(text_, years_, levels_, region_, flags_, sort_), selected)
 
     def show(report_id: str | None):
+        # a new pick empties the correction form and withdraws a pending deletion: neither may land on another report
+        cleared = ("", "", None, gr.update(visible=False), None)
         r = state.report(report_id) if report_id else None
         if r is None:
-            return ("", *("" for _ in tables), None, "")
+            return ("", *("" for _ in tables), None, "", *cleared)
         original = corrections.originals(state.config.index_dir, r.content_hash) if r.corrections else {}
         return (
             report_meta_html(r, original),
             *(table_html(table_grid(t, r.tables.get(t), r.template)) for t in tables),
             facts_frame(r),
             r.text,
+            *cleared,
         )
 
-    show_outputs = [meta, *tables.values(), facts, text]
+    show_outputs = [meta, *tables.values(), facts, text, fix_agency, fix_region, fix_year, confirm_row, doomed]
 
     def after_change(message: str, report: Report | None, *query):
         return (message, *filtered(*query, selected=report.report_id if report else None))
@@ -545,12 +564,12 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
     def ask_delete(report_id):
         r = state.report(report_id) if report_id else None
         if r is None:
-            return gr.update(visible=False), "", "请先选择报告。"
+            return gr.update(visible=False), "", "请先选择报告。", None
         what = f"确定删除 **{_esc(display_name(r))} {r.year or ''}**（{_esc(r.source)}）？删除后问答不再使用它。"
-        return gr.update(visible=True), what, ""
+        return gr.update(visible=True), what, "", r.report_id
 
     def on_delete(report_id, *query):
-        return (gr.update(visible=False), *after_change(delete(state, report_id), None, *query))
+        return (gr.update(visible=False), None, *after_change(delete(state, report_id), None, *query))
 
     private = dict(api_visibility="private")
     for component in (years, levels, region, flags, sort):
@@ -562,9 +581,10 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
                   concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
     reparse_btn.click(on_reparse, [picker, *query_inputs], [status, *list_outputs],
                       concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
-    delete_btn.click(ask_delete, picker, [confirm_row, confirm_text, status], **private)
-    cancel_btn.click(lambda: (gr.update(visible=False), "已取消删除。"), None, [confirm_row, status], **private)
-    confirm_btn.click(on_delete, [picker, *query_inputs], [confirm_row, status, *list_outputs],
+    delete_btn.click(ask_delete, picker, [confirm_row, confirm_text, status, doomed], **private)
+    cancel_btn.click(lambda: (gr.update(visible=False), None, "已取消删除。"), None, [confirm_row, doomed, status],
+                     **private)
+    confirm_btn.click(on_delete, [doomed, *query_inputs], [confirm_row, doomed, status, *list_outputs],
                       concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
     reload_btn.click(filtered, query_inputs, list_outputs, **private)
 
