@@ -15,6 +15,7 @@ is caught by the SDK and returned as a tool error too, so no input takes the ser
 
 import ipaddress
 import sys
+import threading
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
@@ -40,6 +41,7 @@ MAX_HISTORY_ITEMS = 50  # a bound on the request, not on the conversation
 # The schema's bound on a raw question. Control characters removed may shorten it, so it is looser than the
 # 500-character limit Assistant.ask applies (a longer question gets the same refusal as in the app and the CLI).
 RAW_QUESTION_CHARS = 4 * MAX_QUESTION_CHARS
+MAX_CONCURRENT_ANSWERS = 4  # questions answered at once over HTTP (as the app's CHAT_CONCURRENCY); the rest wait
 MAX_NAME_CHARS = 200  # a report_id, body, region or measure name; real ones are under 60 characters
 MAX_MEASURES_LISTED = 500  # the whole catalogue fits; a bound so a search result is never unbounded
 DEFAULT_HTTP_PORT = 7870
@@ -261,10 +263,12 @@ def build_server(assistant: Assistant) -> MCPServer:
     """The MCP server over an open Assistant (its records loaded once; no tool writes)."""
     server = MCPServer("nianbao", instructions=INSTRUCTIONS, version=nianbao.__version__, log_level="WARNING")
     read_only = ToolAnnotations(**_READ_ONLY)
+    answering = threading.BoundedSemaphore(MAX_CONCURRENT_ANSWERS)  # tools run on the SDK's worker threads
 
     @server.tool(annotations=read_only, description=ASK_DESCRIPTION)
     def ask(question: Question, history: History = ()) -> AnswerOut:
-        return AnswerOut.model_validate(replay(assistant, question, history).to_json())
+        with answering:
+            return AnswerOut.model_validate(replay(assistant, question, history).to_json())
 
     @server.tool(annotations=read_only)
     def list_reports(body: Name | None = None, region: Name | None = None, year: Year | None = None,

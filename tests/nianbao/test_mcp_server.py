@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,11 +17,12 @@ from typing import Any
 
 import anyio
 import pytest
-from mcp import ClientSession, StdioServerParameters, stdio_client
+from mcp import Client, ClientSession, StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from answering.models import Answer
 from indexing.schema import LEVELS
-from nianbao.mcp_server import MAX_HISTORY_ITEMS, is_loopback, refuse_host
+from nianbao.mcp_server import MAX_CONCURRENT_ANSWERS, MAX_HISTORY_ITEMS, build_server, is_loopback, refuse_host
 from tests.conftest import PROJECT_ROOT
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
@@ -71,6 +73,47 @@ def test_only_loopback_hosts_are_served_without_allow_remote():
         why = refuse_host(host, allow_remote=False)
         assert why and host in why and "--allow-remote" in why, host
         assert refuse_host(host, allow_remote=True) is None
+
+
+class SlowAssistant:
+    """Stands in for Assistant.ask (in process, no index): each answer takes a moment; one question raises."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+
+    def ask(self, question: str, history=None) -> Answer:
+        if question == "崩溃":
+            raise RuntimeError("internal detail /srv/secret")
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(0.2)
+        with self.lock:
+            self.running -= 1
+        return Answer(question, "报告中没有相关内容。", "unknown")
+
+
+def test_questions_beyond_the_bound_wait_and_a_failing_one_is_a_tool_error():
+    assistant = SlowAssistant()
+
+    async def talk():
+        with anyio.fail_after(60):
+            return await asking()
+
+    async def asking():
+        async with Client(build_server(assistant)) as client:
+            crashed = await client.call_tool("ask", {"question": "崩溃"})
+            async with anyio.create_task_group() as tg:
+                for i in range(3 * MAX_CONCURRENT_ANSWERS):
+                    tg.start_soon(client.call_tool, "ask", {"question": f"问题{i}"})
+            after = await client.call_tool("ask", {"question": "还在吗"})
+            return crashed, after
+
+    crashed, after = anyio.run(talk)
+    assert assistant.most == MAX_CONCURRENT_ANSWERS  # several at once, never more than the bound
+    assert "ask" in error_text(crashed) and "secret" not in error_text(crashed)  # no internals leak to the caller
+    assert structured(after)["answer"] == "报告中没有相关内容。"  # the server goes on
 
 
 # ---------------------------------------------------------------- stdio
