@@ -15,12 +15,13 @@ from answering.about import answer_about
 from answering.combine import answer_combined
 from answering.compose import note_shared_names
 from answering.execute import execute, executes, noun_core, states_beside, tentative
+from answering.foreign import hint, is_foreign, worth_trying
 from answering.lookup import answer_prose_figure
 from answering.models import Answer, Condition, Query
 from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
-from answering.structured import answer_structured
+from answering.structured import answer_structured, scope_text
 from answering.things import answer_channels
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
@@ -148,6 +149,16 @@ class Assistant:
                                         "或 nianbao fix）之前不参与问答。", "unknown")
             return Answer(question, "语料中没有找到任何报告：索引为空，请先导入年度报告。", "unknown")
         query = self.understand(question, history)
+        if is_foreign(question):  # an English question: a Chinese hint, unless it names a body, year or number
+            if not worth_trying(question, query):
+                return hint(question, query)
+            tried = self._answer_read(question, query, history, reports, filters)
+            if tried.kind in ("value", "list", "count", "yesno"):
+                return tried
+            return hint(question, query, scope_text(query) if query.bodies or query.years else "")
+        return self._answer_read(question, query, history, reports, filters)
+
+    def _answer_read(self, question: str, query: Query, history, reports: list[Report], filters) -> Answer:
         if not history and is_bare_follow_up(query, self.catalog()):
             return Answer(question, "这像是在接着上一个问题追问，但还没有上一个问题。请把单位、年份和要问的事项说完整，"
                                     "例如：2020年哪些乡镇没有收到政府信息公开申请？", "unknown", query=query)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from answering.compose import Sources, announces, body_year, display_name, passage_citation, unknown
+from answering.foreign import fragment
 from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
 from answering.vocabulary import CROSS_YEAR_TOPICS, GENERIC_TERMS, TOPICS
@@ -26,7 +27,7 @@ IN_TOPIC = 2.0  # the section a topic lives in (problems → 5) counts like two 
 
 # Words that carry no meaning for matching a question to a sentence.
 _QUESTION_NOISE = re.compile(
-    r"哪些|什么|怎么|怎样|如何|是否|有没有|情况|方面|请问|介绍|一下|主要|报告|政府信息公开|工作|年度|的|了|吗|呢|有|是|在|[?？。，,!！\s]"
+    r"哪些|什么|怎么|怎样|如何|是否|有没有|情况|方面|请问|介绍|一下|主要|报告|政府信息公开|工作|年度|的|了|吗|呢|有|是|在|[?？。，,!！]"
 )
 
 
@@ -217,8 +218,8 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
     if query.unknown_years and not query.years:
         return unknown(q, f"语料中没有找到{'、'.join(f'{y}年' for y in query.unknown_years)}的报告。", query)
     passages = gather(query, reports, index, filters)
-    what = TOPICS[query.topic][0][0] if query.topic in TOPICS else (_QUESTION_NOISE.sub("", _strip_names(query))[:20]
-                                                                    or "相关内容")
+    asked = fragment(_QUESTION_NOISE.sub("", _strip_names(query)))
+    what = TOPICS[query.topic][0][0] if query.topic in TOPICS else (asked or "相关内容")
     if not passages:
         return unknown(q, f"语料中没有找到{scope_text(query)}关于“{what}”的内容。", query)
     markers = TOPICS[query.topic][2] if query.topic in TOPICS else ()
