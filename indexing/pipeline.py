@@ -49,8 +49,9 @@ def stored_source(index_dir: Path, report: Report) -> Path | None:
     return path if path.is_file() else None
 
 
-def _keep_source(index_dir: Path, path: Path, report: Report) -> None:
-    dest = Path(index_dir) / SOURCES_DIR / report.content_hash / source_key(report.source)
+def _keep_source(index_dir: Path, path: Path, content_hash: str, name: str) -> None:
+    """Copy `path` to sources/<content_hash>/<name>, `name` being the file name its record holds."""
+    dest = Path(index_dir) / SOURCES_DIR / content_hash / source_key(name)
     if dest.is_file():
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -228,7 +229,8 @@ def _ingest(
                     summary.removed.append(rid)
                     changed = True
                 by_version[key] = [kept]
-                _keep_source(config.index_dir, path, report)  # indexes from before copies were kept get one now
+                # indexes from before copies were kept get one now, under the name the record holds
+                _keep_source(config.index_dir, path, report.content_hash, sources.get(kept) or name)
                 summary.unchanged.append(kept)
                 stored_as = sources.get(kept, name)
                 say(f"{step}：未变" + (f"（与已入库的 {stored_as} 内容相同）" if stored_as != name else ""))
@@ -239,7 +241,8 @@ def _ingest(
             try:
                 chunks = chunk_report(report) if report.identified else []  # unidentified: library only
                 vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
-                _keep_source(config.index_dir, path, report)  # before the record: a committed report has its copy
+                # before the record: a committed report has its copy
+                _keep_source(config.index_dir, path, report.content_hash, report.source)
                 idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
             except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
                 summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
