@@ -73,6 +73,7 @@ FLAG_CHOICES: dict[str, str] = {
 }
 SORT_CHOICES: dict[str, str] = {"name": "按单位", "region": "按地区", "year": "按年份（新→旧）"}
 ALL_REGIONS = "全部地区"
+MAX_SHOWN = 500  # rows in the table and the picker at once: 10,000 reports would freeze the page; search narrows
 
 
 # ================================================================ pure: which reports, in what order
@@ -171,6 +172,14 @@ def year_choices(reports: list[Report]) -> list[int]:
 
 def level_choices(reports: list[Report]) -> list[str]:
     return [lv for lv in schema.LEVELS if any(r.level == lv for r in reports)]
+
+
+def count_text(total: int, matched: int, shown: int) -> str:
+    if not matched:
+        return f"共 {total} 份报告，没有符合条件的。"
+    if shown < matched:
+        return f"共 {total} 份报告，符合条件 {matched} 份，显示前 {shown} 份（请用搜索或筛选缩小范围）。"
+    return f"共 {total} 份报告，显示 {shown} 份。"
 
 
 def report_label(r: Report) -> str:
@@ -493,7 +502,7 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
         reload_btn = gr.Button("刷新列表", scale=1, elem_id="nb-lib-reload")
     status = gr.Markdown(elem_id="nb-lib-status")
     meta = gr.HTML(elem_id="nb-report-meta")
-    with gr.Accordion("管理这份报告：更正、重新解析、删除", open=True, elem_id="nb-lib-manage"):
+    with gr.Accordion("管理这份报告：更正单位或年份、重新解析、删除", open=True, elem_id="nb-lib-manage"):
         gr.Markdown("更正记在报告文件上（按文件内容），重新导入或重新解析同一文件后仍然有效；页面上标为“已更正”并给出原识别结果。")
         with gr.Row():
             fix_agency = gr.Textbox(label="单位全称", placeholder="例如：某县某镇人民政府", elem_id="nb-fix-agency")
@@ -517,16 +526,15 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
 
     def listing(q: LibraryQuery, selected: str | None = None, *, clear: bool = False):
         reports = state.reports()
-        shown = select_reports(reports, q)
+        matched = select_reports(reports, q)
+        shown = matched[:MAX_SHOWN]
         choices = [(report_label(r), r.report_id) for r in shown]
         ids = [rid for _, rid in choices]
         value = selected if selected in ids else (ids[0] if ids else None)
-        counted = f"共 {len(reports)} 份报告，显示 {len(shown)} 份。" if shown else (
-            f"共 {len(reports)} 份报告，没有符合条件的。")
         return (
             reports_frame(shown),
             gr.update(choices=choices, value=value),
-            counted,
+            count_text(len(reports), len(matched), len(shown)),
             gr.update(choices=year_choices(reports), **({"value": []} if clear else {})),
             gr.update(choices=level_choices(reports), **({"value": []} if clear else {})),
             gr.update(choices=[ALL_REGIONS, *region_choices(reports)], **({"value": ALL_REGIONS} if clear else {})),

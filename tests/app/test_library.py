@@ -82,6 +82,13 @@ def test_search_and_filters(query, expected):
     assert {r.report_id for r in library.select_reports(REPORTS, query)} == expected
 
 
+def test_the_count_says_when_only_the_first_matches_are_shown():
+    assert library.count_text(10_000, 10_000, library.MAX_SHOWN) == (
+        f"共 10000 份报告，符合条件 10000 份，显示前 {library.MAX_SHOWN} 份（请用搜索或筛选缩小范围）。")
+    assert library.count_text(5, 1, 1) == "共 5 份报告，显示 1 份。"
+    assert "没有符合条件" in library.count_text(5, 0, 0)
+
+
 def test_region_choices_follow_the_chain():
     got = library.region_choices(REPORTS)
     assert got.index("山东省") < got.index("山东省 › 威海市") < got.index("山东省 › 威海市 › 文登区")
