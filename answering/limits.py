@@ -15,6 +15,8 @@ import unicodedata
 from answering.models import Answer
 
 MAX_QUESTION_CHARS = 500  # the browser's text box has the same bound; a real question is well under 100 characters
+MAX_CONCURRENT_ANSWERS = 4  # questions answered at once on every surface (app chat, /v1, MCP); the rest wait their turn
+MAX_REPLAYED_TURNS = 4  # earlier questions replayed as a follow-up's history: follow-ups lean on the last one or two
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})  # control, format (bidi, zero-width), lone surrogates
 
 

@@ -13,7 +13,6 @@ caller can fix (an unknown report_id or measure, a bad argument) is a tool error
 is caught by the SDK and returned as a tool error too, so no input takes the server down.
 """
 
-import ipaddress
 import sys
 import threading
 from typing import Annotated, Any, Literal
@@ -26,22 +25,21 @@ from pydantic import BaseModel, ConfigDict, Field
 import nianbao  # first of the project imports: pins the offline environment before any model library loads
 from answering.assistant import Assistant
 from answering.dataset import Measure, UnknownMeasure, data_rows, in_region, require_measure, search_measures
-from answering.limits import MAX_QUESTION_CHARS
+from answering.limits import MAX_CONCURRENT_ANSWERS, MAX_QUESTION_CHARS, MAX_REPLAYED_TURNS
 from answering.llm import LLMConfig
-from answering.models import Answer, Kind, section_title
+from answering.models import Kind, section_title
 from indexing.models import Number, Report
 from indexing.normalize import compact
 from indexing.schema import LEVELS
 from indexing.store import IndexConfig
+from nianbao.serving import is_loopback, replay
 
-# Earlier questions replayed for a follow-up: the last few only (a follow-up leans on the one or two before it), as
-# many as the OpenAI endpoint replays (nianbao/openai_api.py); a longer history is accepted up to MAX_HISTORY_ITEMS.
-MAX_REPLAYED_TURNS = 4
+# Earlier questions replayed for a follow-up: the last MAX_REPLAYED_TURNS only (answering/limits.py, as on every
+# surface); a longer history is accepted up to MAX_HISTORY_ITEMS.
 MAX_HISTORY_ITEMS = 50  # a bound on the request, not on the conversation
 # The schema's bound on a raw question. Control characters removed may shorten it, so it is looser than the
 # 500-character limit Assistant.ask applies (a longer question gets the same refusal as in the app and the CLI).
 RAW_QUESTION_CHARS = 4 * MAX_QUESTION_CHARS
-MAX_CONCURRENT_ANSWERS = 4  # questions answered at once over HTTP (as the app's CHAT_CONCURRENCY); the rest wait
 MAX_NAME_CHARS = 200  # a report_id, body, region or measure name; real ones are under 60 characters
 MAX_MEASURES_LISTED = 500  # the whole catalogue fits; a bound so a search result is never unbounded
 DEFAULT_HTTP_PORT = 7870
@@ -221,24 +219,6 @@ def matches(report: Report, body: str | None, region: str | None, year: int | No
     return not region or in_region(report, region)
 
 
-def replay(assistant: Assistant, question: str, history: list[str] | tuple[str, ...]) -> Answer:
-    """Ask `question` after the last MAX_REPLAYED_TURNS earlier questions, each answered in turn, so “那2020年呢？”
-    reads as in the app."""
-    answers: list[Answer] = []
-    for earlier in history[-MAX_REPLAYED_TURNS:]:
-        answers.append(assistant.ask(earlier, history=answers))
-    return assistant.ask(question, history=answers)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # a host name other than localhost may resolve anywhere
-        return False
-
-
 # ---------------------------------------------------------------- the server
 Question = Annotated[str, Field(min_length=1, max_length=RAW_QUESTION_CHARS,
                                 description="a question in Chinese, e.g. 2021年哪些乡镇没有收到政府信息公开申请？")]
@@ -268,7 +248,7 @@ def build_server(assistant: Assistant) -> MCPServer:
     @server.tool(annotations=read_only, description=ASK_DESCRIPTION)
     def ask(question: Question, history: History = ()) -> AnswerOut:
         with answering:
-            return AnswerOut.model_validate(replay(assistant, question, history).to_json())
+            return AnswerOut.model_validate(replay(assistant.ask, question, history).to_json())
 
     @server.tool(annotations=read_only)
     def list_reports(body: Name | None = None, region: Name | None = None, year: Year | None = None,

@@ -21,7 +21,6 @@ writes.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 import logging
 import os
@@ -41,16 +40,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from answering.citing import cell_line, citation_heading, row_pairs
+from answering.limits import MAX_CONCURRENT_ANSWERS, MAX_REPLAYED_TURNS
 from answering.models import Answer
 from indexing.models import Report
+from nianbao.serving import is_loopback, replay
 
 log = logging.getLogger("nianbao.openai_api")
 
 MODEL_ID = "nianbao"
 ENV_API_KEY = "NIANBAO_API_KEY"
 MAX_REQUEST_BYTES = 1024 * 1024  # a long conversation with every answer's sources is well under 200 KB
-MAX_REPLAYED_TURNS = 4  # earlier user turns replayed as history: follow-ups lean on the last one or two
-MAX_CONCURRENT_ANSWERS = 4  # conversations answered at once (as the app's CHAT_CONCURRENCY); the rest wait their turn
 FAILED_ANSWER = "回答这个问题时程序出现了问题（详情已记入服务器日志）。请换个问法，或稍后再试。"
 
 
@@ -150,13 +149,6 @@ def conversation(request: ChatRequest) -> tuple[str, list[str]]:
     questions gives back the answers, their plans and all, whatever a client kept of the text."""
     asked = [message_text(m) for m in request.messages if m.role == "user"]
     return asked[-1], asked[:-1][-MAX_REPLAYED_TURNS:]
-
-
-def answer_conversation(source: Source, question: str, earlier: list[str]) -> Answer:
-    history: list[Answer] = []
-    for turn in earlier:
-        history.append(source.ask(turn, history=list(history)))
-    return source.ask(question, history=history)
 
 
 async def read_body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
@@ -320,7 +312,7 @@ def create_api(source: Source, *, api_key: str | None = None) -> FastAPI:
 
 
 def _answer_and_word(source: Source, question: str, earlier: list[str]) -> tuple[Answer, str]:
-    answer = answer_conversation(source, question, earlier)
+    answer = replay(source.ask, question, earlier)
     return answer, answer_markdown(answer, source.report)
 
 
@@ -335,15 +327,6 @@ def standalone_app(source: Source, *, api_key: str | None = None) -> FastAPI:
 
 
 # ================================================================ who may reach it
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # a host name other than localhost may resolve anywhere
-        return False
-
-
 def api_key_from(flag: str | None) -> str | None:
     """The key from --api-key, else NIANBAO_API_KEY; empty means none."""
     return (flag or os.environ.get(ENV_API_KEY) or "").strip() or None
