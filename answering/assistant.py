@@ -166,7 +166,11 @@ class Assistant:
         if about is not None:
             return about
         plan = self.read(question, history)
-        answer = self._answer_plan(question, query, plan, reports, filters)
+        earlier = next((a.query for a in reversed(history or []) if a.query is not None), None) if (
+            query.follow_up or plan.follow_up) else None
+        # “通过哪些平台发布” (and its follow-ups, “那米山镇呢”): the channels each report names, item by item
+        answer = answer_channels(query, reports, filters, earlier) or self._answer_plan(
+            question, query, plan, reports, filters)
         answer.plan = plan  # every answer keeps what its question was read as: follow-ups read against it
         return answer
 
@@ -208,9 +212,6 @@ class Assistant:
             return prose_figure
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
-        channels = answer_channels(query, reports, filters)  # “通过哪些平台发布”: the channels named, item by item
-        if channels is not None:
-            return channels
         answer = answer_passages(query, reports, self.index, filters)
         if answer.kind == "text" and self.llm is not None:
             from answering.llm import rewrite

@@ -302,6 +302,8 @@ CHANNELS_ASKED = (
     rf"(?:哪些|哪几[个种类家]?|哪[两二三四五六七八九十]个|什么|啥)[^，。？?哪几多少最]{{0,8}}?(?:{CHANNEL_KINDS})"
     rf"|(?:{CHANNEL_KINDS})(?:都|主要|分别)?(?:有|包括|是)(?:哪些|什么|哪几)"
 )
+# Channels asked for something other than publishing (“通过哪些方式申请”): the ways to apply are not channels.
+CHANNELS_NOT_ASKED = r"申请"
 # What a channel's name holds: an item with none of these is no channel (“在线指导、现场辅导等方式” are ways of
 # learning, not channels).
 CHANNEL_HEADS = (

@@ -52,12 +52,15 @@ class Thing:
 
 def channels_asked(query: Query) -> str | None:
     """The kind word the question asks a list of (平台, 渠道, 方式 …), or None. A question that asks a figure of
-    channels (最多, 多少条, a threshold) is no list of names."""
+    channels (最多, 多少条, a threshold), asks which bodies (哪些乡镇开通了新媒体), or asks how to apply is no list
+    of channels' names."""
     folded = query.folded or fold(query.text)
     m = _ASKED.search(folded)
     if m is None or query.condition is not None or query.operation not in (None, "text", "list", "value"):
         return None
-    if re.search(lx.ASKS_AMOUNT, folded):
+    rest = folded[:m.start()] + folded[m.end():]  # “哪几个平台” asks which, not how many
+    if re.search(lx.ASKS_AMOUNT, rest) or re.search(lx.WHICH_BODY_ASKED, folded) or re.search(
+            lx.CHANNELS_NOT_ASKED, folded):
         return None
     return _KIND.findall(m.group(0))[-1]
 
@@ -138,10 +141,13 @@ def _rank(thing: Thing, kind: str) -> tuple[bool, int]:
     return bool(kind) and kind in thing.sentence, thing.listed
 
 
-def answer_channels(query: Query, reports: list[Report], filters=None) -> Answer | None:
+def answer_channels(query: Query, reports: list[Report], filters=None, earlier: Query | None = None) -> Answer | None:
     """The channels each asked report names, item by item; None when the question asks no such list or no report
-    in scope names any (the caller answers from passages)."""
+    in scope names any (the caller answers from passages). `earlier`: the last turn's query when this question
+    follows up on it — one that asks nothing anew (“那米山镇呢”) asks its list again."""
     kind = channels_asked(query)
+    if kind is None and earlier is not None and not re.search(lx.ASKS_ANEW, query.folded or fold(query.text)):
+        kind = channels_asked(earlier)
     if kind is None:
         return None
     s = Sources()

@@ -90,3 +90,30 @@ def test_a_report_naming_no_channel_falls_back_to_passages():
     assistant = Assistant.from_reports([make_report("丙镇", 2021, sections={"overview": PLAIN})])
     ans = assistant.ask("丙镇通过哪些平台发布信息？")
     assert "写到的" not in ans.answer
+
+
+@pytest.mark.parametrize("text", [
+    "主要通过以下渠道公开：1.区政府门户网站；2.“丁乡发布”微信公众号；3.便民服务中心公开栏。",
+    "一是区政府门户网站。二是“丁乡发布”微信公众号。三是便民服务中心公开栏。",
+    "一是依托区政府门户网站，及时发布工作动态；二是用好“丁乡发布”微信公众号，推送惠民政策；"
+    "三是在便民服务中心公开栏张贴公告。",
+])
+def test_a_numbered_list_of_channels_is_read_item_by_item(text):
+    ans = Assistant.from_reports([make_report("丁乡", 2022, sections={"overview": text})]).ask(
+        "丁乡通过哪几个平台公开信息？")
+    for name in ("区政府门户网站", "“丁乡发布”微信公众号", "便民服务中心公开栏"):
+        assert name in ans.answer, (name, ans.answer)
+    assert "写到的平台有" in ans.answer
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇开通了政务新媒体？", "青禾乡可以通过哪些方式申请政府信息公开？"])
+def test_questions_about_bodies_or_applying_are_not_lists_of_channels(question):
+    assert "写到的" not in _assistant().ask(question).answer
+
+
+@pytest.mark.parametrize("follow", ["那白石镇呢？", "白石镇呢", "换成白石镇"])
+def test_a_follow_up_naming_another_body_asks_its_channels(follow):
+    a = _assistant()
+    first = a.ask("青禾乡通过哪些平台发布信息？")
+    ans = a.ask(follow, history=[first])
+    assert ans.items == ["白石镇"] and "“白石发布”政务微博" in ans.answer and "青禾" not in ans.answer, ans.answer
