@@ -31,6 +31,7 @@ from llama_index.core.vector_stores.types import FilterCondition, FilterOperator
 
 import nianbao  # noqa: F401  (offline environment before Chroma/transformers load)
 from answering.assistant import Assistant
+from answering.citing import Lookup, cell_line, citation_heading
 from answering.limits import bound_question, too_long_text
 from answering.models import Answer, Citation
 from indexing.doctor import CHROMA_DIR, CHROMA_FILE
@@ -201,7 +202,8 @@ class NianbaoQueryEngine(BaseQueryEngine):
         return self.assistant.ask(question, filters=self.filters)
 
     def _query(self, query_bundle: QueryBundle) -> Response:
-        return answer_response(self.ask(query_bundle.query_str))
+        index = self.assistant.index
+        return answer_response(self.ask(query_bundle.query_str), index.report if index is not None else None)
 
     async def _aquery(self, query_bundle: QueryBundle) -> Response:
         return await asyncio.to_thread(self._query, query_bundle)
@@ -210,19 +212,21 @@ class NianbaoQueryEngine(BaseQueryEngine):
         return {}  # no prompts: the answers are read from the records, not written by a model
 
 
-def answer_response(answer: Answer) -> Response:
+def answer_response(answer: Answer, lookup: Lookup | None = None) -> Response:
     return Response(
         response=answer.answer,
-        source_nodes=[NodeWithScore(node=citation_node(c)) for c in answer.citations],
+        source_nodes=[NodeWithScore(node=citation_node(c, lookup)) for c in answer.citations],
         metadata=answer.to_json(),
     )
 
 
-def citation_node(c: Citation) -> TextNode:
-    """A citation as a TextNode: a cell reads “侯家镇 · 2021年 · 表三 …：row × column = value”, a passage is the
-    cited sentence itself. Its id names the cell, or the sentence by its hash, so one source is one node."""
-    if c.table:
-        text = f"{c.short_name or c.agency} · {f'{c.year}年' if c.year else '年份不详'} · {c.text}"
+def citation_node(c: Citation, lookup: Lookup | None = None) -> TextNode:
+    """A citation as a TextNode, worded as every surface words a source (answering/citing): a cell reads
+    “侯家镇 · 2021年 · 表三 …：表三 · row × column = value” with the value read from the stored record, a passage is
+    the cited sentence itself. Its id names the cell, or the sentence by its hash, so one source is one node."""
+    cell = cell_line(c, lookup)
+    if c.table and cell:
+        text = f"{citation_heading(c)}：{cell}"
         where = f"{c.table}:{c.row}:{c.column}"
     else:
         text = c.text

@@ -23,6 +23,7 @@ from llama_index.core.vector_stores.types import (
 )
 
 from answering.assistant import Assistant
+from answering.citing import cell_line, citation_heading
 from answering.limits import MAX_QUESTION_CHARS
 from indexing.retrieve import SearchFilters
 from nianbao.llamaindex import NianbaoQueryEngine, NianbaoRetriever, search_filters
@@ -183,7 +184,8 @@ def test_engine_answers_the_headline_with_the_assistants_citations(engine, assis
     assert [n.node.metadata for n in response.source_nodes] == [c.to_json() for c in answer.citations]
     for node, cite in zip(response.source_nodes, answer.citations, strict=True):
         if cite.table:  # a cell: body · year · the cell as the answer rendered it, value included
-            assert node.node.text == f"{cite.short_name} · {cite.year}年 · {cite.text}"
+            # worded as the app and the OpenAI endpoint word a source: heading, then the stored cell and its value
+            assert node.node.text == f"{citation_heading(cite)}：{cell_line(cite, assistant.index.report)}"
             assert node.node.text.endswith(" = 0")
         else:
             assert node.node.text == cite.text
