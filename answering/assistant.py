@@ -22,7 +22,7 @@ from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
 from answering.structured import answer_structured, scope_text
-from answering.things import answer_channels
+from answering.things import answer_channels, itemize_measures
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
 from indexing.normalize import fold
@@ -212,7 +212,7 @@ class Assistant:
             return prose_figure
         if query.measure is not None and query.operation != "text":
             return answer_structured(query, reports, filters)
-        answer = answer_passages(query, reports, self.index, filters)
+        answer = itemize_measures(answer_passages(query, reports, self.index, filters), query)
         if answer.kind == "text" and self.llm is not None:
             from answering.llm import rewrite
 

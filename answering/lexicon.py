@@ -327,3 +327,9 @@ CHANNEL_LEAD = (
 # 各类渠道, 多种方式: a quantifier and a kind word are no name of their own
 GENERIC_ITEM = r"^(?:各类|各种|多种|多个|各个|其他|其它|相关|多元|多样|不同)"
 LIST_SEPARATORS = r"、|以及|和|及|与|或"
+# “采取了哪些措施”, “有什么做法”: measures a passage lists inline (“通过A、B、C等措施”) are shown as those items.
+MEASURE_KINDS = r"措施|举措|做法|办法|手段"
+MEASURES_ASKED = (
+    rf"(?:哪些|哪几[项条个种]?|什么)[^，。？?哪几多少最]{{0,8}}?(?:{MEASURE_KINDS})"
+    rf"|(?:{MEASURE_KINDS})(?:都|主要)?(?:有|包括|是)(?:哪些|什么|哪几)"
+)

@@ -36,7 +36,9 @@ _SEPARATORS = re.compile(lx.LIST_SEPARATORS)
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?（(\n]")
 # “A、B、C等新媒体” / “A、B两个政务公开平台”: the kind word after 等 or a count of kinds, a few modifiers between
 _COUNTED = r"[\d一二两三四五六七八九十]+[个种类家项]"
-_CLOSED = re.compile(rf"(?:等(?:{_COUNTED})?|{_COUNTED})(?:其他|各类)?[^，,。；;、]{{0,6}}?(?:{lx.MEDIA_KINDS})")
+_CLOSER = r"(?:等(?:{counted})?|{counted})(?:其他|各类|一系列|多项)?[^，,。；;、]{{0,6}}?(?:{kinds})"
+_CLOSED = re.compile(_CLOSER.format(counted=_COUNTED, kinds=lx.MEDIA_KINDS))
+_MEASURES_CLOSED = re.compile(_CLOSER.format(counted=_COUNTED, kinds=lx.MEASURE_KINDS))
 _QUOTED = re.compile(r"[“\"「『][^”\"」』]{0,20}[”\"」』]")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
 _SHORT_ITEM = 16  # a numbered item this short that names a channel is the channel itself
@@ -72,15 +74,42 @@ def things_in(sentence: str) -> list[str]:
         clause = _CLAUSE_END.split(sentence[m.end():], maxsplit=1)[0]
         span = clause[:_name_end(clause)]
         names += [n for n in _pieces(span) if _HEAD.search(n)]
-    for m in _CLOSED.finditer(sentence):
+    for pieces in _closed_lists(sentence, _CLOSED):
+        if len(pieces) >= 2 or _HEAD.search("".join(pieces)):
+            names += pieces
+    return sorted(_distinct(names), key=sentence.find)
+
+
+def measures_in(sentence: str) -> list[str]:
+    """The measures a sentence lists and calls so (“通过召开专题会、开展培训等措施”): two or more, in order."""
+    return next((pieces for pieces in _closed_lists(sentence, _MEASURES_CLOSED) if len(pieces) >= 2), [])
+
+
+def _closed_lists(sentence: str, closer: re.Pattern[str]) -> list[list[str]]:
+    """The lists a kind word closes (“A、B、C等新媒体”, “A、B两个平台”): the pieces from the clause's start (or its
+    verb of means) to the 等 or count."""
+    out = []
+    for m in closer.finditer(sentence):
         if m.start() == 0:
             continue
         before = re.split(r"[，,。；;：:！!？?\n]", sentence[:m.start()])[-1]
         before = _MEANS.split(before)[-1]  # “通过A、B两个平台”: the list starts after the verb
-        pieces = _pieces(before)
-        if len(pieces) >= 2 or _HEAD.search("".join(pieces)):
-            names += pieces
-    return sorted(_distinct(names), key=sentence.find)
+        out.append(_pieces(before))
+    return out
+
+
+def itemize_measures(answer: Answer, query: Query) -> Answer:
+    """“采取了哪些措施” answered by a passage that lists them inline: the passage is shown as its items, cited to it."""
+    asked = re.search(lx.MEASURES_ASKED, query.folded or fold(query.text))
+    if answer.kind != "text" or asked is None:
+        return answer
+    kind = re.findall(lx.MEASURE_KINDS, asked.group(0))[-1]
+    for n, c in enumerate(answer.citations, 1):
+        items = measures_in(c.text)
+        said = f"{c.text}[{n}]"
+        if items and said in answer.answer:
+            answer.answer = answer.answer.replace(said, f"所列{kind}：{'、'.join(items)}[{n}]。")
+    return answer
 
 
 def _name_end(clause: str) -> int:

@@ -117,3 +117,23 @@ def test_a_follow_up_naming_another_body_asks_its_channels(follow):
     first = a.ask("青禾乡通过哪些平台发布信息？")
     ans = a.ask(follow, history=[first])
     assert ans.items == ["白石镇"] and "“白石发布”政务微博" in ans.answer and "青禾" not in ans.answer, ans.answer
+
+
+MEASURES = "本年度，我镇通过召开专题推进会、开展业务培训、建立信息报送台账等措施，推动政务公开工作落实。"
+
+
+@pytest.mark.parametrize("question", ["己镇采取了哪些措施推动政务公开？", "己镇推动政务公开的做法有哪些？",
+                                      "己镇用了什么办法推动政务公开"])
+def test_measures_a_passage_lists_inline_are_shown_as_items(question):
+    ans = Assistant.from_reports([make_report("己镇", 2021, sections={"overview": MEASURES})]).ask(question)
+    assert "召开专题推进会、开展业务培训、建立信息报送台账[1]" in ans.answer, ans.answer
+    assert "我镇通过" not in ans.answer  # the passage is shown as its items, and cited whole
+    assert ans.citations[0].text == MEASURES
+
+
+def test_measures_in_needs_a_list_the_sentence_calls_measures():
+    from answering.things import measures_in
+
+    assert measures_in("通过公开栏、网站等措施推进。") == ["公开栏", "网站"]
+    assert measures_in("采取有力措施，狠抓落实。") == []
+    assert measures_in("统筹做好信息管理、政策解读等各项工作。") == []
