@@ -30,4 +30,8 @@ def run_bench(what: str, config, *, corpus_dir: Path | None, **options) -> dict:
         from eval.parse_bench import run_parse_bench
 
         return run_parse_bench(corpus_dir, **options)
+    if what == "scale":
+        from eval.scale_bench import run_scale_bench
+
+        return run_scale_bench(**options)
     raise ValueError(f"unknown benchmark {what!r}")

@@ -180,6 +180,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.what == "parse":  # no index: generated reports (or DIR/truth.jsonl) through the parser
         result = run_bench("parse", None, corpus_dir=args.corpus, n=args.n, seed=args.seed)
+    elif args.what == "scale":  # generated reports, records only (issue 12): no index, no embeddings
+        sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+        result = run_bench("scale", None, corpus_dir=None, sizes=sizes, records_only=True, progress=_stderr)
     elif args.what == "load":  # the app on a loopback port over a temporary copy of --index (or one built from corpus)
         corpus = args.corpus or DEFAULT_CORPUS_DIR
         result = run_bench("load", _index_config(args), corpus_dir=corpus, users=args.users, seconds=args.seconds)
@@ -318,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench", help="measure retrieval quality, answer latency, ingest speed, parse accuracy or question reading"
     )
-    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse", "plans", "load"])
+    p.add_argument("what", choices=["retrieval", "answers", "ingest", "parse", "plans", "load", "scale"])
     p.add_argument(
         "--corpus", type=Path, default=None, help=f"default {DEFAULT_CORPUS_DIR}; parse: a `nianbao synth` DIR"
     )
@@ -326,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="parse: generator seed")
     p.add_argument("--users", type=int, default=20, help="load: simulated users asking ordinary questions")
     p.add_argument("--seconds", type=float, default=60.0, help="load: seconds of each phase (baseline, loaded)")
+    p.add_argument("--sizes", default="1000,10000", help="scale: corpus sizes, comma-separated")
+    p.add_argument("--records-only", action="store_true",
+                   help="scale: records without embeddings (the only mode measured so far; the default too)")
     p.add_argument("--json", action="store_true")
     _index_args(p)
     p.set_defaults(func=cmd_bench)
