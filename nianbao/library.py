@@ -396,9 +396,10 @@ def fix_fields(agency: str, region: str, year: float | None) -> dict[str, Any] |
 
 
 # ================================================================ the index's generation (changes from the CLI)
-# Files every writer rewrites: pending.json around each record written or deleted (by rename, so a new inode),
-# corrections.json on a fix, the BM25 files once a change is finished. Their stat is the index's generation.
-_GENERATION_FILES = ("pending.json", "corrections.json", "bm25/chunks.jsonl")
+# Files every writer rewrites and no reader touches: pending.json around each record written or deleted (replaced
+# by rename, so a new inode each time), corrections.json on a fix. Their stat is the index's generation. (Not the
+# Chroma or search files: opening or reading those may write them, and a reload would then trigger the next.)
+_GENERATION_FILES = ("pending.json", "corrections.json")
 
 
 def index_generation(index_dir: Path) -> tuple:
