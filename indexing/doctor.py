@@ -8,7 +8,9 @@ What each file is, and what its damage means:
                           not an empty index.
   chroma/<uuid>/          Chroma's vector segments (rebuilt by `repair` from the records).
   embeddings.sqlite       only a cache: a damaged one is dropped at open and rebuilt as passages are embedded.
-  bm25/                   derived from Chroma; rebuilt when unreadable.
+  lexical.sqlite          SQLite FTS5 over jieba tokens, derived from the records: one found damaged at open is moved
+                          under `damaged/` and filled in again from the records (so is one `repair` finds damaged).
+  bm25/                   the lexical index of earlier versions: converted to lexical.sqlite at first use, then removed.
   pending.json            crash-recovery list of report_ids being written.
   corrections.json        identity corrections a person made; `repair` rebuilds it from the records' `corrections`.
 
@@ -34,6 +36,8 @@ CHROMA_DIR = "chroma"
 CHROMA_FILE = "chroma.sqlite3"
 CACHE_FILE = "embeddings.sqlite"
 BM25_DIR = "bm25"
+LEXICAL_FILE = "lexical.sqlite"
+LEXICAL_TABLES = ("reports", "report_names", "chunks", "chunk_tokens")  # = indexing.retrieve.LEXICAL_TABLES
 PENDING_FILE = "pending.json"
 CORRECTIONS_FILE = "corrections.json"
 DAMAGED_DIR = "damaged"
@@ -121,6 +125,8 @@ def earlier_content(index_dir: Path) -> str | None:
         chunks = 0
     if chunks:
         return "BM25 表记录过已入库的块 / the BM25 table counted indexed chunks"
+    if lexical_report_ids(index_dir):
+        return "词法索引记录过已入库的报告 / the lexical index holds indexed reports"
     return None
 
 
@@ -158,14 +164,88 @@ def drop_cache(path: Path) -> bool:
     return True
 
 
+def lexical_problem(path: Path, *, thorough: bool = False) -> str | None:
+    """Why the lexical store at `path` is unusable (None: fine or not there yet). `thorough` adds SQLite's
+    quick_check and FTS5's own integrity check (doctor); at open only the header and the tables are looked at."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None  # filled in from the records at first use
+    if thorough:
+        problem = sqlite_problem(path, LEXICAL_TABLES)
+        if problem:
+            return problem
+        try:
+            # FTS5's check is an INSERT command: it needs a writable handle but changes nothing
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+            try:
+                db.execute("INSERT INTO chunk_tokens(chunk_tokens) VALUES ('integrity-check')")
+                rows = db.execute("SELECT (SELECT count(*) FROM chunks), (SELECT count(*) FROM chunk_tokens)")
+                rows = rows.fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            return f"全文索引损坏 / FTS index corrupt: {exc}"[:300]
+        if rows[0] != rows[1]:
+            return f"块 {rows[0]} 个，全文索引 {rows[1]} 行 / {rows[0]} chunks but {rows[1]} FTS rows"
+        return None
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return "不是 SQLite 数据库（文件头错误）/ not an SQLite database (bad header)"
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error) as exc:
+        return f"数据库损坏 / corrupt database: {exc}"[:300]
+    missing = [t for t in LEXICAL_TABLES if t not in names]
+    return f"缺少表 / missing tables: {', '.join(missing)}" if missing else None
+
+
+def aside_dir(index_dir: Path) -> Path:
+    """A new damaged/<time>[-n]/ folder name in the index folder (not created)."""
+    aside = Path(index_dir) / DAMAGED_DIR / time.strftime("%Y%m%d-%H%M%S")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = Path(index_dir) / DAMAGED_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+    return aside
+
+
+def move_aside(index_dir: Path, *paths: Path) -> Path | None:
+    """Move `paths` (those that exist) under damaged/<time>/ in the index folder; returns that folder."""
+    existing = [p for p in paths if p.exists()]
+    if not existing:
+        return None
+    aside = aside_dir(index_dir)
+    aside.mkdir(parents=True)
+    for p in existing:
+        p.replace(aside / p.name)
+    return aside
+
+
+def set_lexical_aside(index_dir: Path) -> Path | None:
+    """A damaged lexical store (and its journal) moved aside: it is derived, and is filled in again from the
+    records at first use. Returns where it went (None: it was fine)."""
+    path = Path(index_dir) / LEXICAL_FILE
+    problem = lexical_problem(path)
+    if problem is None:
+        return None
+    aside = move_aside(index_dir, path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"))
+    log.warning("lexical index %s is damaged (%s): moved to %s, rebuilding it from the records", path, problem, aside)
+    return aside
+
+
 def check_at_open(index_dir: Path, *, local_chroma: bool = True) -> None:
-    """Before Chroma or the cache touch their files: IndexDamaged for a damaged store; a damaged cache is dropped."""
+    """Before Chroma or the cache touch their files: IndexDamaged for a damaged store; a damaged cache is dropped;
+    a damaged lexical store is moved aside (it is rebuilt from the records)."""
     index_dir = Path(index_dir)
     if local_chroma:
         problem = chroma_problem(index_dir)
         if problem:
             raise IndexDamaged(index_dir / CHROMA_DIR / CHROMA_FILE, problem, index_dir)
     drop_cache(index_dir / CACHE_FILE)
+    set_lexical_aside(index_dir)
 
 
 # ---------------------------------------------------------------- records read straight from SQLite
@@ -226,9 +306,25 @@ def read_records(db_path: Path) -> SalvagedRecords:
     return out
 
 
+def lexical_report_ids(index_dir: Path) -> set[str]:
+    """Report ids the lexical store names, read-only (empty when it is missing or unreadable)."""
+    path = Path(index_dir) / LEXICAL_FILE
+    if not path.exists() or path.stat().st_size == 0:
+        return set()
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return {r[0] for r in db.execute("SELECT report_id FROM reports")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()
+
+
 def bm25_report_ids(index_dir: Path) -> set[str]:
-    """Report ids the BM25 chunk table names (a cross-check on records read from a damaged file)."""
-    ids: set[str] = set()
+    """Report ids the lexical store or the old BM25 chunk table names (a cross-check on records read from a damaged
+    file)."""
+    ids: set[str] = lexical_report_ids(index_dir)
     try:
         with (index_dir / BM25_DIR / "chunks.jsonl").open(encoding="utf-8") as fh:
             for line in fh:
@@ -256,8 +352,6 @@ class FileCheck:
 
 def diagnose(config) -> list[FileCheck]:
     """Every store file of the index with its state. Reads only: nothing is created, changed or moved."""
-    from indexing.retrieve import Bm25Store
-
     d = Path(config.index_dir)
     checks: list[FileCheck] = []
     chroma_db = d / CHROMA_DIR / CHROMA_FILE
@@ -286,12 +380,14 @@ def diagnose(config) -> list[FileCheck]:
         cache_problem = None
     rebuilt = "仅为缓存，下次打开时自动重建 / only a cache: rebuilt at the next open"
     checks.append(FileCheck(cache, "嵌入缓存 / embedding cache", cache_problem, rebuilt if cache_problem else ""))
-    manifest = d / BM25_DIR / "manifest.json"
-    bm25_problem = None
-    if manifest.exists() and Bm25Store.load(d / BM25_DIR) is None:
-        bm25_problem = "无法读取 / unreadable"
-    checks.append(FileCheck(d / BM25_DIR, "BM25 表（由 Chroma 派生）/ BM25 table (derived)", bm25_problem,
-                            "下次查询时自动重建 / rebuilt at the next query" if bm25_problem else ""))
+    lexical = d / LEXICAL_FILE
+    lexical_bad = lexical_problem(lexical, thorough=True)
+    if lexical_bad:
+        lexical_note = "运行 nianbao repair（或打开时由报告记录重建）/ run nianbao repair (or it is rebuilt at open)"
+    else:
+        lexical_note = "" if lexical.exists() else "首次使用时由报告记录建立 / built from the records at first use"
+    lexical_role = "词法索引（由报告记录派生）/ lexical index (derived from the records)"
+    checks.append(FileCheck(lexical, lexical_role, lexical_bad, lexical_note))
     for name, role, kind in (
         (PENDING_FILE, "写入中的报告清单 / reports being written", list),
         (CORRECTIONS_FILE, "人工更正 / corrections", dict),
@@ -376,11 +472,7 @@ def repair(config, say: Callable[[str], None] = lambda _m: None) -> RepairResult
     if not bad:
         result.actions.append("索引完好，无需修复 / nothing to repair")
         return result
-    aside = d / DAMAGED_DIR / time.strftime("%Y%m%d-%H%M%S")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = d / DAMAGED_DIR / f"{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+    aside = aside_dir(d)
 
     def move(path: Path) -> None:
         if not path.exists():
@@ -396,9 +488,16 @@ def repair(config, say: Callable[[str], None] = lambda _m: None) -> RepairResult
     )
     records = read_records(chroma_dir / CHROMA_FILE) if chroma_bad else None
 
+    lexical = d / LEXICAL_FILE
     for c in bad:
-        if c.path in (d / CACHE_FILE, d / BM25_DIR, d / PENDING_FILE):
+        if c.path in (d / CACHE_FILE, d / PENDING_FILE):
             move(c.path)
+        elif c.path == lexical:
+            move(lexical)
+            move(lexical.with_name(lexical.name + "-journal"))
+            if not chroma_bad:  # else it is filled in below, report by report, as the vector store is rebuilt
+                chunks = Index.open(config).rebuild_lexical()
+                result.actions.append(f"已由报告记录重建词法索引（{chunks} 块）/ lexical index rebuilt: {chunks}")
         elif c.path == d / CORRECTIONS_FILE:
             move(c.path)
             reports = records.reports if records is not None else Index.open(config).reports()
@@ -415,6 +514,7 @@ def repair(config, say: Callable[[str], None] = lambda _m: None) -> RepairResult
         release_chroma(chroma_dir)
         move(chroma_dir)
         move(d / BM25_DIR)  # derived from the store being replaced
+        move(lexical)
         move(d / PENDING_FILE)
         index = Index.open(config)
         from indexing.chunking import chunk_report
@@ -422,10 +522,8 @@ def repair(config, say: Callable[[str], None] = lambda _m: None) -> RepairResult
         chunks_total = 0
         for report in sorted(records.reports, key=lambda r: r.report_id):
             chunks = chunk_report(report) if report.identified else []
-            vectors = index.embedder.embed_passages([c.embed_text for c in chunks])
-            index.put_report(report, chunks, vectors)
+            index.put_report(report, chunks, index.embed_chunks(chunks))
             chunks_total += len(chunks)
-        index.rebuild_bm25()
         result.restored = len(records.reports)
         result.actions.append(
             f"已由 {len(records.reports)} 份报告记录重建向量库（重新分块、重新嵌入 {chunks_total} 块）"

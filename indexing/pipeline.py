@@ -183,6 +183,8 @@ def _ingest(
         cleaned = idx.reconcile()
         if cleaned:
             say(f"清理上次中断写入的 {len(cleaned)} 份报告的残留块")
+        if filled := idx.catch_up_lexical(prune=True):  # an index from before the lexical store: converted once
+            say(f"词法索引已补入 {len(filled)} 份报告")
         files = _report_files(paths)
         summary.files = len(files)
         say(f"共 {len(files)} 个文件")
@@ -196,7 +198,6 @@ def _ingest(
         from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
         fixes = corrections.load(config.index_dir)
         slow = float(os.environ.get(SLOW_ENV, "0") or 0)
-        changed = bool(cleaned)
         for n, path in enumerate(files, start=1):
             name = path.name
             step = f"[{n}/{len(files)}] {name}"
@@ -227,7 +228,6 @@ def _ingest(
                     idx.delete_report(rid)
                     sources.pop(rid, None)
                     summary.removed.append(rid)
-                    changed = True
                 by_version[key] = [kept]
                 # indexes from before copies were kept get one now, under the name the record holds
                 _keep_source(config.index_dir, path, report.content_hash, sources.get(kept) or name)
@@ -240,7 +240,7 @@ def _ingest(
             misses_before = idx.embedder.misses
             try:
                 chunks = chunk_report(report) if report.identified else []  # unidentified: library only
-                vectors = idx.embedder.embed_passages([c.embed_text for c in chunks])
+                vectors = idx.embed_chunks(chunks)
                 # before the record: a committed report has its copy
                 _keep_source(config.index_dir, path, report.content_hash, report.source)
                 idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
@@ -253,7 +253,6 @@ def _ingest(
                 idx.delete_report(rid)
                 sources.pop(rid, None)  # its content hash no longer means “already indexed”
                 summary.removed.append(rid)
-            changed = True
             summary.chunks += len(chunks)
             summary.embedded += idx.embedder.misses - misses_before
             (summary.replaced if older else summary.added).append(report.report_id)
@@ -269,9 +268,6 @@ def _ingest(
             if slow:
                 time.sleep(slow)
 
-    if changed or idx.bm25().chunk_count != idx.chunks.count():
-        say("重建 BM25 索引…")
-        idx.rebuild_bm25()
     if index is not None:
         index.refresh()
     return summary
@@ -283,7 +279,7 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
     with index_lock(config.index_dir, what="删除"):
         idx = index if index is not None else Index.open(config)
         # a remove killed between a record and its chunks left the chunks and the journal entry: finish it first
-        cleaned = idx.reconcile()
+        idx.reconcile()
         meta = idx.record_meta()
         removed_keys = []
         targets: set[str] = set()
@@ -295,8 +291,6 @@ def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | N
         for rid in sorted(targets):
             _drop_source(idx, rid)
             idx.delete_report(rid)
-        if targets or cleaned:
-            idx.rebuild_bm25()
         if index is not None:
             index.refresh()
         return removed_keys
@@ -314,10 +308,9 @@ def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Inde
         kept = {k: v for k, v in fields.items() if v not in (None, "")}
         corrections.save(config.index_dir, report.content_hash, kept, original=corrections.as_read(report))
         chunks = chunk_report(fixed) if fixed.identified else []
-        idx.put_report(fixed, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
+        idx.put_report(fixed, chunks, idx.embed_chunks(chunks))
         if fixed.report_id != report_id:
             idx.delete_report(report_id)
-        idx.rebuild_bm25()
         if index is not None:
             index.refresh()
         return fixed
@@ -346,10 +339,9 @@ def reparse_report(report_id: str, config: IndexConfig, *, index: Index | None =
             report = _parse(worker, path, {path.name: hints} if given else {}, corrections.load(config.index_dir),
                             ParseLimits())
         chunks = chunk_report(report) if report.identified else []
-        idx.put_report(report, chunks, idx.embedder.embed_passages([c.embed_text for c in chunks]))
+        idx.put_report(report, chunks, idx.embed_chunks(chunks))
         if report.report_id != report_id:
             idx.delete_report(report_id)
-        idx.rebuild_bm25()
         if index is not None:
             index.refresh()
         return report

@@ -1,18 +1,26 @@
-"""Retrieval pieces: the filters and hits at the seam, jieba tokens, the BM25 side, reciprocal-rank fusion.
+"""Retrieval pieces: the filters and hits at the seam, jieba tokens, the lexical side, reciprocal-rank fusion.
 
 The Index (store.py) runs both retrievers and fuses their ranks here; everything in this module is pure or local.
+The lexical side is SQLite FTS5 over jieba tokens (`LexicalStore`): one report's rows are written or deleted in one
+transaction, so adding or removing a report costs work proportional to that report, never a rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    from indexing.chunking import Chunk
+    from indexing.models import Report
 
 RRF_K = 60
 
@@ -92,14 +100,33 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, fl
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-# ---------------------------------------------------------------- the BM25 side (persisted)
+# ---------------------------------------------------------------- the lexical side (SQLite FTS5, updated in place)
+LEXICAL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (report_id TEXT PRIMARY KEY, year INTEGER, level TEXT);
+CREATE TABLE IF NOT EXISTS report_names (report_id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS report_names_name ON report_names (name);
+CREATE INDEX IF NOT EXISTS report_names_report ON report_names (report_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, report_id TEXT NOT NULL, section TEXT NOT NULL,
+    kind TEXT NOT NULL, agency TEXT, short_name TEXT, year INTEGER, title TEXT, header TEXT, body TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_report ON chunks (report_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_tokens USING fts5 (
+    tokens, report_id UNINDEXED, section UNINDEXED, tokenize = 'unicode61 remove_diacritics 0'
+);
+"""
+LEXICAL_TABLES = ("reports", "report_names", "chunks", "chunk_tokens")
+_CHUNK_COLUMNS = "chunk_id, report_id, section, kind, agency, short_name, year, title, header, body"
+
+
 @dataclass
-class ChunkEntry:
-    """What search needs to return a hit without a second round trip to Chroma."""
+class ChunkRow:
+    """A chunk as the lexical store keeps it: what search needs to return a hit without a trip to Chroma."""
 
     chunk_id: str
     report_id: str
     section: str
+    kind: str  # "prose" or "table"
     agency: str
     short_name: str
     year: int | None
@@ -108,72 +135,184 @@ class ChunkEntry:
     body: str
 
 
-@dataclass
-class Bm25Store:
-    entries: list[ChunkEntry] = field(default_factory=list)
-    retriever: object | None = None
-    chunk_count: int = 0  # chunks in Chroma when this was built (a different count means: stale, rebuild)
-    positions: dict[str, int] = field(default_factory=dict)  # chunk_id → entry position
+class LexicalUnreadable(RuntimeError):
+    """The lexical store's file is damaged (SQLite says so); the Index turns it into IndexDamaged."""
 
-    def __post_init__(self) -> None:
-        self.positions = {e.chunk_id: i for i, e in enumerate(self.entries)}
 
-    @classmethod
-    def build(cls, entries: Iterable[ChunkEntry]) -> Bm25Store:
-        import bm25s
+@contextlib.contextmanager
+def _damage_named() -> Iterator[None]:
+    """SQLite errors that mean a damaged file become LexicalUnreadable; a busy lock stays what it is."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise
+        raise LexicalUnreadable(f"{exc.__class__.__name__}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise LexicalUnreadable(f"{exc.__class__.__name__}: {exc}") from exc
 
-        entries = list(entries)
-        store = cls(entries=entries, chunk_count=len(entries))
-        if entries:
-            retriever = bm25s.BM25()
-            retriever.index([tokenize(f"{e.header}\n{e.body}") or ["∅"] for e in entries], show_progress=False)
-            store.retriever = retriever
-        return store
 
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / "chunks.jsonl.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            for e in self.entries:
-                fh.write(json.dumps(asdict(e), ensure_ascii=False) + "\n")
-        if self.retriever is not None:
-            self.retriever.save(str(directory / "bm25"))
-        tmp.replace(directory / "chunks.jsonl")
-        # The manifest is written last: a half-written directory has a stale or missing manifest and is rebuilt.
-        manifest = {"chunk_count": self.chunk_count, "entries": len(self.entries)}
-        (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+def _as_list(values: Iterable[Any]) -> str:
+    """A list as one SQL parameter (read back with json_each): no limit on how many ids a filter names."""
+    return json.dumps(list(values), ensure_ascii=False)
 
-    @classmethod
-    def load(cls, directory: Path) -> Bm25Store | None:
-        import bm25s
 
-        manifest = directory / "manifest.json"
-        if not manifest.exists():
+def report_names(report: Report) -> set[str]:
+    """The names a region filter matches a report by: every level of its region chain and the body's own names."""
+    return {n for n in (*report.region, report.agency, report.short_name) if n}
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 query for `query`: its jieba tokens, each a quoted phrase, any of them (BM25 ranks the rest)."""
+    tokens = list(dict.fromkeys(tokenize(query)))
+    if not tokens:
+        return None
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+
+class LexicalStore:
+    """Chunks' jieba tokens in an FTS5 table ranked by bm25(), beside the chunk texts and each report's year, level
+    and names (what the filters select on). One report's rows are replaced or deleted in one transaction.
+
+    Every statement reads the file as it is now, so a report another process wrote is found without a reload."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._mutex = threading.Lock()
+        with _damage_named():
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.db.executescript(LEXICAL_SCHEMA)
+
+    def close(self) -> None:
+        with self._mutex:
+            self.db.close()
+
+    def _run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        with _damage_named(), self._mutex:
+            return self.db.execute(sql, args).fetchall()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once: a second writer waits on SQLite's lock, never half-interleaves)."""
+        with _damage_named(), self._mutex:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------ writes
+    def put_reports(self, items: Iterable[tuple[Report, list[Chunk]]]) -> None:
+        """Replace each report's rows (its chunks may be none: an unidentified report keeps only its report row).
+        Tokens are computed before the write transaction opens; all items commit together."""
+        prepared = [(report, [(c, " ".join(tokenize(c.text)) or "∅") for c in chunks]) for report, chunks in items]
+        with self._transaction():
+            for report, rows in prepared:
+                self._delete(report.report_id)
+                self._insert(report, rows)
+
+    def put_report(self, report: Report, chunks: list[Chunk]) -> None:
+        self.put_reports([(report, chunks)])
+
+    def delete_reports(self, report_ids: Iterable[str]) -> None:
+        ids = list(report_ids)
+        if not ids:
+            return
+        with self._transaction():
+            for rid in ids:
+                self._delete(rid)
+
+    def _delete(self, report_id: str) -> None:
+        # by rowid through the chunks table's index: never a scan of the FTS table
+        self.db.execute(
+            "DELETE FROM chunk_tokens WHERE rowid IN (SELECT id FROM chunks WHERE report_id = ?)", (report_id,)
+        )
+        for table in ("chunks", "report_names", "reports"):
+            self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))  # noqa: S608 (fixed names)
+
+    def _insert(self, report: Report, rows: list[tuple[Chunk, str]]) -> None:
+        rid = report.report_id
+        self.db.execute("INSERT INTO reports VALUES (?, ?, ?)", (rid, report.year, report.level))
+        self.db.executemany("INSERT INTO report_names VALUES (?, ?)", [(rid, n) for n in sorted(report_names(report))])
+        for chunk, tokens in rows:
+            cur = self.db.execute(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                (chunk.chunk_id, rid, chunk.section, chunk.metadata.get("kind", "prose"), report.agency,
+                 report.short_name, report.year, chunk.title, chunk.header, chunk.body),
+            )
+            self.db.execute(
+                "INSERT INTO chunk_tokens (rowid, tokens, report_id, section) VALUES (?, ?, ?, ?)",
+                (cur.lastrowid, tokens, rid, chunk.section),
+            )
+
+    # ------------------------------------------------------------ reads
+    def report_ids(self) -> set[str]:
+        return {r[0] for r in self._run("SELECT report_id FROM reports")}
+
+    def chunk_count(self) -> int:
+        return self._run("SELECT count(*) FROM chunks")[0][0]
+
+    def allowed_sql(self, filters: SearchFilters | None) -> tuple[str, list[Any]] | None:
+        """SQL selecting the report_ids the report-level filters let through (None: no report-level filter)."""
+        if filters is None:
             return None
-        try:
-            info = json.loads(manifest.read_text(encoding="utf-8"))
-            count, n_entries = info["chunk_count"], info["entries"]
-            with (directory / "chunks.jsonl").open(encoding="utf-8") as fh:
-                entries = [ChunkEntry(**json.loads(line)) for line in fh if line.strip()]
-            retriever = bm25s.BM25.load(str(directory / "bm25")) if entries else None
-        except (OSError, ValueError, KeyError, TypeError):
+        conds: list[str] = []
+        args: list[Any] = []
+        for column, values in (("year", filters.years), ("report_id", filters.report_ids), ("level", filters.levels)):
+            if values:
+                conds.append(f"{column} IN (SELECT value FROM json_each(?))")
+                args.append(_as_list(values))
+        if filters.regions:
+            names = "SELECT report_id FROM report_names WHERE name IN (SELECT value FROM json_each(?))"
+            conds.append(f"report_id IN ({names})")
+            args.append(_as_list(filters.regions))
+        if not conds:
             return None
-        if len(entries) != n_entries:
-            return None
-        return cls(entries=entries, retriever=retriever, chunk_count=count)
+        return "SELECT report_id FROM reports WHERE " + " AND ".join(conds), args
 
-    def rank(self, query: str, mask: np.ndarray | None, limit: int) -> list[int]:
-        """Entry positions by BM25 score, best first; only positive scores, only where mask is True."""
-        if self.retriever is None or not self.entries:
+    def allowed_report_ids(self, filters: SearchFilters | None) -> set[str] | None:
+        clause = self.allowed_sql(filters)
+        return None if clause is None else {r[0] for r in self._run(*clause)}
+
+    def rank(self, query: str, limit: int, filters: SearchFilters | None = None) -> list[str]:
+        """chunk_ids by BM25 over jieba tokens, best first; the filters are the query's own WHERE (no scan of every
+        chunk: FTS5 visits only the rows holding a query token)."""
+        match = match_expression(query)
+        if match is None or limit <= 0:
             return []
-        tokens = tokenize(query)
-        if not tokens:
+        sql = "SELECT rowid FROM chunk_tokens WHERE chunk_tokens MATCH ?"
+        args: list[Any] = [match]
+        clause = self.allowed_sql(filters)
+        if clause is not None:
+            sql += f" AND report_id IN ({clause[0]})"
+            args += clause[1]
+        if filters is not None and filters.sections:
+            sql += " AND section IN (SELECT value FROM json_each(?))"
+            args.append(_as_list(filters.sections))
+        sql += " ORDER BY rank, rowid LIMIT ?"
+        rowids = [r[0] for r in self._run(sql, [*args, limit])]
+        if not rowids:
             return []
-        scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        if positive.size == 0:
-            return []
-        top = positive[np.argsort(-scores[positive], kind="stable")][:limit]
-        return [int(i) for i in top]
+        ids = dict(self._run("SELECT id, chunk_id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+                             [_as_list(rowids)]))
+        return [ids[r] for r in rowids if r in ids]
+
+    def rows(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
+        got = self._run(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN (SELECT value FROM json_each(?))",  # noqa: S608
+            [_as_list(chunk_ids)],
+        )
+        return {r[0]: ChunkRow(*r) for r in got}
+
+    def all_rows(self) -> Iterator[ChunkRow]:
+        """Every chunk row, by chunk_id (tests and tools compare stores with it)."""
+        for r in self._run(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY chunk_id"):  # noqa: S608
+            yield ChunkRow(*r)
+
+    def tokens_of(self, chunk_id: str) -> str | None:
+        got = self._run(
+            "SELECT t.tokens FROM chunk_tokens t JOIN chunks c ON c.id = t.rowid WHERE c.chunk_id = ?", [chunk_id]
+        )
+        return got[0][0] if got else None

@@ -2,15 +2,18 @@
 
 Layout under `index_dir`:
   chroma/       Chroma PersistentClient (unless `chroma_url` points at a server)
-  bm25/         BM25 over jieba tokens + the chunk texts search returns (rebuilt from Chroma when stale)
+  lexical.sqlite  SQLite FTS5 over jieba tokens + the chunk texts search returns, each report's rows written and
+                deleted with it (derived from the records: filled in from them when missing, e.g. an index built
+                with the old bm25/ folder, which is converted at first use)
   embeddings.sqlite   passage-vector cache keyed by sha256(model + text)
   pending.json  report_ids whose chunks are being written (crash recovery)
   corrections.json    identity corrections a person made (indexing/corrections.py)
   damaged/      files `nianbao repair` moved aside (never deleted)
 
 Records live in a second Chroma collection (the Report JSON as document, a constant 1-d embedding), so the
-server path holds everything. A record is written after its chunks: it is the commit marker; chunks without a
-record are never returned and are deleted at the next ingest.
+server path holds everything. A record is written after its chunks (vectors and lexical rows): it is the commit
+marker; chunks without a record are never returned and are deleted at the next ingest. Table chunks are searched
+lexically only: their numbers are answered from the records, so they are never embedded.
 
 Each store file is checked at open, before Chroma or the cache touch it (indexing/doctor.py): a damaged Chroma file
 (or a missing/empty one where an ingest left its traces) raises `IndexDamaged`, naming the file and the way out;
@@ -21,6 +24,8 @@ cannot be read raises `IndexDamaged` when it is read.
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,15 +36,27 @@ import numpy as np
 
 import nianbao  # noqa: F401  (offline environment before Chroma/transformers load)
 from indexing.chunking import Chunk, identity_metadata
-from indexing.doctor import CACHE_FILE, CHROMA_DIR, CHROMA_FILE, IndexDamaged, check_at_open, chroma_problem
+from indexing.doctor import (
+    BM25_DIR,
+    CACHE_FILE,
+    CHROMA_DIR,
+    CHROMA_FILE,
+    LEXICAL_FILE,
+    IndexDamaged,
+    check_at_open,
+    chroma_problem,
+)
 from indexing.embedders import CachedEmbedder, ConstantEmbedder, chroma_embedding_function, make_embedder
 from indexing.models import Report
-from indexing.retrieve import Bm25Store, ChunkEntry, Hit, SearchFilters, rrf
+from indexing.retrieve import Hit, LexicalStore, LexicalUnreadable, SearchFilters, rrf
+
+log = logging.getLogger(__name__)
 
 CHUNKS = "nianbao_chunks"
 RECORDS = "nianbao_records"
 PAGE = 5000  # Chroma get() with metadata fails above ~32k rows: always page
 CANDIDATES = 50  # per retriever, before fusion
+CATCH_UP_BATCH = 100  # records read and written to the lexical store at a time when it is filled in
 
 
 @dataclass
@@ -122,7 +139,8 @@ class Index:
         self._lock = threading.RLock()
         self._reports: dict[str, Report] | None = None
         self._record_meta: dict[str, dict[str, Any]] | None = None
-        self._bm25: Bm25Store | None = None
+        self._lexical: LexicalStore | None = None
+        self._lexical_current = False  # checked against the records since the last refresh
 
     @classmethod
     def open(cls, config: IndexConfig) -> Index:
@@ -155,7 +173,7 @@ class Index:
         with self._lock:
             self._reports = None
             self._record_meta = None
-            self._bm25 = None
+            self._lexical_current = False
 
     # ------------------------------------------------------------ records
     def _page(self, collection, include: list[str], where: dict | None = None):
@@ -219,19 +237,28 @@ class Index:
         tmp.write_text(json.dumps(sorted(set(ids)), ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
 
+    def embed_chunks(self, chunks: list[Chunk]) -> np.ndarray:
+        """Vectors of the chunks that are embedded (prose; tables are searched lexically only), in order."""
+        return self.embedder.embed_passages([c.embed_text for c in chunks if c.embedded])
+
     def put_report(self, report: Report, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Write chunks, then the record (the commit marker)."""
+        """Write chunks (vectors of the embedded ones, `embed_chunks`; lexical rows of all), then the record (the
+        commit marker). The lexical rows of this report are replaced in one transaction; no other report's are read."""
         rid = report.report_id
+        embedded = [c for c in chunks if c.embedded]
+        if len(vectors) != len(embedded):
+            raise ValueError(f"{len(vectors)} vectors for {len(embedded)} embedded chunks of {rid}")
         self._set_pending([*self._pending(), rid])
         self.chunks.delete(where={"report_id": rid})  # leftovers of an interrupted earlier attempt
-        for i in range(0, len(chunks), 500):
-            part = chunks[i : i + 500]
+        for i in range(0, len(embedded), 500):
+            part = embedded[i : i + 500]
             self.chunks.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=[np.asarray(v, dtype=np.float32) for v in vectors[i : i + 500]],
                 documents=[c.text for c in part],
                 metadatas=[c.metadata for c in part],
             )
+        self._lexical_write(lambda store: store.put_report(report, chunks))
         self.records.upsert(
             ids=[rid],
             embeddings=[np.ones(1, dtype=np.float32)],
@@ -246,6 +273,7 @@ class Index:
         self._set_pending([*self._pending(), report_id])
         self.records.delete(ids=[report_id])
         self.chunks.delete(where={"report_id": report_id})
+        self._lexical_write(lambda store: store.delete_reports([report_id]))
         self._set_pending([p for p in self._pending() if p != report_id])
         self._invalidate()
 
@@ -258,6 +286,7 @@ class Index:
         cleaned = [rid for rid in pending if rid not in committed]
         for rid in cleaned:
             self.chunks.delete(where={"report_id": rid})
+        self._lexical_write(lambda store: store.delete_reports(cleaned))
         self._set_pending([])
         return cleaned
 
@@ -266,142 +295,156 @@ class Index:
             self._reports = None
             self._record_meta = None
 
-    def rebuild_bm25(self) -> Bm25Store:
-        """BM25 and the local chunk table, rebuilt from what Chroma holds (committed reports only)."""
-        with self._lock:
-            committed = set(self.record_meta())
-            entries = []
-            for got in self._page(self.chunks, ["documents", "metadatas"]):
-                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                    if m.get("report_id") not in committed:
-                        continue
-                    header, _, body = (doc or "").partition("\n")
-                    entries.append(
-                        ChunkEntry(
-                            chunk_id=cid,
-                            report_id=m["report_id"],
-                            section=m.get("section", ""),
-                            agency=m.get("agency", ""),
-                            short_name=m.get("short_name", ""),
-                            year=m.get("year"),
-                            title=m.get("title", ""),
-                            header=header,
-                            body=body,
-                        )
-                    )
-            entries.sort(key=lambda e: e.chunk_id)
-            store = Bm25Store.build(entries)
-            store.chunk_count = self.chunks.count()
-            store.save(self.config.index_dir / "bm25")
-            self._bm25 = store
-            return store
+    # ------------------------------------------------------------ the lexical store
+    def _lexical_path(self) -> Path:
+        return self.config.index_dir / LEXICAL_FILE
 
-    def bm25(self) -> Bm25Store:
+    def _lexical_damaged(self, exc: LexicalUnreadable) -> IndexDamaged:
+        return IndexDamaged(self._lexical_path(), f"词法索引 / lexical index: {exc}", self.config.index_dir)
+
+    def _lexical_write(self, write) -> None:
         with self._lock:
-            if self._bm25 is None:
-                store = Bm25Store.load(self.config.index_dir / "bm25")
-                if store is None or store.chunk_count != self.chunks.count():
-                    store = self.rebuild_bm25()
-                self._bm25 = store
-            return self._bm25
+            if self._lexical is None:
+                self._lexical = self._open_lexical()
+            try:
+                write(self._lexical)
+            except LexicalUnreadable as exc:
+                raise self._lexical_damaged(exc) from exc
+
+    def _open_lexical(self) -> LexicalStore:
+        try:
+            return LexicalStore(self._lexical_path())
+        except LexicalUnreadable as exc:
+            raise self._lexical_damaged(exc) from exc
+
+    def lexical(self) -> LexicalStore:
+        """The lexical store, holding a row set for every committed report: reports it lacks (an index built with
+        the old BM25 files, a lost or repaired file, a report written through another handle of a shared Chroma)
+        are filled in from their records first — work for those reports only."""
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = self._open_lexical()
+            if not self._lexical_current:
+                self.catch_up_lexical()
+            return self._lexical
+
+    def catch_up_lexical(self, *, prune: bool = False) -> list[str]:
+        """Write the lexical rows of committed reports that have none, from their records; with `prune` (writers,
+        under the index lock) also delete rows of reports that have no record. Returns the report_ids filled in."""
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = self._open_lexical()
+            store = self._lexical
+            try:
+                have = store.report_ids()
+                committed = self.record_meta()
+                missing = sorted(set(committed) - have)
+                if missing:
+                    log.info("lexical index: adding %d report(s) from their records", len(missing))
+                for i in range(0, len(missing), CATCH_UP_BATCH):
+                    store.put_reports(self._chunked_records(missing[i : i + CATCH_UP_BATCH]))
+                if prune and (extra := have - set(committed)):
+                    store.delete_reports(sorted(extra))
+            except LexicalUnreadable as exc:
+                raise self._lexical_damaged(exc) from exc
+            old = self.config.index_dir / BM25_DIR
+            if old.is_dir():  # an index of an earlier version: its lexical side is converted above
+                self.chunks.delete(where={"kind": "table"})  # table text is searched lexically only now
+                shutil.rmtree(old, ignore_errors=True)
+            self._lexical_current = True
+            return missing
+
+    def _chunked_records(self, report_ids: list[str]):
+        from indexing.chunking import chunk_report
+
+        got = self.records.get(ids=report_ids, include=["documents"])
+        for rid, doc in zip(got["ids"], got["documents"], strict=True):
+            report = self._parse_record(rid, doc)
+            yield report, chunk_report(report) if report.identified else []
+
+    def rebuild_lexical(self) -> int:
+        """Every committed report's lexical rows written again from its record (repair). Returns the chunk count."""
+        with self._lock:
+            store = self._lexical or self._open_lexical()
+            self._lexical = store
+            try:
+                store.delete_reports(sorted(store.report_ids()))
+            except LexicalUnreadable as exc:
+                raise self._lexical_damaged(exc) from exc
+            self._lexical_current = False
+            self.catch_up_lexical(prune=True)
+            return store.chunk_count()
 
     # ------------------------------------------------------------ search
     def allowed_report_ids(self, filters: SearchFilters | None) -> set[str] | None:
         """The committed reports the filters let through (None: no report-level filter)."""
-        if filters is None:
-            return None
-        if not (filters.years or filters.report_ids or filters.levels or filters.regions):
-            return None
-        allowed = set()
-        years = set(filters.years or [])
-        ids = set(filters.report_ids or [])
-        levels = set(filters.levels or [])
-        regions = set(filters.regions or [])
-        for rid, m in self.record_meta().items():
-            if years and m.get("year") not in years:
-                continue
-            if ids and rid not in ids:
-                continue
-            if levels and m.get("level") not in levels:
-                continue
-            if regions:
-                names = set((m.get("region") or "").split("/")) | {m.get("agency"), m.get("short_name")}
-                if not names & regions:
-                    continue
-            allowed.add(rid)
-        return allowed
+        try:
+            allowed = self.lexical().allowed_report_ids(filters)
+        except LexicalUnreadable as exc:
+            raise self._lexical_damaged(exc) from exc
+        return None if allowed is None else allowed & set(self.record_meta())
 
     def search(
         self, query: str, k: int = 8, filters: SearchFilters | None = None, *, mode: str = "hybrid"
     ) -> list[Hit]:
-        """Hybrid retrieval: BM25 and vector ranks fused by reciprocal rank; filters apply to both sides.
+        """Hybrid retrieval: BM25 (SQLite FTS5) and vector ranks fused by reciprocal rank; filters apply to both
+        sides, each in its own query (FTS5's WHERE, Chroma's where) — no per-chunk pass in Python.
 
         `mode` "bm25" or "vector" runs one half alone (tests and benchmarks compare them).
         """
+        if mode not in ("hybrid", "bm25", "vector"):
+            raise ValueError(f"unknown search mode {mode!r}")
         if not query or not query.strip() or k <= 0:
             return []
-        store = self.bm25()
-        if not store.entries:
-            return []
-        committed = set(self.record_meta())
-        allowed = self.allowed_report_ids(filters)
-        if allowed is not None and not allowed:
-            return []
-        report_ok = committed if allowed is None else allowed & committed
-        sections = set(filters.sections) if filters and filters.sections else None
-        mask = np.fromiter(
-            (e.report_id in report_ok and (sections is None or e.section in sections) for e in store.entries),
-            dtype=bool,
-            count=len(store.entries),
-        )
-        if not mask.any():
-            return []
+        store = self.lexical()
+        committed = self.record_meta()
         limit = max(CANDIDATES, 3 * k)
-        rankings = []
-        if mode in ("hybrid", "bm25"):
-            rankings.append([store.entries[i].chunk_id for i in store.rank(query, mask, limit)])
-        if mode in ("hybrid", "vector"):
-            rankings.append(self._vector_rank(query, limit, allowed, sections, mask, store))
-        if not rankings:
-            raise ValueError(f"unknown search mode {mode!r}")
-        fused = rrf(rankings)[:k]
+        try:
+            rankings = []
+            if mode in ("hybrid", "bm25"):
+                rankings.append(store.rank(query, limit, filters))
+            if mode in ("hybrid", "vector"):
+                rankings.append(self._vector_rank(query, limit, filters, store))
+            fused = rrf(rankings)
+            rows = store.rows([cid for cid, _ in fused])
+        except LexicalUnreadable as exc:
+            raise self._lexical_damaged(exc) from exc
         hits = []
         for cid, score in fused:
-            e = store.entries[store.positions[cid]]
+            row = rows.get(cid)
+            if row is None or row.report_id not in committed:  # an interrupted write's rows (no record yet)
+                continue
             hits.append(
                 Hit(
                     chunk_id=cid,
-                    report_id=e.report_id,
-                    agency=e.agency,
-                    short_name=e.short_name,
-                    year=e.year,
-                    section=e.section,
-                    text=e.body,
+                    report_id=row.report_id,
+                    agency=row.agency or "",
+                    short_name=row.short_name or "",
+                    year=row.year,
+                    section=row.section,
+                    text=row.body or "",
                     score=float(score),
-                    title=e.title,
-                    header=e.header,
+                    title=row.title or "",
+                    header=row.header or "",
                 )
             )
+            if len(hits) == k:
+                break
         return hits
 
-    def _vector_rank(
-        self,
-        query: str,
-        limit: int,
-        allowed: set[str] | None,
-        sections: set[str] | None,
-        mask: np.ndarray,
-        store: Bm25Store,
-    ) -> list[str]:
+    def _vector_rank(self, query: str, limit: int, filters: SearchFilters | None, store: LexicalStore) -> list[str]:
         clauses: list[dict[str, Any]] = []
+        allowed = store.allowed_report_ids(filters)
         if allowed is not None:
+            if not allowed:
+                return []
             clauses.append({"report_id": {"$in": sorted(allowed)}})
-        if sections is not None:
-            clauses.append({"section": {"$in": sorted(sections)}})
+        if filters is not None and filters.sections:
+            clauses.append({"section": {"$in": sorted(set(filters.sections))}})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        n = min(limit, int(mask.sum()))
+        n = min(limit, self.chunks.count())
+        if n == 0:
+            return []
         vector = self.embedder.embed_queries([query])[0]
-        got = self.chunks.query(query_embeddings=[vector], n_results=max(n, 1), where=where, include=[])
-        ids = got["ids"][0] if got["ids"] else []
-        # Orphans of an interrupted ingest, or chunks newer than the BM25 table, are not returned.
-        return [cid for cid in ids if cid in store.positions and mask[store.positions[cid]]]
+        got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+        return list(got["ids"][0]) if got["ids"] else []

@@ -63,8 +63,7 @@ def constructed_index(tmp_path, monkeypatch):
     for i, (name, (body, _)) in enumerate(DOCS.items()):
         report = make_report(f"{name}镇-2021-{i:08d}", short_name=f"{name}镇", sections={"overview": body})
         chunks = chunk_report(report)
-        index.put_report(report, chunks, index.embedder.embed_passages([c.embed_text for c in chunks]))
-    index.rebuild_bm25()
+        index.put_report(report, chunks, index.embed_chunks(chunks))
     return index
 
 

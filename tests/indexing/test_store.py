@@ -49,19 +49,20 @@ def test_reads_page_through_chroma(corpus_index_config, monkeypatch):
     index = Index.open(corpus_index_config)
     assert len(index.reports()) == 5
     assert len(index.record_meta()) == 5
-    n_chunks = index.chunks.count()
-    assert len(index.rebuild_bm25().entries) == n_chunks
+    n_chunks = index.lexical().chunk_count()
+    assert index.rebuild_lexical() == n_chunks  # records read page by page
 
 
 @pytest.mark.slow
-def test_bm25_is_persisted_and_rebuilt_when_missing(tmp_path):
+def test_lexical_index_is_persisted_and_rebuilt_from_the_records_when_missing(tmp_path):
     config = IndexConfig(index_dir=tmp_path / "index")
     ingest_paths([_one_sample_dir(tmp_path, 3)], config)
-    assert (config.index_dir / "bm25" / "manifest.json").exists()
-    shutil.rmtree(config.index_dir / "bm25")
-    hits = Index.open(config).search("金沙南路", k=1)
+    lexical = config.index_dir / "lexical.sqlite"
+    assert lexical.exists()
+    lexical.unlink()
+    hits = Index.open(config).search("金沙南路", k=1, mode="bm25")
     assert hits and "金沙南路" in hits[0].text
-    assert (config.index_dir / "bm25" / "manifest.json").exists()
+    assert lexical.exists()
 
 
 @pytest.mark.slow
