@@ -24,6 +24,7 @@ from indexing.normalize import fold
 
 MAX_NAME = 24  # longer than this, a span is a clause, not a channel's name
 MAX_ITEMS = 12  # per report
+MIN_PART = 3  # a name this long found inside a longer name is that name
 
 _ASKED = re.compile(lx.CHANNELS_ASKED)
 _KIND = re.compile(lx.CHANNEL_KINDS)
@@ -123,7 +124,7 @@ def _pieces(span: str) -> list[str]:
     out = []
     for piece in _SEPARATORS.split(span):
         piece = _LEAD.sub("", piece.strip()).strip()
-        if len(_QUOTES.sub("", piece)) < 2 or len(piece) > MAX_NAME or _GENERIC.match(piece):
+        if len(_QUOTES.sub("", piece)) < 2 or len(piece) > MAX_NAME or _GENERIC.match(piece) or _KIND.fullmatch(piece):
             continue
         out.append(piece)
     return out
@@ -134,11 +135,12 @@ def _key(name: str) -> str:
 
 
 def _distinct(names: list[str]) -> list[str]:
-    """Each name once; a name inside a longer one of the same report (微信 in “辉渠旅游”微信公众号) is that one."""
+    """Each name once; a name inside a longer one of the same report (“假日米山”微信公众号 in 政务新媒体“假日米山”微信
+    公众号) is that one — but a bare two-character word (微信, 网站) is a channel of its own, not part of a name."""
     keys = [_key(n) for n in names]
     out, seen = [], set()
     for name, key in zip(names, keys, strict=True):
-        if key in seen or any(key != other and key in other for other in keys):
+        if key in seen or (len(key) >= MIN_PART and any(key != other and key in other for other in keys)):
             continue
         seen.add(key)
         out.append(name)

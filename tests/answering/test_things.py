@@ -80,6 +80,7 @@ def test_a_figure_of_channels_is_not_a_list_of_names():
     ("在乡报、县电视台、乙乡头条等媒体发布消息。", ["乡报", "县电视台", "乙乡头条"]),
     ("充分发挥镇政府门户网站的作用，及时发布信息。", ["镇政府门户网站"]),
     ("通过各类渠道公开政府信息30条。", []),  # a quantifier and a kind word name no channel
+    ("充分发挥平台对推动工作的作用。", []),  # nor does a kind word alone
     ("通过现场指导、集中培训等方式学习业务。", []),  # ways of learning hold no channel's word
 ])
 def test_things_in_reads_the_enumeration_shapes(sentence, names):
@@ -137,3 +138,11 @@ def test_measures_in_needs_a_list_the_sentence_calls_measures():
     assert measures_in("通过公开栏、网站等措施推进。") == ["公开栏", "网站"]
     assert measures_in("采取有力措施，狠抓落实。") == []
     assert measures_in("统筹做好信息管理、政策解读等各项工作。") == []
+
+
+def test_a_bare_channel_word_inside_a_longer_name_stays_a_channel():
+    text = "通过政务微博、微信发布信息。通过“庚镇之窗”微信公众号推送政策。依托政务新媒体“庚镇之窗”微信公众号回应关切。"
+    assistant = Assistant.from_reports([make_report("庚镇", 2021, sections={"overview": text})])
+    ans = assistant.ask("庚镇通过哪些渠道发布信息")
+    assert "、微信[" in ans.answer and "政务微博" in ans.answer
+    assert ans.answer.count("“庚镇之窗”微信公众号") == 1  # the shorter mention is the longer name
