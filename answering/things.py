@@ -7,6 +7,9 @@ Items are read from the ways reports enumerate them:
 - a numbered list whose items are bare names: “一是政府网站。二是微信公众号。”
 A name read after a verb must hold a channel's word (网站, 公众号, 大厅 …, lexicon.CHANNEL_HEADS); one in a list the
 report itself calls 新媒体 or 平台 needs none. Nothing is invented: every item is a span of its cited sentence.
+
+Measures (“采取了哪些措施”) are answered by the passage path (numbered lists are items there already); a chosen
+passage that lists them inline (“通过A、B、C等措施”) is shown as those items (`itemize_measures`).
 """
 
 from __future__ import annotations
