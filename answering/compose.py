@@ -57,8 +57,9 @@ def passage_citation(report: Report, section: str, text: str) -> Citation:
                     without_dangling(text.strip()))
 
 
-# A last sentence that announces what follows (“2022年将重点从以下三方面…：”) and is not followed by it.
-_DANGLING = re.compile(r"(?<=[。！？!?；;\n])[^。！？!?；;\n]*[：:]\s*$")
+# A last sentence that announces what follows (“2022年将重点从以下三方面…：”) and is not followed by it. One holding
+# a number other than a year is kept: a cited number never leaves its citation.
+_DANGLING = re.compile(r"(?<=[。！？!?；;\n])(?:(?:19|20)\d\d年|[^。！？!?；;\n\d])*[：:]\s*$")
 _ANNOUNCING = re.compile(r"[：:]\s*$")
 
 
