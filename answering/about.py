@@ -10,7 +10,7 @@ from dataclasses import replace
 from answering import lexicon as lx
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
-from answering.structured import scope_text, select
+from answering.structured import paged, scope_text, select
 from indexing.models import Report
 from indexing.normalize import fold
 from indexing.schema import PREFACE
@@ -165,7 +165,7 @@ def _inventory(query: Query, reports: list[Report], filters, text: str) -> Answe
     if not selected:
         return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告。", query)
     s = Sources()
-    listed = "、".join(f"{body_year(r)}{s.mark(_naming_citations(r))}" for r in selected)
+    listed = paged(selected, lambda r: f"{body_year(r)}{s.mark(_naming_citations(r))}", "、")
     counting = re.search(r"几份|多少份|几个|多少个|几家", text)
     by_body = re.search(r"几个|多少个|几家", text) and not re.search(r"几份|多少份", text)
     items = list(dict.fromkeys(r.short_name for r in selected))

@@ -21,6 +21,7 @@ from answering.models import Answer, Condition, Query
 from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
+from answering.records import Records
 from answering.structured import answer_structured, scope_text
 from answering.things import answer_channels, itemize_measures
 from answering.understand import Catalog, is_bare_follow_up, understand
@@ -61,7 +62,8 @@ class Assistant:
         self.llm = llm
         self._fixed_reports = reports
         self._catalog: Catalog | None = None
-        self._catalog_key: tuple[str, ...] = ()
+        self._seen: tuple[list[Report] | None, int] = (None, 0)  # the record list the catalog was built from
+        self._identified: list[Report] = []
         self._llm_client = None
 
     @classmethod
@@ -82,15 +84,24 @@ class Assistant:
 
     def reports(self) -> list[Report]:
         """The reports answers are drawn from: those whose body and year are known (the rest wait for a fix)."""
-        return [r for r in self.all_reports() if r.identified]
+        self._refresh()
+        return self._identified
 
     def catalog(self) -> Catalog:
-        reports = self.reports()
-        key = tuple(r.report_id for r in reports)
-        if self._catalog is None or key != self._catalog_key:  # the index changed (upload, remove): rebuild names
-            self._catalog, self._catalog_key = Catalog.from_reports(reports), key
-            note_shared_names(reports)
+        self._refresh()
         return self._catalog
+
+    def _refresh(self) -> None:
+        """Names, record indexes and the identified reports, rebuilt only when the record list changes. The index
+        hands out a new list after every upload or removal; the same list (and length) means nothing changed, so a
+        question costs no pass over every report."""
+        every = self.all_reports()
+        if self._catalog is not None and self._seen[0] is every and self._seen[1] == len(every):
+            return
+        reports = Records(r for r in every if r.identified)
+        reports.index  # noqa: B018  (built now, with the names: no question pays for it)
+        self._catalog, self._identified, self._seen = Catalog.from_reports(reports), reports, (every, len(every))
+        note_shared_names(reports)
 
     def warm_up(self) -> None:
         """Load records, names and the query embedder now, so the first question is as fast as the rest."""

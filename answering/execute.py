@@ -17,6 +17,7 @@ from answering.compose import Sources, body_year, join_names, number, passage_ci
 from answering.models import Answer, fmt_number
 from answering.passages import sentences as prose_sentences
 from answering.plan import Figure, Plan, Years
+from answering.records import candidates
 from answering.structured import Figure as Value
 from answering.structured import resolve
 from answering.vocabulary import MEASURES, measure_by_key
@@ -105,8 +106,9 @@ def shown(value: Value, figure: Figure, sources: Sources) -> str:
 def in_scope(plan: Plan, reports: list[Report]) -> list[Report]:
     """The reports a plan's scope names; without years, each body's newest report."""
     s = plan.scope
+    asked_years = s.years.values if s.years.kind == "absolute" else ()
     out = [
-        r for r in reports
+        r for r in candidates(reports, bodies=s.bodies, regions=s.regions, levels=s.levels, years=asked_years)
         if (not s.bodies or r.short_name in s.bodies)
         and (not s.regions or set(s.regions) & set(r.region))
         and (not s.levels or r.level in s.levels)
@@ -126,6 +128,14 @@ def in_scope(plan: Plan, reports: list[Report]) -> list[Report]:
         if r.short_name not in newest or (r.year or 0) > (newest[r.short_name].year or 0):
             newest[r.short_name] = r
     return sorted(newest.values(), key=lambda r: r.short_name)
+
+
+def _with_charts(plan: Plan, reports: list[Report]) -> list[Report]:
+    """The reports the scope's bodies, regions and levels name, and the stand-ins their charts give: a chart of a
+    report outside the scope yields stand-ins outside it too, so only the scope's reports are read for charts."""
+    s = plan.scope
+    scoped = list(candidates(reports, bodies=s.bodies, regions=s.regions, levels=s.levels))
+    return scoped + chart_reports(scoped)
 
 
 def _none(plan: Plan, question: str, what: str, reports: list[Report] = ()) -> Answer:
@@ -163,7 +173,7 @@ def growth(plan: Plan, reports: list[Report], question: str) -> Answer:
     if figure is None or len(years) != 2 or len(plan.scope.bodies) > 1:
         return Answer(question, "请说明要比较哪个单位、哪个数字、哪两个年份。", "unknown")
     earlier, later = sorted(years)
-    every = reports + chart_reports(reports)
+    every = _with_charts(replace_scope(plan, regions=(), levels=()), reports)  # by body only, as below
     by_year = {r.year: r for r in every if not plan.scope.bodies or r.short_name in plan.scope.bodies}
     if earlier not in by_year or later not in by_year:
         missing = "、".join(f"{y}年" for y in (earlier, later) if y not in by_year)
@@ -238,7 +248,7 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
 
 
 def difference(plan: Plan, reports: list[Report], question: str) -> Answer:
-    selected = in_scope(plan, reports + chart_reports(reports))
+    selected = in_scope(plan, _with_charts(plan, reports))
     s = Sources()
     if len(plan.figures) == 2 and len(selected) == 1:
         r = selected[0]
@@ -271,7 +281,7 @@ def _in_plan_order(plan: Plan, selected: list[Report]) -> list[Report]:
 
 def ratio(plan: Plan, reports: list[Report], question: str) -> Answer:
     """figures[0] ÷ figures[1] of one report, or one figure of two bodies or years (“是…的几倍”)."""
-    selected = in_scope(plan, reports + chart_reports(reports))
+    selected = in_scope(plan, _with_charts(plan, reports))
     s = Sources()
     if len(plan.figures) == 2 and len(selected) == 1:
         a, b = value_of(selected[0], plan.figures[0]), value_of(selected[0], plan.figures[1])

@@ -7,11 +7,14 @@ named as unknown — never counted as zero.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from answering.chart import CHART_FACTS, SOURCE_YEAR, chart_reports
 from answering.compose import Sources, body_year, join_names, number, passage_citation, unknown
 from answering.models import Answer, Citation, Query
+from answering.records import body_years, candidates
 from answering.vocabulary import Measure, cell_text, fact_label, measure_by_key
 from indexing.models import Report
 from indexing.normalize import fold
@@ -107,11 +110,16 @@ def row_of(fig: Figure) -> dict:
 
 # ---------------------------------------------------------------- selection
 def select(reports: list[Report], query: Query, filters=None) -> list[Report]:
+    # Indexed records are looked up by the scope's slots; every candidate is still tested in full below.
+    pool = candidates(reports, bodies=query.bodies, years=query.years, regions=query.regions, levels=query.levels)
+    # short names the question picked one agency of (two 新华镇): the other bodies of that name are left out
+    picked = {x.short_name for x in candidates(reports, agencies=query.agencies)
+              if x.agency in query.agencies} if query.agencies else set()
     out = []
-    for r in reports:
+    for r in pool:
         if query.bodies and r.short_name not in query.bodies:
             continue
-        if query.agencies and r.agency not in query.agencies and _shares_name(r, query, reports):
+        if query.agencies and r.agency not in query.agencies and r.short_name in picked:
             continue
         if query.years and r.year not in query.years:
             continue
@@ -123,12 +131,6 @@ def select(reports: list[Report], query: Query, filters=None) -> list[Report]:
             continue
         out.append(r)
     return sorted(out, key=lambda r: (r.short_name, r.year or 0))
-
-
-def _shares_name(r: Report, query: Query, reports: list[Report]) -> bool:
-    """True when the question picked one of several bodies with r's short name, and r is not that one."""
-    named = {x.short_name for x in reports if x.agency in query.agencies}
-    return r.short_name in named
 
 
 def _passes(r: Report, f) -> bool:
@@ -163,7 +165,8 @@ def answer_structured(query: Query, reports: list[Report], filters=None) -> Answ
     q = query.text
     if query.bodies and CHART_FACTS & set(measure.facts) and asks_for_year_without_report(query, reports):
         # A later report's chart may give a year the corpus has no report for (侯家镇 2021 prints 2020's figures).
-        reports = reports + chart_reports([r for r in reports if r.short_name in query.bodies])
+        reports = reports + chart_reports([r for r in candidates(reports, bodies=query.bodies)
+                                           if r.short_name in query.bodies])
     miss = _missing_scope(query, reports)
     if miss:
         return unknown(q, miss, query)
@@ -195,7 +198,7 @@ def _absent_note(query: Query, reports: list[Report]) -> str:
         return ""
     asked = sorted(set(query.years + query.unknown_years))
     if query.bodies and asked:
-        have = {(r.short_name, r.year) for r in reports}
+        have = body_years(reports)
         gaps = [f"{b}{y}年" for b in query.bodies for y in asked if (b, y) not in have]
     else:
         gaps = [f"{y}年" for y in query.unknown_years]
@@ -206,7 +209,7 @@ def asks_for_year_without_report(query: Query, reports: list[Report]) -> bool:
     """A named body asked about in a year it has no report for (or a change across years)."""
     if query.operation == "change":
         return True
-    have = {(r.short_name, r.year) for r in reports}
+    have = body_years(reports)
     return any((b, y) not in have for b in query.bodies for y in query.years + query.unknown_years)
 
 
@@ -218,24 +221,39 @@ def _missing_scope(query: Query, reports: list[Report]) -> str | None:
         have = "、".join(f"{y}年" for y in sorted({r.year for r in reports if r.year}))
         return f"语料中没有找到{years}的报告（语料中的报告年份：{have}）。"
     if query.bodies and query.years and query.operation != "change":
-        missing = [b for b in query.bodies if not any(r.short_name == b and r.year in query.years for r in reports)]
+        held = body_years(reports)
+        missing = [b for b in query.bodies if not any((b, y) in held for y in query.years)]
         if missing and len(missing) == len(query.bodies):
-            have = {b: sorted({r.year for r in reports if r.short_name == b and r.year}) for b in missing}
+            have = {b: sorted({r.year for r in candidates(reports, bodies=[b]) if r.short_name == b and r.year})
+                    for b in missing}
             said = "；".join(f"{b}只有{'、'.join(f'{y}年' for y in ys)}的报告" for b, ys in have.items())
             years = "、".join(f"{y}年" for y in query.years)
             return f"语料中没有找到{join_names(missing)}{years}的报告（{said}）。"
     return None
 
 
+T = TypeVar("T")
+MAX_SHOWN = 20  # figures an answer writes out; its rows hold every one (the app's 明细 table and its CSV download)
+
+
+def paged(items: Sequence[T], render: Callable[[T], str], sep: str) -> str:
+    """The first MAX_SHOWN items (one report each) written out — only those are rendered, so only those are cited —
+    then how many there are in all: at 10,000 reports a list of thousands is read in the 明细 table, not here."""
+    shown = sep.join(render(x) for x in items[:MAX_SHOWN])
+    if len(items) <= MAX_SHOWN:
+        return shown
+    return f"{shown}{sep}……（共{len(items)}份报告，此处列出前{MAX_SHOWN}份，完整列表见明细表）"
+
+
 def _unknown_note(unknowns: list[Figure]) -> str:
     if not unknowns:
         return ""
-    names = "；".join(f"{body_year(f.report)}：{f.note}" for f in unknowns)
+    names = paged(unknowns, lambda f: f"{body_year(f.report)}：{f.note}", "；")
     return f"以下报告未披露该数字，未计入：{names}。"
 
 
 def _all_unknown(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
-    names = "；".join(f"{body_year(f.report)}{f.note}" for f in figures)
+    names = paged(figures, lambda f: f"{body_year(f.report)}{f.note}", "；")
     return unknown(query.text, f"语料中没有找到{scope_text(query)}{measure.label}的数字：{names}。", query)
 
 
@@ -271,7 +289,7 @@ def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool =
         return _all_unknown(query, measure, figures)
     s = Sources()
     if listing:  # “各乡镇…多少” — every figure, no condition
-        parts = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
+        parts = paged(known, lambda f: f"{body_year(f.report)}{show(f, measure, s)}", "；")
         text = f"{scope_text(query)}{measure.label}：{parts}。"
         hits = known
     else:
@@ -285,16 +303,17 @@ def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool =
         scope = scope_text(query)
         head = f"{scope}{'中' if query.levels or query.regions else ''}{measure.label}{cond.describe()}{unit}的"
         if hits:
-            text = f"{head}有：" + "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in hits) + "。"
+            text = f"{head}有：" + paged(hits, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、") + "。"
             # nearest the threshold first: a long list of misses is cut after the ones that came closest
-            misses = sorted((f for f in known if f not in hits), key=lambda f: abs(float(f.value) - cond.threshold))
+            hit = {id(f) for f in hits}  # by identity: comparing Figures compares whole reports
+            misses = sorted((f for f in known if id(f) not in hit), key=lambda f: abs(float(f.value) - cond.threshold))
             if misses:  # what was checked and left out, with its number: the list is only as good as its misses
                 shown_misses = "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in misses[:MAX_MISSES])
                 more = f"等{len(misses)}份" if len(misses) > MAX_MISSES else ""
                 text += f"不符合的：{shown_misses}{more}。"
         else:
-            text = f"{head}：没有。已核对：" + "、".join(
-                f"{body_year(f.report)}（{show(f, measure, s)}）" for f in known) + "。"
+            text = f"{head}：没有。已核对：" + paged(
+                known, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、") + "。"
     note = _unknown_note(unknowns)
     if note:
         text += note
@@ -319,7 +338,7 @@ def _sum_avg(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
         return _all_unknown(query, measure, figures)
     s = Sources()
     total = add_up([f.value for f in known])
-    parts = " + ".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in known)
+    parts = paged(known, lambda f: f"{body_year(f.report)}{show(f, measure, s)}", " + ")
     if query.operation == "average":
         value = round(total / len(known), 2)
         value = int(value) if float(value).is_integer() else value
@@ -352,8 +371,8 @@ def _extreme(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     winners = [f for f in ranked if f.value == best]
     s = Sources()
     word = "最多" if query.descending else "最少"
-    names = "、".join(f"{body_year(f.report)}（{show(f, measure, s)}）" for f in winners)
-    others = "；".join(f"{body_year(f.report)}{show(f, measure, s)}" for f in ranked[len(winners):])
+    names = paged(winners, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、")
+    others = paged(ranked[len(winners):], lambda f: f"{body_year(f.report)}{show(f, measure, s)}", "；")
     text = f"{scope_text(query)}{measure.label}{word}的是{names}。"
     if others:
         text += f"其余：{others}。"
@@ -369,10 +388,12 @@ def _rank(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     s = Sources()
     order = "从多到少" if query.descending else "从少到多"
     chain = ""
-    for i, f in enumerate(ranked):
+    for i, f in enumerate(ranked[:MAX_SHOWN]):
         if i:
             chain += " = " if f.value == ranked[i - 1].value else (" > " if query.descending else " < ")
         chain += f"{body_year(f.report)}{show(f, measure, s)}"
+    if len(ranked) > MAX_SHOWN:
+        chain += f" ……（共{len(ranked)}份报告，此处列出前{MAX_SHOWN}份，完整排名见明细表）"
     text = f"{scope_text(query)}{measure.label}{order}：{chain}。"
     text += _years_note(ranked) + _unknown_note([f for f in figures if not f.known])
     return Answer(query.text, text, "list", items=list(dict.fromkeys(f.report.short_name for f in ranked)),

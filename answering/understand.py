@@ -7,8 +7,10 @@ The Catalog lists what the corpus holds, so names and years are checked against 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+import ahocorasick
 from rapidfuzz import fuzz
 
 from answering.lexicon import ANAPHORA, RELATIVE, SITE_AFTER
@@ -20,6 +22,42 @@ from indexing.schema import ITEM_PREFIX
 
 
 # ---------------------------------------------------------------- the corpus catalog
+class NameMatcher:
+    """Every body-name variant and region of a catalog in one Aho–Corasick automaton, built once per catalog change.
+
+    A question is scanned once whatever the number of names. Testing each name (`in`, or a regex per region) cost
+    O(names) per question, and past ~500 regions Python's regex cache recompiled every pattern on every question."""
+
+    builds = 0  # automata built in this process (tests count them: once per catalog, never per question)
+
+    def __init__(self, names: list[str], regions: list[str]) -> None:
+        NameMatcher.builds += 1
+        self._automaton = ahocorasick.Automaton()
+        for rank, variant in enumerate(names):
+            self._automaton.add_word(variant, (0, rank))
+        for rank, region in enumerate(regions):
+            if self._automaton.exists(region):
+                continue  # a region spelt like a name variant: the name wins (regions exclude names anyway)
+            self._automaton.add_word(region, (1, rank))
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def found(self, text: str) -> tuple[list[int], list[int]]:
+        """Ranks (positions in the catalog's longest-first lists) of the name variants and regions `text` holds."""
+        if self._empty:
+            return [], []
+        names, regions = set(), set()
+        for _, (kind, rank) in self._automaton.iter(text):
+            (regions if kind else names).add(rank)
+        return sorted(names), sorted(regions)
+
+
+def _one_off_keys(name: str) -> list[str]:
+    """A name with each character in turn masked: two names of one length differing in one place share a key."""
+    return [name[:i] + "\0" + name[i + 1:] for i in range(len(name))]
+
+
 @dataclass
 class Catalog:
     """Names and years the corpus holds; built once per index load."""
@@ -59,9 +97,26 @@ class Catalog:
                                 if k.startswith(ITEM_PREFIX)}, key=len, reverse=True)),
         )
 
+    def __post_init__(self) -> None:
+        self.matcher = NameMatcher([v for v, _ in self.names], self.regions)
+        self.one_off: dict[str, list[str]] = defaultdict(list)  # masked name → short names (typo look-up)
+        for short in self.short_names:
+            for key in _one_off_keys(short):
+                self.one_off[key].append(short)
+
     @property
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
+
+    def names_in(self, text: str) -> list[tuple[str, str]]:
+        """The (variant, short name) pairs `text` holds, in the catalog's order (longest first)."""
+        ranks, _ = self.matcher.found(text)
+        return [self.names[i] for i in ranks]
+
+    def regions_in(self, text: str) -> list[str]:
+        """The regions `text` holds, longest first."""
+        _, ranks = self.matcher.found(text)
+        return [self.regions[i] for i in ranks]
 
 
 def _name_variants(r: Report) -> set[str]:
@@ -109,7 +164,8 @@ def find_bodies(folded: str, catalog: Catalog, agencies: list[str] | None = None
     """
     bodies: list[str] = []
     text = folded
-    for variant, short in catalog.names:
+    # Only the names the automaton finds can match: blanking a name never makes another appear.
+    for variant, short in catalog.names_in(folded):
         if variant in text:
             text = text.replace(variant, "□")
             if short not in bodies:
@@ -117,7 +173,7 @@ def find_bodies(folded: str, catalog: Catalog, agencies: list[str] | None = None
             if agencies is not None and variant in catalog.agency_of:
                 agencies.append(catalog.agency_of[variant])
     regions: list[str] = []
-    for region in catalog.regions:
+    for region in catalog.regions_in(text):
         # “文登区人民政府” is the district government itself — a body, not every body inside the district.
         spans = re.finditer(re.escape(region), text)
         if any(not text.startswith(("人民政府", "政府"), m.end()) for m in spans):
@@ -143,7 +199,7 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」")
 
 
 def _without_bodies(folded: str, catalog: Catalog) -> str:
-    for variant, _ in catalog.names:
+    for variant, _ in catalog.names_in(folded):
         folded = folded.replace(variant, "□")
     return folded
 
@@ -153,7 +209,7 @@ def find_unknown_bodies(blanked: str, catalog: Catalog, folded: str = "") -> tup
     near: list[str] = []
     rest = _without_bodies(folded, catalog)
     # “在铜鼓县人民政府网站下载”: a site named after a body is where something is, not a body asked about
-    unknown = [f"{r}人民政府" for r in catalog.regions
+    unknown = [f"{r}人民政府" for r in catalog.regions_in(rest)
                if re.search(re.escape(r) + f"(?:人民)?政府(?!{SITE_AFTER})", rest)]
     for m in _BODY_LIKE.finditer(_QUOTED.sub("□", blanked)):  # “花饽饽小镇” is an account's name, not a body
         stem, suffix = m.group(1), m.group(2)
@@ -179,7 +235,8 @@ _LOOK_ALIKE = {frozenset(p) for p in ("侯候", "已己", "未末", "戌戍", "�
 def _near_name(name: str, catalog: Catalog) -> str | None:
     """A slip in a name: same suffix and length, one character off — a look-alike in short names."""
     best: tuple[float, str] | None = None
-    for short in catalog.short_names:
+    candidates = sorted({short for key in _one_off_keys(name) for short in catalog.one_off.get(key, ())})
+    for short in candidates:  # the catalog's names one character off this one (or equal), not every name
         if len(short) != len(name) or short[-1] != name[-1]:
             continue
         diff = [(a, b) for a, b in zip(name, short, strict=True) if a != b]
