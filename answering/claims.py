@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from answering import lexicon as lx
+from answering.foreign import join_words
 from indexing.normalize import fold
 
 SUPPORTED = 0.6  # the share of the claim's word pairs a sentence must hold
@@ -45,8 +46,8 @@ def claim_of(phrase: str) -> Claim:
     negated = bool(re.match(lx.NEGATION, rest))
     rest = re.sub(lx.DOING, " ", re.sub(rf"^(?:{lx.NEGATION})", " ", rest))
     first = next((r for r in _RUN.findall(rest) if len(r) >= 2), "")
-    words = "".join(r for r in _RUN.findall(re.sub(lx.CLAIM_FRAME, " ", re.sub(r"[“”\"《》「」『』]", "", text)))
-                    if len(r) >= 2)
+    words = join_words([r for r in _RUN.findall(re.sub(lx.CLAIM_FRAME, " ", re.sub(r"[“”\"《》「」『』]", "", text)))
+                        if len(r) >= 2])
     return Claim(words, quoted, frozenset(_pairs(rest)), negated, first[:2] or (quoted[0] if quoted else ""))
 
 

@@ -41,6 +41,19 @@ def hint(question: str, query: Query | None = None, recognised: str = "") -> Ans
     return Answer(question, said + HINT, "unknown", query=query)
 
 
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_LATIN_START = re.compile(r"^[A-Za-z]")
+
+
+def join_words(words: list[str]) -> str:
+    """Words run together as Chinese is written, with a space kept between two Latin words (“Open Day”)."""
+    out = ""
+    for word in words:
+        out += " " if out and _LATIN_END.search(out) and _LATIN_START.match(word) else ""
+        out += word
+    return out
+
+
 def fragment(text: str, limit: int = FRAGMENT_CHARS) -> str:
     """The words of `text` to echo back: spaces kept except between Chinese words, cut at a word's end, never inside one
     (jieba's words for Chinese, whole words for Latin text)."""

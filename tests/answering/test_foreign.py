@@ -61,3 +61,13 @@ def test_an_echoed_fragment_keeps_words_whole(text, expected):
 def test_an_abstention_echoes_latin_words_with_their_spaces():
     ans = _assistant().ask("甲乡的足球比赛 World Cup 成绩如何")
     assert ans.kind == "unknown" and "World Cup" in ans.answer and "WorldCup" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "echoed"), [
+    ("甲乡的年报有没有提到 Open Data 平台？", "Open Data"),
+    ("哪个乡镇开展了 Open Day 活动？", "Open Day"),
+    ("甲乡的年报里有没有提到要建设 Smart Portal 的情况？", "Smart Portal"),
+])
+def test_a_claim_echoed_back_keeps_its_latin_words_apart(question, echoed):
+    ans = _assistant().ask(question)
+    assert ans.kind == "unknown" and echoed in ans.answer, ans.answer
