@@ -242,7 +242,7 @@ def paged(items: Sequence[T], render: Callable[[T], str], sep: str) -> str:
     shown = sep.join(render(x) for x in items[:MAX_SHOWN])
     if len(items) <= MAX_SHOWN:
         return shown
-    return f"{shown}{sep}……（共{len(items)}份报告，此处列出前{MAX_SHOWN}份，完整列表见明细表）"
+    return f"{shown}{sep}……（共{len(items)}份报告，完整列表见明细表）"
 
 
 def _unknown_note(unknowns: list[Figure]) -> str:
@@ -393,7 +393,7 @@ def _rank(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
             chain += " = " if f.value == ranked[i - 1].value else (" > " if query.descending else " < ")
         chain += f"{body_year(f.report)}{show(f, measure, s)}"
     if len(ranked) > MAX_SHOWN:
-        chain += f" ……（共{len(ranked)}份报告，此处列出前{MAX_SHOWN}份，完整排名见明细表）"
+        chain += f" ……（共{len(ranked)}份报告，完整排名见明细表）"
     text = f"{scope_text(query)}{measure.label}{order}：{chain}。"
     text += _years_note(ranked) + _unknown_note([f for f in figures if not f.known])
     return Answer(query.text, text, "list", items=list(dict.fromkeys(f.report.short_name for f in ranked)),
