@@ -57,7 +57,7 @@ def test_derived_reports_hold_their_truth(bases):
             table, row, column = key.split(".")
             assert report.cell(table, row, column) == want, key
         for key, want in truth["facts"].items():
-            fact = report.facts[key] if key in report.facts else None
+            fact = report.facts.get(key)
             if fact is None:  # item facts are keyed by their folded noun in the truth
                 continue
             assert fact.value == want
