@@ -37,7 +37,7 @@ from answering.citing import body_label as _body_label
 from answering.citing import cell_line, citation_heading
 from answering.citing import row_pairs as _row_pairs
 from answering.dataset import REGION_SEP, in_region, region_choices
-from answering.limits import MAX_QUESTION_CHARS, clean_question
+from answering.limits import MAX_CONCURRENT_ANSWERS, MAX_QUESTION_CHARS, clean_question
 from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
 from answering.models import Answer, fmt_number
 from answering.vocabulary import measure_by_key
@@ -85,7 +85,7 @@ VALUE_HEADING = "数值"  # the value column's heading when the answer names no 
 MAX_DOWNLOAD_FOLDERS = 32  # CSV downloads kept on disk (one folder each); older ones are removed as answers come in
 # Questions answered at once. The Assistant only reads per question (uploads and corrections take AppState's
 # write lock), so one slow question no longer holds every other user's chat in a single queue slot.
-CHAT_CONCURRENCY = 4
+CHAT_CONCURRENCY = MAX_CONCURRENT_ANSWERS
 
 # Source text and highlights in colours of their own, each at least WCAG AA (4.5:1) on the theme's background in
 # light and dark mode (tests compute the ratios): the theme's “subdued” grey was hard to read.
@@ -110,6 +110,8 @@ APP_CSS = f"""
 .nb-hint {{ color: {HINT_COLORS["light"]}; font-size: .92em; min-height: 1.2em; }}
 .dark .nb-hint {{ color: {HINT_COLORS["dark"]}; }}
 .nb-count {{ font-size: .92em; }}
+/* while the person types, the counter speaks; an earlier “please type a question” hint steps aside */
+#nb-input-notes:has(#nb-count .nb-count, #nb-count .nb-hint) #nb-input-hint {{ display: none; }}
 /* a visible focus ring for keyboard users on every control */
 .gradio-container :focus-visible {{ outline: 3px solid {FOCUS_COLOR} !important; outline-offset: 2px; }}
 """
@@ -486,6 +488,9 @@ class AppState:
                     self._reload(reopen=True)
         except IndexBusy:  # a writer is at work: answer from what was read; the next question looks again
             return False
+        except OSError:  # the lock file cannot be made (a read-only index directory): keep what was read
+            log.exception("could not take the index lock to reload %s", self.config.index_dir)
+            return False
         return True
 
     def fix(self, report_id: str, fields: dict[str, Any]) -> Report:
@@ -636,13 +641,26 @@ def _hint_html(text: str) -> str:
 
 
 # In the browser, with no round trip: a live count of the question's characters, and a warning past the limit
-# (the server refuses such a question too, saying the limit; nothing is cut silently).
-COUNTER_JS = f"""(q) => {{
-  const n = [...(q || '')].length, max = {MAX_QUESTION_CHARS};
-  if (n > max) return '<div class="nb-hint" role="status" aria-live="polite">已输入 ' + n + ' 字，超过每个问题 '
-    + max + ' 字的上限：请缩短后再提问（超过上限的问题不会作答）。</div>';
-  return n ? '<div class="nb-count">' + n + ' / ' + max + ' 字</div>' : '';
-}}"""
+# (the server refuses such a question too, saying the limit; nothing is cut silently). It reads the box on each
+# keystroke and every 400 ms (the box is also emptied by the server after a question is sent). Gradio's own
+# Textbox.input event did not reach a JS-only listener in this app, so the counter owns its element.
+COUNTER_JS = f"""
+const max = {MAX_QUESTION_CHARS};
+let last = null;
+const show = () => {{
+  const box = document.querySelector('#nb-question textarea');
+  const q = box ? box.value : '';
+  if (q === last) return;
+  last = q;
+  const n = [...q].length;
+  element.innerHTML = n > max
+    ? '<div class="nb-hint" role="status" aria-live="polite">已输入 ' + n + ' 字，超过每个问题 ' + max
+      + ' 字的上限：请缩短后再提问（超过上限的问题不会作答）。</div>'
+    : (n ? '<div class="nb-count">' + n + ' / ' + max + ' 字</div>' : '');
+}};
+document.addEventListener('input', (e) => {{ if (e.target.closest && e.target.closest('#nb-question')) show(); }});
+setInterval(show, 400);
+"""
 # Gradio sets each message's aria-label to its raw content (our answer HTML): screen readers get plain text instead.
 ARIA_JS = """
 if (!window.__nbAria) {
@@ -753,7 +771,9 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
                 )
                 ask_btn = gr.Button("提问", variant="primary", scale=1, elem_id="nb-ask")
                 clear_btn = gr.Button("清空对话", scale=1, elem_id="nb-clear")
-            hint = gr.HTML("", elem_id="nb-input-hint", js_on_load=ARIA_JS)
+            with gr.Row(elem_id="nb-input-notes"):
+                hint = gr.HTML("", elem_id="nb-input-hint", js_on_load=ARIA_JS)
+                gr.HTML("", elem_id="nb-count", js_on_load=COUNTER_JS)
             with gr.Row():
                 copy_btn = gr.Button("复制回答（Markdown）", size="sm", scale=1, elem_id="nb-copy")
                 copy_status = gr.Markdown(
@@ -833,8 +853,9 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
             rows_box: gr.update(visible=True),
             rows_table: gr.update(value=rows_frame(answer.rows, title), label=f"明细：{title}"),
             # All zeros (“which had none”) draws no bars: the table says it; an empty chart looks broken.
-            chart: gr.update(value=plot, visible=bool((plot["数值"] != 0).any()), label=f"柱状图：{title}",
-                             y_title=title),
+            # Only the label names the measure: a y_title sent with new values made Gradio 6.31 keep the last
+            # answer's bars on the x axis (the same lag as sort and y_lim).
+            chart: gr.update(value=plot, visible=bool((plot["数值"] != 0).any()), label=f"柱状图：{title}"),
             csv_file: gr.update(value=str(write_rows_csv(answer.rows, state.download_dir, measure=title))),
         }
 
@@ -857,7 +878,6 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     readings.select(lambda choice: choice, readings, question, **private).then(
         respond_and_offer, inputs, outputs, **common
     )
-    question.input(None, question, hint, js=COUNTER_JS, **private)
     clear_btn.click(
         lambda: ([], [], [], [], gr.update(visible=False), "", gr.update(visible=False), ""), None,
         [chatbot, history, turns, saved, rows_box, copy_md, feedback_row, feedback_status], **private,

@@ -66,7 +66,7 @@ def test_headline_question_answer_sources_chart_and_csv(page, browser_app):
     with page.expect_download() as download:
         page.locator("#nb-csv").click()
     csv_text = download.value.path().read_text(encoding="utf-8-sig")
-    assert csv_text.splitlines()[0] == "单位,年份,数值"
+    assert csv_text.splitlines()[0] == "单位,年份,本年新收政府信息公开申请（单位：件）"  # the measure and its unit
     for name in ("侯家镇", "港口乡", "白奎镇"):
         assert name in csv_text
 
