@@ -62,7 +62,7 @@ class Assistant:
         self.llm = llm
         self._fixed_reports = reports
         self._catalog: Catalog | None = None
-        self._seen: tuple[list[Report] | None, int] = (None, 0)  # the record list the catalog was built from
+        self._seen: list[Report] = []  # the records the catalog was built from
         self._identified: list[Report] = []
         self._llm_client = None
 
@@ -92,15 +92,15 @@ class Assistant:
         return self._catalog
 
     def _refresh(self) -> None:
-        """Names, record indexes and the identified reports, rebuilt only when the record list changes. The index
-        hands out a new list after every upload or removal; the same list (and length) means nothing changed, so a
-        question costs no pass over every report."""
+        """Names, record indexes and the identified reports, rebuilt only when the records change (an upload, a
+        removal, a fix: the index then loads new Report objects). The same objects in the same order is a list
+        comparison by identity, in C — no pass of Python over every report, no tuple of every report_id."""
         every = self.all_reports()
-        if self._catalog is not None and self._seen[0] is every and self._seen[1] == len(every):
+        if self._catalog is not None and len(every) == len(self._seen) and every == self._seen:
             return
         reports = Records(r for r in every if r.identified)
         reports.index  # noqa: B018  (built now, with the names: no question pays for it)
-        self._catalog, self._identified, self._seen = Catalog.from_reports(reports), reports, (every, len(every))
+        self._catalog, self._identified, self._seen = Catalog.from_reports(reports), reports, list(every)
         note_shared_names(reports)
 
     def warm_up(self) -> None:

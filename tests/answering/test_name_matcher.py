@@ -73,6 +73,32 @@ def test_the_catalog_is_built_again_only_when_the_records_change():
     assert "新来镇" in assistant.catalog().short_names
 
 
+class _Index:
+    """An index as indexing.store hands out records: a new list (of the same cached objects) on every call."""
+
+    def __init__(self, reports: list) -> None:
+        self.records = reports
+
+    def reports(self) -> list:
+        return list(self.records)
+
+    def search(self, *args, **kwargs) -> list:
+        return []
+
+
+def test_a_fresh_list_of_the_same_records_does_not_rebuild_the_catalog():
+    index = _Index(many_counties(40, 1))
+    assistant = Assistant(index)
+    first = assistant.catalog()
+    builds = NameMatcher.builds
+    for _ in range(3):
+        assistant.understand("2021年哪些乡镇没有收到政府信息公开申请？")
+    assert assistant.catalog() is first and NameMatcher.builds == builds
+    index.records = index.records[1:]  # a report removed: the names are built again, once
+    assert assistant.catalog() is not first and NameMatcher.builds == builds + 1
+    assert len(assistant.catalog().short_names) == 39
+
+
 def _old_find_bodies(folded: str, catalog: Catalog) -> tuple[list[str], list[str], str]:
     """The matching as it was before the automaton: every name and region tested in turn (the reference)."""
     bodies, text = [], folded
