@@ -55,6 +55,17 @@ def query_of(plan: Plan, query: Query) -> Query:
     )
 
 
+def _same_objects(a: list[Report], b: list[Report]) -> bool:
+    """The same Report objects in the same order. A reload replaces every object, so its first, middle and last
+    tell it by identity; only then the lists are compared — element by element in C, where an identical object is
+    equal at once (a whole report is compared only where one was swapped in place)."""
+    if len(a) != len(b):
+        return False
+    if a and any(a[i] is not b[i] for i in (0, len(a) // 2, -1)):
+        return False
+    return a == b
+
+
 class Assistant:
     def __init__(self, index, llm=None, *, reports: list[Report] | None = None):
         """`index`: an indexing.store.Index (or None to answer from `reports` alone, reading their sections)."""
@@ -93,10 +104,10 @@ class Assistant:
 
     def _refresh(self) -> None:
         """Names, record indexes and the identified reports, rebuilt only when the records change (an upload, a
-        removal, a fix: the index then loads new Report objects). The same objects in the same order is a list
-        comparison by identity, in C — no pass of Python over every report, no tuple of every report_id."""
+        removal, a fix: the index then loads new Report objects). The same objects in the same order are told by
+        identity, in C (never by comparing whole reports) — no tuple of every report_id per question."""
         every = self.all_reports()
-        if self._catalog is not None and len(every) == len(self._seen) and every == self._seen:
+        if self._catalog is not None and _same_objects(every, self._seen):
             return
         reports = Records(r for r in every if r.identified)
         reports.index  # noqa: B018  (built now, with the names: no question pays for it)
