@@ -152,6 +152,13 @@ def _fn(demo, name: str):
     return next(f for f in demo.fns.values() if f.name == name)
 
 
+def _ask_page(demo, question: str) -> list[dict]:
+    """The chat messages after asking `question` in a new session, as the page's respond handler returns them."""
+    out = _fn(demo, "respond_and_offer").fn(question, [], [], [], [], [], [])
+    chatbot = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "nb-chatbot")
+    return out[chatbot]
+
+
 def _descendants(block):
     for child in getattr(block, "children", []) or []:
         yield child
@@ -239,15 +246,12 @@ def test_the_assistant_answers_the_same_when_asked_concurrently(corpus_index_con
 
 @pytest.mark.slow
 def test_the_page_refuses_a_long_question_and_echoes_no_control_characters(demo):
-    respond = _fn(demo, "respond_and_offer").fn
     long_q = "侯家镇2021年通过微信公众号发布了多少条信息？" * 200
-    out = respond(long_q, [], [], [], [], [])
-    messages = out[0]
+    messages = _ask_page(demo, long_q)
     assert len(messages[0]["content"]) <= MAX_QUESTION_CHARS + 1  # the echo is cut, and says so with “…”
     assert str(MAX_QUESTION_CHARS) in messages[1]["content"] and "上限" in messages[1]["content"]
 
-    out = respond(f"侯家镇{CONTROLS}2021年通过微信公众号\t发布了多少条信息？", [], [], [], [], [])
-    messages = out[0]
+    messages = _ask_page(demo, f"侯家镇{CONTROLS}2021年通过微信公众号\t发布了多少条信息？")
     assert messages[0]["content"] == "侯家镇2021年通过微信公众号 发布了多少条信息？"
     assert "235" in messages[1]["content"]
     assert not any(_has_control(m["content"]) for m in messages)
@@ -261,7 +265,7 @@ def test_a_failed_question_is_told_in_chinese(demo, monkeypatch):
         raise RuntimeError("ConnectionResetError: boom at 0xdeadbeef")
 
     monkeypatch.setattr(state.assistant, "ask", broken)
-    messages = _fn(demo, "respond_and_offer").fn("侯家镇有哪些问题？", [], [], [], [], [])[0]
+    messages = _ask_page(demo, "侯家镇有哪些问题？")
     assert messages[-1]["content"] == app.FAILED_ANSWER
     assert "boom" not in messages[-1]["content"] and not re.search(r"[A-Z][a-z]+Error", messages[-1]["content"])
     assert _fn(demo, "chat").fn("侯家镇有哪些问题？") == app.FAILED_ANSWER
