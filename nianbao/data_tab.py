@@ -108,7 +108,10 @@ def cell_shown(body: ds.BodyRow, year: int) -> str:
     found = body.by_year.get(year)
     if not found:
         return NO_REPORT
-    return " / ".join(BLANK if d.value is None else fmt_number(d.value) for d in found)
+    if len(found) == 1:
+        return BLANK if found[0].value is None else fmt_number(found[0].value)
+    # several reports of one body and year: each value, a blank one named so the “/” does not dangle
+    return " / ".join("空白" if d.value is None else fmt_number(d.value) for d in found)
 
 
 def page_frame(view: DataView, number: int) -> pd.DataFrame:
@@ -158,7 +161,10 @@ def chart_year(view: DataView, chosen: Any) -> int | None:
         year = int(chosen)
     except (TypeError, ValueError):
         year = None
-    return year if year in view.years else (view.years[-1] if view.years else None)
+    if year in view.years:
+        return year
+    known = sorted({d.year for d in view.rows if d.value is not None})  # a year with something to draw
+    return known[-1] if known else (view.years[-1] if view.years else None)
 
 
 def cell_detail(view: DataView, number: int, row: int, column: int) -> str:
@@ -314,7 +320,7 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     bar_year = gr.Dropdown([], label="柱状图年份", elem_id="nb-data-bar-year")
     with gr.Row():
         bar = gr.BarPlot(x="单位", y="数值", label="本页单位的数值（一个年份）", elem_id="nb-data-bar", height=340,
-                         x_label_angle=-40, y_axis_format=",.6~g", y_lim=[0, None], scale=1)
+                         x_label_angle=-40, y_axis_format=",.6~g", y_lim=[0, None], sort="-y", scale=1)
         line = gr.LinePlot(x="年份", y="数值", label="各年合计（有数值的报告之和，计算值）", elem_id="nb-data-line",
                            height=340, y_axis_format=",.6~g", tooltip=["年份", "数值", "有数值的报告"], scale=1)
 
@@ -343,6 +349,9 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
         """A new query: first page, sort choices for its years, fresh downloads."""
         *query, chosen_year = values
         view = view_of(*query)
+        q = DataQuery.from_inputs(*query)
+        # the bar chart follows the year the table is filtered to or sorted by
+        chosen_year = q.year or (int(q.sort) if q.sort.isdigit() else chosen_year)
         csv_path, xlsx_path = write_downloads(view, state.download_dir)
         sort_value = query[4] if query[4] in {v for _, v in sort_choices(view.years)} else "region"
         return (*shown(view, 1, chosen_year), gr.update(choices=sort_choices(view.years), value=sort_value),
@@ -354,11 +363,12 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
             return shown(view_of(*query), int(number or 1) + step, chosen_year)
         return go
 
-    def select(*values, evt: gr.SelectData):
-        *query, number = values
-        view = view_of(*query)
+    def select(measure_, year_, region_, level_, sort_, order_, number, evt):
+        view = view_of(measure_, year_, region_, level_, sort_, order_)
         row, column = (evt.index if isinstance(evt.index, list | tuple) else (evt.index, -1))
         return cell_detail(view, clamp_page(number, view.pages), int(row), int(column))
+
+    select.__annotations__ = {"evt": gr.SelectData}  # Gradio finds the event by its real type, not a string
 
     def choices():
         ys, rs, ls = filter_choices(state.reports())
