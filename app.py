@@ -16,7 +16,9 @@ import bisect
 import csv
 import html
 import logging
+import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -633,6 +635,7 @@ NO_REPORT = "（无）"  # a report id no report has: a region filter that match
 REGION_LABEL_SEP = " › "
 MAX_SAVED_TURNS = 30  # turns kept in the browser's storage (each holds its rendered answer)
 CHAT_STORAGE_KEY = "nianbao-chat"
+BROWSER_KEY_FILE = "browser_state.key"
 EMPTY_HINT = "请先输入问题，例如：“2021年哪些乡镇没有收到政府信息公开申请？”"
 
 
@@ -711,6 +714,23 @@ def _turn(answer: Answer | None, question: str, html_text: str, markdown: str, f
     }
 
 
+def browser_secret(index_dir: Path) -> str | None:
+    """The key the browser's copy of a conversation is sealed with, kept beside the index so a restarted server can
+    still read what browsers kept; None (a new key each start) when the index folder cannot hold it."""
+    path = Path(index_dir) / BROWSER_KEY_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+                fh.write(secrets.token_hex(32))
+        except FileExistsError:  # kept from an earlier start (or another server's, this instant)
+            pass
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):  # a read-only index folder
+        return None
+    return key if len(key) >= 32 else None
+
+
 def _restored(saved: Any) -> list[dict[str, Any]]:
     """The turns kept in the browser, checked: only well-formed ones, at most MAX_SAVED_TURNS, renumbered."""
     turns = []
@@ -749,7 +769,8 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     history = gr.State([])  # this session's Answers, passed back as history= for follow-ups
     turns = gr.State([])  # this session's questions with their rendered answers (what the browser keeps)
     judged = gr.State(None)  # the turn last given 👍/👎 and its verdict, for a note sent after it
-    saved = gr.BrowserState([], storage_key=CHAT_STORAGE_KEY)  # the conversation, in the browser, across refresh
+    # the conversation, in the browser, across refresh (and server restarts: the key it is sealed with is kept)
+    saved = gr.BrowserState([], storage_key=CHAT_STORAGE_KEY, secret=browser_secret(state.config.index_dir))
     with gr.Row():
         with gr.Column(scale=4):
             chatbot = gr.Chatbot(

@@ -23,6 +23,7 @@ MAX_TEXT_CHARS = 4000  # question and answer text: a real answer is well under t
 MAX_CITATIONS = 30
 MAX_CITATION_CHARS = 600  # one cited passage
 VERDICTS = ("up", "down")
+MAX_FILE_BYTES = 50 * 1024 * 1024  # ~2,000 full-size lines; past it new feedback is refused, not the disk filled
 _LOCK = threading.Lock()
 
 
@@ -102,6 +103,10 @@ def _bounded_citation(c: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class FeedbackFull(OSError):
+    """The feedback file has reached MAX_FILE_BYTES: export and move it aside to collect more."""
+
+
 def feedback_path(index_dir: Path) -> Path:
     return Path(index_dir) / FEEDBACK_FILE
 
@@ -114,6 +119,8 @@ def record(index_dir: Path, entry: Feedback) -> Path:
     with _LOCK, path.open("a", encoding="utf-8") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)  # another process (a second server) appending at once
         try:
+            if fh.seek(0, 2) + len(line.encode("utf-8")) > MAX_FILE_BYTES:
+                raise FeedbackFull(f"{path} 已达 {MAX_FILE_BYTES // 1024 // 1024} MB 上限：请导出后移走再收集")
             fh.write(line)
             fh.flush()
         finally:

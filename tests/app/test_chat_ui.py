@@ -203,3 +203,12 @@ def test_a_like_becomes_a_bounded_feedback_record():
     entry = app._feedback(turn, "down", "x" * 5000)
     assert entry.verdict == "down" and entry.items == ["侯家镇"] and entry.files == ["000.txt"]
     assert entry.history == ["之前的问题"] and len(entry.note) == 1000 and entry.citations[0]["text"] == "未收到"
+
+
+def test_the_browser_key_is_kept_beside_the_index(tmp_path):
+    first = app.browser_secret(tmp_path / "index")
+    assert first and len(first) >= 32 and app.browser_secret(tmp_path / "index") == first  # a restart reads it back
+    assert (tmp_path / "index" / app.BROWSER_KEY_FILE).stat().st_mode & 0o077 == 0  # only the owner reads it
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    assert app.browser_secret(blocked / "index") is None  # cannot be kept: a fresh key per start, no crash

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from nianbao import cli
+from nianbao import cli, feedback
 from nianbao.feedback import FEEDBACK_FILE, MAX_NOTE_CHARS, Feedback, export_lines, latest, read_all, record
 
 CITE = {"report_id": "r1", "agency": "侯家镇人民政府", "short_name": "侯家镇", "year": 2021, "section": "overview",
@@ -85,3 +85,13 @@ def test_cli_feedback_export(tmp_path, capsys):
     assert cli.main(["feedback", "export", "--index", str(tmp_path), "--down", "--out", str(out)]) == 0
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["fb-a1"]
     assert cli.main(["feedback", "export", "--index", str(tmp_path / "none")]) == 0  # no feedback yet: empty
+
+
+def test_a_full_feedback_file_refuses_more(tmp_path, monkeypatch):
+    monkeypatch.setattr(feedback, "MAX_FILE_BYTES", 3000)
+    record(tmp_path, _entry("a1"))
+    with pytest.raises(feedback.FeedbackFull):
+        for i in range(10):
+            record(tmp_path, _entry(f"b{i}"))
+    assert (tmp_path / FEEDBACK_FILE).stat().st_size <= 3000
+    assert all(isinstance(e, Feedback) for e in read_all(tmp_path))  # what was kept is whole
