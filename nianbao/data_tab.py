@@ -33,6 +33,9 @@ BLANK = ""  # a blank cell: unknown, shown blank, never 0
 NO_REPORT = "—"  # no report of this body for that year
 ALL = "全部"  # the value of a filter's “all” choice
 MAX_DATA_FOLDERS = 16  # download folders kept on disk; older ones are removed as new queries are written
+CSV_LABEL = "下载 CSV（全部筛选结果）"
+XLSX_LABEL = "下载 Excel .xlsx（全部筛选结果）"
+PREPARING = "正在准备下载…"
 LEGEND = (f"空白 = 报告中该格为空（未知，不是0）；{NO_REPORT} = 该年没有这个单位的报告。"
           "点击表中数值可查看它来自哪份报告的哪个单元格。")
 
@@ -314,8 +317,8 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
                          label=f"单位 × 年份（每页 {PAGE_SIZE} 个单位）")
     detail = gr.HTML(elem_id="nb-data-detail")
     with gr.Row():
-        csv_file = gr.DownloadButton("下载 CSV（全部筛选结果）", elem_id="nb-data-csv")
-        xlsx_file = gr.DownloadButton("下载 Excel .xlsx（全部筛选结果）", elem_id="nb-data-xlsx")
+        csv_file = gr.DownloadButton(CSV_LABEL, interactive=False, elem_id="nb-data-csv")
+        xlsx_file = gr.DownloadButton(XLSX_LABEL, interactive=False, elem_id="nb-data-xlsx")
     chart_title = gr.Markdown(elem_id="nb-data-chart-title")
     bar_year = gr.Dropdown([], label="柱状图年份", elem_id="nb-data-bar-year")
     with gr.Row():
@@ -346,16 +349,27 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     page_outputs = [table, info, page, chart_title, bar_year, bar, line, detail]
 
     def refresh(*values):
-        """A new query: first page, sort choices for its years, fresh downloads."""
+        """A new query: its first page and sort choices. Its downloads are written next (`downloads`): the table
+        does not wait for them, and the buttons are off until they hold this query's files."""
         *query, chosen_year = values
         view = view_of(*query)
         q = DataQuery.from_inputs(*query)
         # the bar chart follows the year the table is filtered to or sorted by
         chosen_year = q.year or (int(q.sort) if q.sort.isdigit() else chosen_year)
-        csv_path, xlsx_path = write_downloads(view, state.download_dir)
         sort_value = query[4] if query[4] in {v for _, v in sort_choices(view.years)} else "region"
         return (*shown(view, 1, chosen_year), gr.update(choices=sort_choices(view.years), value=sort_value),
-                str(csv_path), str(xlsx_path))
+                gr.update(value=None, label=PREPARING, interactive=False),
+                gr.update(value=None, label=PREPARING, interactive=False))
+
+    def downloads(*query):
+        csv_path, xlsx_path = write_downloads(view_of(*query), state.download_dir)
+        return (gr.update(value=str(csv_path), label=CSV_LABEL, interactive=True),
+                gr.update(value=str(xlsx_path), label=XLSX_LABEL, interactive=True))
+
+    def new_query(trigger):
+        shown_ = trigger(refresh, [*controls, bar_year], full, **private)
+        shown_.then(downloads, controls, [csv_file, xlsx_file], **private)
+        return shown_
 
     def turn(step: int):
         def go(*values):
@@ -377,7 +391,7 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     private = dict(api_visibility="private")
     full = [*page_outputs, sort, csv_file, xlsx_file]
     for control in controls:
-        control.input(refresh, [*controls, bar_year], full, **private)
+        new_query(control.input)
     bar_year.input(turn(0), [*controls, page, bar_year], page_outputs, **private)
     page.submit(turn(0), [*controls, page, bar_year], page_outputs, **private)
     prev_btn.click(turn(-1), [*controls, page, bar_year], page_outputs, **private)
@@ -385,8 +399,7 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     table.select(select, [*controls, page], detail, **private)
 
     if isinstance(tab, gr.Tab):
-        tab.select(choices, None, [year, region, level], **private).then(refresh, [*controls, bar_year], full,
-                                                                          **private)
+        new_query(tab.select(choices, None, [year, region, level], **private).then)
     if link is not None and link.button is not None:
         def follow(target: dict[str, Any] | None):
             target = target or {}
@@ -395,9 +408,9 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
 
         # The tab is opened last, once its controls hold the answer's measure: its own select event then shows the
         # same query, never the one before. (The page's Tabs exists only once the Blocks close, hence a click.)
-        link.button.click(choices, None, [year, region, level], **private).then(
-            follow, link.target, [measure, year, region, level], **private).then(
-            refresh, [*controls, bar_year], full, **private).then(None, js=OPEN_DATA_TAB, **private)
+        new_query(link.button.click(choices, None, [year, region, level], **private).then(
+            follow, link.target, [measure, year, region, level], **private).then).then(
+            None, js=OPEN_DATA_TAB, **private)
 
 
 OPEN_DATA_TAB = """() => {

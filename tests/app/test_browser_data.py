@@ -188,6 +188,9 @@ def test_data_tab_on_a_thousand_generated_reports(page, synth_app, synth_reports
 
     # downloads: every filtered row, in the table's order, the value column named with the measure and unit
     expected = [ds.export_values(d, measure) for d in view.ordered]
+    for button, label in (("#nb-data-csv", dt.CSV_LABEL), ("#nb-data-xlsx", dt.XLSX_LABEL)):
+        expect(page.locator(button)).to_have_text(label)  # written after the table, then switched on
+        expect(page.locator(button)).to_be_enabled()
     with page.expect_download() as got:
         page.locator("#nb-data-csv").click()
     lines = read_csv(Path(got.value.path()))
