@@ -33,19 +33,18 @@ class RecordIndex:
 
     def positions(self, *, bodies: Iterable[str] = (), agencies: Iterable[str] = (), years: Iterable[int] = (),
                   regions: Iterable[str] = (), levels: Iterable[str] = ()) -> list[int] | None:
-        """Positions of the reports matching every slot given (any of a slot's values), in list order; None when no
-        slot is given (every report)."""
-        chosen: set[int] | None = None
+        """Positions, in list order, of the reports matching the most selective slot given (any of its values): a
+        superset of those matching every slot, as small as one look-up makes it — intersecting a year's or a level's
+        tens of thousands of positions would cost what a scan does. None when no slot is given (every report)."""
+        best: list[list[int]] | None = None
         for table, values in ((self.by_body, bodies), (self.by_agency, agencies), (self.by_year, years),
                               (self.by_region, regions), (self.by_level, levels)):
-            values = list(values)
-            if not values:
-                continue
-            hits = {i for v in values for i in table.get(v, ())}
-            chosen = hits if chosen is None else chosen & hits
-            if not chosen:
-                return []
-        return None if chosen is None else sorted(chosen)
+            lists = [table.get(v, []) for v in dict.fromkeys(values)]
+            if lists and (best is None or sum(map(len, lists)) < sum(map(len, best))):
+                best = lists
+        if best is None:
+            return None
+        return best[0] if len(best) == 1 else sorted({i for found in best for i in found})  # a report in two regions
 
 
 class Records(list):
@@ -62,8 +61,8 @@ class Records(list):
 
 
 def candidates(reports: Sequence[Report], **slots: Iterable[str | int]) -> Sequence[Report]:
-    """The reports a scope can match: looked up when `reports` is indexed, else all of them (callers still test each
-    one in full, so an index only ever narrows what is tested)."""
+    """The reports a scope can match — by its most selective slot when `reports` is indexed, else all of them.
+    Callers test each candidate against the whole scope: an index only narrows what is tested."""
     if not isinstance(reports, Records):
         return reports
     positions = reports.index.positions(**slots)

@@ -175,12 +175,38 @@ def find_bodies(folded: str, catalog: Catalog, agencies: list[str] | None = None
     regions: list[str] = []
     for region in catalog.regions_in(text):
         # “文登区人民政府” is the district government itself — a body, not every body inside the district.
-        spans = re.finditer(re.escape(region), text)
-        if any(not text.startswith(("人民政府", "政府"), m.end()) for m in spans):
+        if any(not text.startswith(("人民政府", "政府"), i + len(region)) for i in _occurrences(region, text)):
             regions.append(region)
         # “在铜鼓县人民政府网站下载”: a site's name stays whole in the text, it is part of what is asked
-        text = re.sub(re.escape(region) + rf"(?!(?:人民)?政府(?:{SITE_AFTER}))", "□", text)
+        text = _blank_unless(region, text, _SITE_NAMED)
     return _in_question_order(folded, bodies), regions, text
+
+
+# After a region: its government's site (“…人民政府网站”), or its government itself (not a site of it). Compiled
+# once: a pattern per region name would be compiled per question (thousands of names overflow re's cache).
+_SITE_NAMED = re.compile(rf"(?:人民)?政府(?:{SITE_AFTER})")
+_GOVERNMENT_ITSELF = re.compile(rf"(?:人民)?政府(?!{SITE_AFTER})")
+
+
+def _occurrences(word: str, text: str, *, overlapping: bool = False):
+    """Start of each occurrence of `word` in `text`, left to right (as re.finditer of the escaped word)."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + (1 if overlapping else len(word)))
+
+
+def _blank_unless(word: str, text: str, followed: re.Pattern[str]) -> str:
+    """`word` replaced by □ wherever `followed` does not match right after it (re.sub of word(?!followed))."""
+    out, last, i = [], 0, text.find(word)
+    while i >= 0:
+        end = i + len(word)
+        if followed.match(text, end):
+            i = text.find(word, i + 1)  # kept: the next try starts one character on, as re.sub's does
+            continue
+        out += [text[last:i], "□"]
+        last, i = end, text.find(word, end)
+    return "".join(out) + text[last:]
 
 
 def _in_question_order(folded: str, bodies: list[str]) -> list[str]:
@@ -210,7 +236,7 @@ def find_unknown_bodies(blanked: str, catalog: Catalog, folded: str = "") -> tup
     rest = _without_bodies(folded, catalog)
     # “在铜鼓县人民政府网站下载”: a site named after a body is where something is, not a body asked about
     unknown = [f"{r}人民政府" for r in catalog.regions_in(rest)
-               if re.search(re.escape(r) + f"(?:人民)?政府(?!{SITE_AFTER})", rest)]
+               if any(_GOVERNMENT_ITSELF.match(rest, i + len(r)) for i in _occurrences(r, rest, overlapping=True))]
     for m in _BODY_LIKE.finditer(_QUOTED.sub("□", blanked)):  # “花饽饽小镇” is an account's name, not a body
         stem, suffix = m.group(1), m.group(2)
         if re.match(rf"(?:人民)?(?:政府)?(?:{SITE_AFTER})", blanked[m.end():]):
