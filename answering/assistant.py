@@ -7,6 +7,7 @@ answers numbers from the structured records and open questions from retrieved pa
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from dataclasses import replace
 
@@ -29,6 +30,7 @@ from indexing.models import Report
 from indexing.normalize import fold
 
 _COUNTED_OPS = ("list", "count", "sum")
+FREEZE_FROM = 2000  # identified reports from which a loaded corpus is kept out of the cycle collector's sight
 
 
 def reads_better(plan: Plan, query: Query) -> bool:
@@ -113,6 +115,11 @@ class Assistant:
         reports.index  # noqa: B018  (built now, with the names: no question pays for it)
         self._catalog, self._identified, self._seen = Catalog.from_reports(reports), reports, list(every)
         note_shared_names(reports)
+        if len(reports) >= FREEZE_FROM:
+            # The records live until the next reload and hold no reference cycles (refcounting frees them then).
+            # Left in the cycle collector's generations, every full collection walked all of them: at 100,000
+            # reports a list of 12,727 took 1.8 s instead of 0.44 s.
+            gc.freeze()
 
     def warm_up(self) -> None:
         """Load records, names and the query embedder now, so the first question is as fast as the rest."""
