@@ -751,10 +751,11 @@ def _turn_at(turns: list[dict[str, Any]], message: Any) -> dict[str, Any] | None
 
 
 def _verdict(liked: Any) -> str | None:
-    """Gradio's like value: True/“Like” is 👍, False/“Dislike” 👎; anything else (an undo) is no verdict."""
+    """Gradio's like value: True/“Like” is 👍, False/“Dislike” 👎, "" the same thumb clicked again to take it back;
+    anything else is no verdict."""
     if not isinstance(liked, bool | str):
         return None
-    return {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked)
+    return {True: "up", "Like": "up", False: "down", "Dislike": "down", "": "withdrawn"}.get(liked)
 
 
 def _feedback(turn: dict[str, Any], verdict: str, note: str = "") -> Feedback:
@@ -929,6 +930,8 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
         except OSError as exc:
             log.warning("feedback not saved: %s", exc)
             return None, gr.update(visible=False), gr.skip(), "反馈未能保存（索引目录不可写），请告知管理员。"
+        if verdict == "withdrawn":
+            return None, gr.update(visible=False), "", "已撤回评价。"
         mark = "👍" if verdict == "up" else "👎"
         return ({"id": turn["id"], "verdict": verdict}, gr.update(visible=True), "",
                 f"已记录 {mark}。可在下方补充说明后点“提交说明”（可选）。")

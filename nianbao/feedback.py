@@ -22,7 +22,7 @@ MAX_NOTE_CHARS = 1000
 MAX_TEXT_CHARS = 4000  # question and answer text: a real answer is well under this
 MAX_CITATIONS = 30
 MAX_CITATION_CHARS = 600  # one cited passage
-VERDICTS = ("up", "down")
+VERDICTS = ("up", "down", "withdrawn")  # withdrawn: the 👍/👎 was clicked again to take it back
 MAX_FILE_BYTES = 50 * 1024 * 1024  # ~2,000 full-size lines; past it new feedback is refused, not the disk filled
 _LOCK = threading.Lock()
 
@@ -150,8 +150,8 @@ def latest(index_dir: Path) -> list[Feedback]:
 
 
 def export_lines(index_dir: Path, *, verdict: str | None = None) -> list[str]:
-    """JSONL lines, gold-shaped, of every judged answer (only 👎 ones with verdict="down")."""
-    chosen = [e for e in latest(index_dir) if verdict is None or e.verdict == verdict]
+    """JSONL lines, gold-shaped, of every answer still judged 👍 or 👎 (only 👎 ones with verdict="down")."""
+    chosen = [e for e in latest(index_dir) if e.verdict != "withdrawn" and verdict in (None, e.verdict)]
     return [json.dumps(e.to_gold(), ensure_ascii=False) for e in chosen]
 
 

@@ -107,6 +107,11 @@ def test_ask_copy_markdown_and_dislike_with_a_note(clip_page, chat_app):
     assert mine and mine[-1]["type"] == "list" and mine[-1]["feedback"]["note"] == "应再核对白奎镇"
     assert set(mine[-1]["answer"]) == {"侯家镇", "港口乡", "白奎镇"}
 
+    page.locator("#nb-chatbot button[aria-label='Disliked']").last.click()  # the same thumb again takes it back
+    expect(status).to_contain_text("已撤回评价")
+    undone = json.loads((index_dir / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert undone["verdict"] == "withdrawn" and undone["id"] == last["id"]
+
 
 def test_a_refresh_keeps_the_conversation(clip_page):
     from playwright.sync_api import expect

@@ -198,8 +198,8 @@ def test_a_like_becomes_a_bounded_feedback_record():
                             citations=[Citation("r1", "侯家镇人民政府", "侯家镇", 2021, "overview", "未收到")]),
                      QUESTION, "<div>…</div>", "md", ["000.txt"], ["之前的问题"], 1)
     assert app._turn_at([turn], 1) is turn and app._turn_at([turn], [1, 0]) is turn and app._turn_at([turn], 3) is None
-    assert (app._verdict(True), app._verdict(False), app._verdict("Dislike"), app._verdict(None)) == (
-        "up", "down", "down", None)
+    assert (app._verdict(True), app._verdict(False), app._verdict("Dislike"), app._verdict(""), app._verdict(None)) == (
+        "up", "down", "down", "withdrawn", None)
     entry = app._feedback(turn, "down", "x" * 5000)
     assert entry.verdict == "down" and entry.items == ["侯家镇"] and entry.files == ["000.txt"]
     assert entry.history == ["之前的问题"] and len(entry.note) == 1000 and entry.citations[0]["text"] == "未收到"

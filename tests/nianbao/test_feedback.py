@@ -95,3 +95,11 @@ def test_a_full_feedback_file_refuses_more(tmp_path, monkeypatch):
             record(tmp_path, _entry(f"b{i}"))
     assert (tmp_path / FEEDBACK_FILE).stat().st_size <= 3000
     assert all(isinstance(e, Feedback) for e in read_all(tmp_path))  # what was kept is whole
+
+
+def test_a_withdrawn_verdict_leaves_the_export(tmp_path):
+    record(tmp_path, _entry("a1", "down"))
+    record(tmp_path, _entry("a2", "down"))
+    record(tmp_path, _entry("a1", "withdrawn"))  # the same 👎 clicked again
+    assert [json.loads(x)["id"] for x in export_lines(tmp_path)] == ["fb-a2"]
+    assert [json.loads(x)["id"] for x in export_lines(tmp_path, verdict="down")] == ["fb-a2"]
