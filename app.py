@@ -634,6 +634,7 @@ Refresher = tuple[Callable[[], Any], list[gr.components.Component]]  # (fn, its 
 NO_REPORT = "（无）"  # a report id no report has: a region filter that matches nothing lets nothing through
 REGION_LABEL_SEP = " › "
 MAX_SAVED_TURNS = 30  # turns kept in the browser's storage (each holds its rendered answer)
+FOLLOW_UP_TURNS = 3  # the last turns asked again after a refresh, so a follow-up still has its context
 CHAT_STORAGE_KEY = "nianbao-chat"
 BROWSER_KEY_FILE = "browser_state.key"
 EMPTY_HINT = "请先输入问题，例如：“2021年哪些乡镇没有收到政府信息公开申请？”"
@@ -700,12 +701,13 @@ COPY_JS = """(md) => {
 
 
 def _turn(answer: Answer | None, question: str, html_text: str, markdown: str, files: list[str],
-          before: list[str], message: int) -> dict[str, Any]:
+          before: list[str], message: int, filters: dict[str, list] | None = None) -> dict[str, Any]:
     """One question and its rendered answer, as kept in the session and the browser's storage; `record` is what a
-    👍/👎 stores (nianbao.feedback.Feedback's fields)."""
+    👍/👎 stores (nianbao.feedback.Feedback's fields); `filters` what it was asked within (to replay it)."""
     value = answer.value if answer is not None and isinstance(answer.value, int | float | bool | str) else None
     return {
         "id": uuid.uuid4().hex[:16], "question": question, "html": html_text, "markdown": markdown, "message": message,
+        "filters": filters or {},
         "record": {
             "question": answer.question if answer else question, "answer": answer.answer if answer else html_text,
             "kind": answer.kind if answer else "unknown", "value": value, "items": list(answer.items) if answer else [],
@@ -729,6 +731,28 @@ def browser_secret(index_dir: Path) -> str | None:
     except (OSError, UnicodeDecodeError):  # a read-only index folder
         return None
     return key if len(key) >= 32 else None
+
+
+def _replayed(state: AppState, turns: list[dict[str, Any]]) -> list[Answer]:
+    """The Answers behind the last kept turns, asked again in order with their filters, so a follow-up (“那2020年呢？”)
+    after a refresh reads against them. A turn whose answer comes out differently (the library changed, or it leaned
+    on a turn before these) starts the thread afresh; answers are deterministic, so normally all come back."""
+    past: list[Answer] = []
+    for t in turns:
+        record_ = t.get("record") if isinstance(t.get("record"), dict) else {}
+        question, f = record_.get("question"), t.get("filters") if isinstance(t.get("filters"), dict) else {}
+        if not isinstance(question, str) or not question:
+            past = []
+            continue
+        try:
+            regions = f.get("regions")
+            filters = _filters(f.get("years"), regions, f.get("levels"), state.reports() if regions else None)
+            answer = state.ask(question, history=past, filters=filters)
+        except Exception:  # a kept value the server no longer accepts: the thread starts afresh
+            log.exception("replaying a kept question failed")
+            return []
+        past = past + [answer] if answer.answer == record_.get("answer") else []
+    return past
 
 
 def _restored(saved: Any) -> list[dict[str, Any]]:
@@ -863,7 +887,8 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
                 c.report_id for c in answer.citations)) if r is not None]
             past = list(past or []) + [answer]
         messages.append({"role": "assistant", "content": shown})
-        kept = (list(kept or []) + [_turn(answer, _echo(q), shown, md, files, before, len(messages) - 1)])
+        asked_within = {"years": list(ys or []), "regions": list(rs or []), "levels": list(ls or [])}
+        kept = list(kept or []) + [_turn(answer, _echo(q), shown, md, files, before, len(messages) - 1, asked_within)]
         out = {chatbot: messages, history: past, turns: kept, saved: kept[-MAX_SAVED_TURNS:], question: "",
                hint: "", copy_md: md, copy_status: "可复制最新的回答；点选一条回答可改为复制那一条。", **hidden}
         if answer is None or not shows_rows(answer):
@@ -908,9 +933,9 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     def restore(kept: Any):
         restored = _restored(kept)
         md = restored[-1]["markdown"] if restored else ""
-        return _messages(restored), restored, md
+        return _messages(restored), restored, md, _replayed(state, restored[-FOLLOW_UP_TURNS:])
 
-    gr.on([Context.root_block.load], restore, saved, [chatbot, turns, copy_md], **private)
+    gr.on([Context.root_block.load], restore, saved, [chatbot, turns, copy_md, history], **common)
 
     def choose(kept: list, selected: gr.SelectData):
         turn = _turn_at(kept, selected.index)

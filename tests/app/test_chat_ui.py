@@ -212,3 +212,15 @@ def test_the_browser_key_is_kept_beside_the_index(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("x")
     assert app.browser_secret(blocked / "index") is None  # cannot be kept: a fresh key per start, no crash
+
+
+def test_a_refreshed_thread_is_replayed_so_follow_ups_keep_their_context(chat_blocks):
+    state = chat_blocks.nianbao_state
+    answer = state.ask(QUESTION)
+    turn = app._turn(answer, QUESTION, "<div/>", "md", [], [], 1, {"years": [], "regions": [], "levels": []})
+    past = app._replayed(state, [turn])
+    assert [a.answer for a in past] == [answer.answer]
+    assert "辉渠镇" in state.ask("那2020年呢？", history=past).answer
+    changed = dict(turn, record=dict(turn["record"], answer="另一个回答"))  # the library changed since
+    assert app._replayed(state, [changed]) == []
+    assert app._replayed(state, [dict(turn, filters={"years": ["x"]})]) == []  # a bad kept value: no crash
