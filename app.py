@@ -35,8 +35,9 @@ import pandas as pd
 from gradio.context import Context
 
 from answering.assistant import Assistant
+from answering.citing import answer_markdown as citing_markdown
 from answering.citing import body_label as _body_label
-from answering.citing import cell_line, citation_heading
+from answering.citing import cell_line, citation_heading, md_escape
 from answering.citing import row_pairs as _row_pairs
 from answering.dataset import REGION_SEP, in_region, region_choices
 from answering.limits import MAX_CONCURRENT_ANSWERS, MAX_QUESTION_CHARS, clean_question
@@ -267,22 +268,9 @@ def answer_html(answer: Answer, lookup: Callable[[str], Report | None] | None = 
 
 
 def answer_markdown(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:
-    """The answer as Markdown to copy: the question, the answer, its rows, and numbered sources — a table cell by
-    its label and value, a passage quoted."""
-    lines = [f"**问：**{answer.question}", "", answer.answer.strip()]
-    if answer.rows:
-        lines.append("")
-        lines.extend(f"- {label}：{value}" for label, value in _row_pairs(answer.rows))
-    if answer.citations:
-        lines += ["", "**来源**", ""]
-        for n, c in enumerate(answer.citations, 1):
-            cell = cell_line(c, lookup) if c.table else None
-            if cell:
-                lines.append(f"{n}. {citation_heading(c)}：{cell}")
-            else:
-                lines.append(f"{n}. {citation_heading(c)}")
-                lines.extend(f"   > {line.strip()}" for line in c.text.split("\n") if line.strip())
-    return "\n".join(lines)
+    """The answer as Markdown to copy: the question, then the answer as every surface words it in Markdown
+    (answering/citing: its rows and numbered sources, report text escaped)."""
+    return f"**问：**{md_escape(answer.question)}\n\n{citing_markdown(answer, lookup)}"
 
 
 def answer_plain_text(answer: Answer, lookup: Callable[[str], Report | None] | None = None) -> str:

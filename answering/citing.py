@@ -7,10 +7,11 @@ stored cell itself rather than the question side's retelling of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from answering.models import Citation, fmt_number
+from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
 from indexing import schema
 from indexing.models import Report
@@ -84,3 +85,54 @@ def body_label(row: dict[str, Any]) -> str:
     """The body, and the figure when one answer holds several of one report (“侯家镇·通过政府网站发布的信息”)."""
     body = str(row.get("body", ""))
     return f"{body}·{row['measure']}" if row.get("measure") else body
+
+
+# ---------------------------------------------------------------- the answer as Markdown (copied from the app, sent
+# by the OpenAI-compatible endpoint): report text is escaped, so a report is shown as text and never as markup
+_INLINE_MARKS = frozenset("\\`*_[]<>()#|!~")
+
+
+def md_escape(text: str) -> str:
+    """Report text shown as text: every character Markdown or HTML could act on is escaped (a report is data, never
+    markup — no link, image or tag reaches the client), and line starts cannot open a heading, quote or list."""
+    lines = []
+    for line in text.split("\n"):
+        escaped = "".join(f"\\{ch}" if ch in _INLINE_MARKS else ch for ch in line)
+        head = escaped.lstrip()
+        indent = escaped[: len(escaped) - len(head)]
+        if head[:1] in ("-", "+", "=", "*"):
+            head = "\\" + head
+        elif head[:1].isdigit():
+            digits = len(head) - len(head.lstrip("0123456789"))
+            if head[digits : digits + 1] in (".", ")"):
+                head = f"{head[:digits]}\\{head[digits:]}"
+        lines.append(indent + head)
+    return "\n".join(lines)
+
+
+def answer_escape(text: str) -> str:
+    """The answer's text escaped, its citation marks [n] left readable: with every other “[” escaped no link
+    definition can exist for them to point at (and a mark followed by “:” — a definition's start — stays escaped)."""
+    return re.sub(r"\\\[(\d+)\\\](?!:)", r"[\1]", md_escape(text))
+
+
+def source_line(citation: Citation, lookup: Lookup | None) -> str:
+    """One numbered source: body · year · section, then “表三 · row × column = value” or the quoted passage."""
+    said = cell_line(citation, lookup) or f"“{' '.join(citation.text.split())}”"
+    return f"{md_escape(citation_heading(citation))}：{md_escape(said)}"
+
+
+def answer_markdown(answer: Answer, lookup: Lookup | None = None) -> str:
+    """The chat message: the answer ([n] marks refer to the numbered sources), its rows, then the sources."""
+    lines = [line.strip() for line in answer.answer.splitlines() if line.strip()]
+    blocks = ["  \n".join(answer_escape(line) for line in lines)]  # hard breaks: the answer's own lines stay lines
+    if answer.unsupported_numbers:
+        blocks.append(f"**注意：**以下数字在引用材料中找不到，请核实：{md_escape('、'.join(answer.unsupported_numbers))}")
+    if answer.options:
+        blocks.append("可以这样问（任选其一）：\n" + "\n".join(f"- {md_escape(o)}" for o in answer.options))
+    if answer.rows:
+        blocks.append("\n".join(f"- {md_escape(label)}：{md_escape(value)}" for label, value in row_pairs(answer.rows)))
+    if answer.citations:
+        numbered = [f"{n}. {source_line(c, lookup)}" for n, c in enumerate(answer.citations, 1)]
+        blocks.append("**来源**\n\n" + "\n".join(numbered))
+    return "\n\n".join(b for b in blocks if b)

@@ -81,7 +81,7 @@ def test_ask_copy_markdown_and_dislike_with_a_note(clip_page, chat_app):
     assert copied == page.evaluate("window.__nbCopied")
     assert copied.startswith(f"**问：**{HEADLINE}") and "**来源**" in copied and "<" not in copied
     assert re.search(r"(?m)^1\. 侯家镇 · 2021年 · .*表三 · 本年新收政府信息公开申请数量 × 总计 = 0$", copied)
-    assert re.search(r"(?m)^   > 2021年，我乡均未接收到", copied)  # a passage quoted
+    assert re.search(r"(?m)^\d+\. .*：“2021年，我乡均未接收到", copied)  # a passage quoted
 
     page.locator("#nb-chatbot button[aria-label='Dislike']").last.click()
     status = page.locator("#nb-feedback-status")
