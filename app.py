@@ -53,6 +53,7 @@ from indexing.retrieve import SearchFilters
 from indexing.store import Index, IndexConfig
 from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
 from nianbao.data_tab import AnswerLink, data_api, data_tab
+from nianbao.downloads import prune_folders
 from nianbao.feedback import Feedback, record, write_export
 from nianbao.library import (  # noqa: F401  (the library tab and its helpers, re-exported for callers of app)
     FLAG_RULE_LABELS,
@@ -348,15 +349,7 @@ def write_rows_csv(
 
 def prune_download_folders(directory: Path, keep: int, *, spare: Path | None = None) -> None:
     """Remove all but the newest `keep` answer-* folders in `directory` (never `spare`, the one just written)."""
-    def age(p: Path) -> float:
-        try:
-            return p.stat().st_mtime
-        except OSError:  # removed meanwhile by another answer's pruning
-            return 0.0
-
-    folders = sorted((p for p in directory.glob("answer-*") if p != spare), key=age, reverse=True)
-    for old in folders[max(keep - 1, 0):]:
-        shutil.rmtree(old, ignore_errors=True)
+    prune_folders(directory, "answer-*", keep, spare=spare)
 
 
 # ================================================================ state shared by every session

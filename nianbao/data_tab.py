@@ -9,7 +9,6 @@ Only a page (PAGE_SIZE bodies) goes to the browser; the query runs on the server
 from __future__ import annotations
 
 import html
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from answering import dataset as ds
 from answering.models import Answer, fmt_number
 from indexing import schema
 from indexing.models import Report
+from nianbao.downloads import prune_folders
 
 if TYPE_CHECKING:
     from app import AppState
@@ -255,20 +255,8 @@ def write_downloads(view: DataView, directory: Path) -> tuple[Path, Path]:
     with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
         ds.write_csv(fh, view.measure, view.ordered)
     ds.write_xlsx(xlsx_path, view.measure, view.ordered)
-    _prune(directory, folder)
+    prune_folders(directory, "data-*", MAX_DATA_FOLDERS, spare=folder)
     return csv_path, xlsx_path
-
-
-def _prune(directory: Path, spare: Path) -> None:
-    def age(p: Path) -> float:
-        try:
-            return p.stat().st_mtime
-        except OSError:  # removed meanwhile by another session's pruning
-            return 0.0
-
-    old = sorted((p for p in directory.glob("data-*") if p != spare), key=age, reverse=True)
-    for p in old[MAX_DATA_FOLDERS - 1:]:
-        shutil.rmtree(p, ignore_errors=True)
 
 
 # ================================================================ the tab
