@@ -8,7 +8,7 @@ leaves:
 - `nianbao export --format json` (through `nianbao.cli.main`, the console entry point) must be byte-identical. The
   export carries no timestamps or run-dependent fields, so nothing is ignored.
 - the Chroma chunk collection must hold the same ids, documents and metadata, and the same vectors (to 1e-5);
-- the BM25 store must hold the same entries (chunk ids and their text) and its chunk count;
+- the lexical store (SQLite FTS5) must hold the same chunk rows (ids, text, identity) and the same tokens;
 - `pending.json` (the half-written-report journal) must be the same (empty), and the index directory must hold the
   same files (Chroma segment folder names are random UUIDs, so they are compared by count, not by name).
 
@@ -64,17 +64,17 @@ chunks = sorted(
     [i, d, json.dumps(m, sort_keys=True, ensure_ascii=False), [round(float(x), 6) for x in e]]
     for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
 )
-bm25 = idx.bm25()
-entries = sorted(json.dumps(e.__dict__ if hasattr(e, "__dict__") else list(e), sort_keys=True, ensure_ascii=False,
-                            default=str) for e in bm25.entries)
+lexical = idx.lexical()
+entries = [json.dumps([r.__dict__, lexical.tokens_of(r.chunk_id)], sort_keys=True, ensure_ascii=False)
+           for r in lexical.all_rows()]
 files = sorted(
     "chroma/<segment>/" + p.name if p.parent.parent.name == "chroma" else str(p.relative_to(index_dir))
     for p in index_dir.rglob("*") if p.is_file()
 )
 pending = index_dir / "pending.json"
 print(json.dumps({
-    "export_rc": rc, "export": out.getvalue(), "chunks": chunks, "bm25_entries": entries,
-    "bm25_chunk_count": bm25.chunk_count, "records": idx.count(),
+    "export_rc": rc, "export": out.getvalue(), "chunks": chunks, "lexical_rows": entries,
+    "lexical_reports": sorted(lexical.report_ids()), "records": idx.count(),
     "pending": pending.read_text(encoding="utf-8") if pending.exists() else None, "files": files,
 }, ensure_ascii=False))
 """
@@ -113,10 +113,10 @@ def differences(got: dict, want: dict) -> list[str]:
         out.append(f"chunks differ: {len(g)} vs clean {len(w)}; extra {extra}, missing {missing}")
     elif not all(np.allclose(a[3], b[3], atol=1e-5) for a, b in zip(g, w, strict=True)):
         out.append("chunk vectors differ")
-    if got["bm25_entries"] != want["bm25_entries"] or got["bm25_chunk_count"] != want["bm25_chunk_count"]:
+    if got["lexical_rows"] != want["lexical_rows"] or got["lexical_reports"] != want["lexical_reports"]:
         out.append(
-            f"bm25 differs: {len(got['bm25_entries'])} entries / count {got['bm25_chunk_count']} vs clean "
-            f"{len(want['bm25_entries'])} / {want['bm25_chunk_count']}"
+            f"lexical store differs: {len(got['lexical_rows'])} rows of {got['lexical_reports']} vs clean "
+            f"{len(want['lexical_rows'])} of {want['lexical_reports']}"
         )
     for key in ("records", "pending", "files"):
         if got[key] != want[key]:

@@ -78,13 +78,31 @@ def config(tmp_path, embedder) -> IndexConfig:
     return config
 
 
-def _rows(db_path, report_id: str) -> dict[str, int]:
+def _rows(db_path, report_id: str, rowids: list[int] | None = None) -> dict[str, int]:
+    """The report's rows per table; its FTS rows found by the rowids its chunks have (or had: `rowids`). Checks on
+    the way that the FTS table holds exactly one row per chunk."""
     db = sqlite3.connect(db_path)
     try:
-        return {
+        out = {
             t: db.execute(f"SELECT count(*) FROM {t} WHERE report_id = ?", (report_id,)).fetchone()[0]  # noqa: S608
-            for t in ("reports", "report_names", "chunks", "chunk_tokens")
+            for t in ("reports", "report_names", "chunks")
         }
+        if rowids is None:
+            rowids = [r[0] for r in db.execute("SELECT id FROM chunks WHERE report_id = ?", (report_id,))]
+        out["chunk_tokens"] = db.execute(
+            "SELECT count(*) FROM chunk_tokens WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(rowids),)
+        ).fetchone()[0]
+        assert db.execute("SELECT count(*) FROM chunk_tokens").fetchone() == db.execute(
+            "SELECT count(*) FROM chunks").fetchone()
+        return out
+    finally:
+        db.close()
+
+
+def _chunk_rowids(db_path, report_id: str) -> list[int]:
+    db = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in db.execute("SELECT id FROM chunks WHERE report_id = ?", (report_id,))]
     finally:
         db.close()
 
@@ -123,9 +141,10 @@ def test_removing_a_report_leaves_no_row_of_it(config):
     index = Index.open(config)
     gone, kept = _report(0).report_id, _report(1).report_id
     path = config.index_dir / "lexical.sqlite"
-    assert all(_rows(path, gone).values())
+    rowids = _chunk_rowids(path, gone)
+    assert rowids and all(_rows(path, gone).values())
     index.delete_report(gone)
-    assert _rows(path, gone) == {"reports": 0, "report_names": 0, "chunks": 0, "chunk_tokens": 0}
+    assert _rows(path, gone, rowids) == {"reports": 0, "report_names": 0, "chunks": 0, "chunk_tokens": 0}
     assert all(_rows(path, kept).values())
     assert all(h.report_id != gone for h in index.search("微信公众号发布信息", k=5))
     assert not index.chunks.get(where={"report_id": gone}, include=[])["ids"]
@@ -138,9 +157,11 @@ def test_an_interrupted_write_is_never_returned_and_reconcile_removes_its_rows(c
     index._set_pending([third.report_id])
     chunks = chunk_report(third)
     index.lexical().put_report(third, chunks)
-    assert all(h.report_id != third.report_id for h in index.search("抖音号短视频", k=5))
+    path = config.index_dir / "lexical.sqlite"
+    rowids = _chunk_rowids(path, third.report_id)
+    assert rowids and all(h.report_id != third.report_id for h in index.search("抖音号短视频", k=5))
     assert index.reconcile() == [third.report_id]
-    assert not any(_rows(config.index_dir / "lexical.sqlite", third.report_id).values())
+    assert not any(_rows(path, third.report_id, rowids).values())
 
 
 # ---------------------------------------------------------------- tables: lexical only
@@ -254,3 +275,27 @@ def test_an_index_with_the_old_bm25_files_is_converted_at_open(config):
     assert sorted(r.chunk_id for r in reopened.lexical().all_rows()) == sorted(e["chunk_id"] for e in entries)
     assert not old_dir.exists()
     assert not reopened.chunks.get(where={"kind": "table"}, include=[])["ids"]
+
+
+def test_a_filtered_query_never_passes_over_every_chunk(config, monkeypatch):
+    """The filters reach the chunks through their indexes, and FTS5 runs its MATCH once (not once per allowed row):
+    no plan step scans `chunks` whole, whatever the filter (the per-chunk pass the old search made on every call)."""
+    index = Index.open(config)
+    store = index.lexical()
+    seen: list[tuple[str, list]] = []
+    run = store._run
+
+    def spy(sql, args=()):
+        seen.append((sql, list(args)))
+        return run(sql, args)
+
+    monkeypatch.setattr(store, "_run", spy)
+    for filters in (SearchFilters(report_ids=[_report(0).report_id]), SearchFilters(sections=["problems"]),
+                    SearchFilters(regions=["东区"], sections=["overview"]), SearchFilters(levels=["乡镇"])):
+        seen.clear()
+        assert store.rank("微信公众号 培训", 10, filters)
+        sql, args = next((q, a) for q, a in seen if "MATCH" in q)
+        plan = [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
+        assert not [step for step in plan if step.startswith("SCAN chunks")], plan
+        assert sum("chunk_tokens VIRTUAL TABLE" in step for step in plan) == 1, plan
+        assert any("USING" in step and "INDEX chunks_" in step for step in plan), plan

@@ -157,10 +157,9 @@ def test_a_garbled_record_is_named_when_read(index_dir):
     assert len(bad) == 1 and victim in bad[0].problem
 
 
-def test_doctor_reports_bm25_pending_and_corrections(index_dir):
-    (index_dir / "bm25" / "manifest.json").write_text('{"chunk_count": 18, "entries": 18}', encoding="utf-8")
-    (index_dir / "bm25" / "chunks.jsonl").write_text("garbage", encoding="utf-8")
+def test_doctor_reports_lexical_pending_and_corrections(index_dir):
+    garble_table_page(index_dir / "lexical.sqlite", "chunks")
     (index_dir / "pending.json").write_text("[", encoding="utf-8")
     (index_dir / "corrections.json").write_text("{oops", encoding="utf-8")
     bad = {c.path for c in diagnose(IndexConfig(index_dir=index_dir)) if not c.ok}
-    assert bad == {index_dir / "bm25", index_dir / "pending.json", index_dir / "corrections.json"}
+    assert bad == {index_dir / "lexical.sqlite", index_dir / "pending.json", index_dir / "corrections.json"}
