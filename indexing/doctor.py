@@ -191,11 +191,15 @@ def lexical_problem(path: Path, *, thorough: bool = False) -> str | None:
         with path.open("rb") as fh:
             if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                 return "不是 SQLite 数据库（文件头错误）/ not an SQLite database (bad header)"
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         try:
             names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             db.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return None  # another process is writing it: busy, not damaged
+        return f"数据库损坏 / corrupt database: {exc}"[:300]
     except (OSError, sqlite3.Error) as exc:
         return f"数据库损坏 / corrupt database: {exc}"[:300]
     missing = [t for t in LEXICAL_TABLES if t not in names]

@@ -442,9 +442,7 @@ class Index:
         if filters is not None and filters.sections:
             clauses.append({"section": {"$in": sorted(set(filters.sections))}})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        n = min(limit, self.chunks.count())
-        if n == 0:
-            return []
         vector = self.embedder.embed_queries([query])[0]
-        got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+        # Chroma returns fewer than n_results when fewer match (or the collection is empty): no count first
+        got = self.chunks.query(query_embeddings=[vector], n_results=limit, where=where, include=[])
         return list(got["ids"][0]) if got["ids"] else []
