@@ -180,7 +180,7 @@ class LexicalStore:
         self._mutex = threading.Lock()
         with _damage_named():
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            self.db.executescript(LEXICAL_SCHEMA)
+            self.db.executescript(f"BEGIN IMMEDIATE;{LEXICAL_SCHEMA}COMMIT;")  # all tables at once, or none
 
     def close(self) -> None:
         with self._mutex:
