@@ -279,7 +279,7 @@ def answer_plain_text(answer: Answer, lookup: Callable[[str], Report | None] | N
     lines = [answer.answer.strip()]
     if answer.rows:
         lines.append("")
-        lines.extend(f"  {label}：{value}" for label, value in _row_pairs(answer.rows))
+        lines.extend(f"  {label}：{value}" for label, value in _row_pairs(answer.rows, answer))
     if answer.citations:
         lines += ["", "来源："]
         for n, c in enumerate(answer.citations, 1):

@@ -13,6 +13,7 @@ from typing import Any
 
 from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
+from answering.vocabulary import MEASURES, measure_by_key
 from indexing import schema
 from indexing.models import Report
 
@@ -71,9 +72,34 @@ def cell_line(c: Citation, lookup: Lookup | None) -> str | None:
     return f"{cell_label(c.table, c.row, c.column)} = {value}"
 
 
-def row_pairs(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(label, value) per answer row; an unknown value is 未披露, never 0."""
-    return [(row_heading(r), "未披露" if r.get("value") is None else fmt_number(r["value"])) for r in rows]
+def row_pairs(rows: list[dict[str, Any]], answer: Answer | None = None) -> list[tuple[str, str]]:
+    """(label, value) per answer row, the value with its unit (“侯家镇（2021年）：329条”); an unknown value is 未披露,
+    never 0. The unit is the row's own (“unit”), else that of the figure the row names (“measure”), else that of
+    the answer's figures when they share one; none when nothing says it."""
+    shared = _shared_unit(answer)
+    return [(row_heading(r), "未披露" if r.get("value") is None else fmt_number(r["value"]) + _row_unit(r, shared))
+            for r in rows]
+
+
+def _row_unit(row: dict[str, Any], shared: str) -> str:
+    if isinstance(row.get("value"), bool):
+        return ""
+    if row.get("unit") is not None:
+        return str(row["unit"])
+    if row.get("measure"):
+        return next((m.unit for m in MEASURES if m.label == row["measure"]), "")
+    return shared
+
+
+def _shared_unit(answer: Answer | None) -> str:
+    """The one unit of the measures an answer was asked about (its plan's figures, else its query's)."""
+    if answer is None:
+        return ""
+    keys = [f.measure for f in getattr(answer.plan, "figures", ()) or () if getattr(f, "measure", None)]
+    if not keys and answer.query is not None:
+        keys = list(answer.query.measures) or ([answer.query.measure] if answer.query.measure else [])
+    units = {m.unit for m in (measure_by_key(k) for k in keys) if m is not None}
+    return units.pop() if len(units) == 1 else ""
 
 
 def row_heading(row: dict[str, Any]) -> str:
@@ -131,7 +157,8 @@ def answer_markdown(answer: Answer, lookup: Lookup | None = None) -> str:
     if answer.options:
         blocks.append("可以这样问（任选其一）：\n" + "\n".join(f"- {md_escape(o)}" for o in answer.options))
     if answer.rows:
-        blocks.append("\n".join(f"- {md_escape(label)}：{md_escape(value)}" for label, value in row_pairs(answer.rows)))
+        pairs = row_pairs(answer.rows, answer)
+        blocks.append("\n".join(f"- {md_escape(label)}：{md_escape(value)}" for label, value in pairs))
     if answer.citations:
         numbered = [f"{n}. {source_line(c, lookup)}" for n, c in enumerate(answer.citations, 1)]
         blocks.append("**来源**\n\n" + "\n".join(numbered))

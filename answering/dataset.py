@@ -1,8 +1,12 @@
 """One figure for every body and year: the measure catalogue and the data query behind the 数据 tab, the `data` API
 and `nianbao data`.
 
-A measure is one kind of table cell (table, row, column), named from indexing.schema's labels. Its value in a report
-is that cell as parsed: a blank cell stays None (unknown), never 0. Pure functions over a list of Report records.
+A measure is one kind of table cell (table, row, column), named from indexing.schema's labels, or one kind of figure
+stated in the report's prose (kind 正文数字: indexing.facts' canonical fact keys — totals, channels, press
+conferences, policy interpretations …). A cell's value is the cell as parsed: a blank cell stays None (unknown),
+never 0. A prose value is the fact with its sentence; a report that does not state it is None, and a stated absence
+(“未收到政府信息公开申请”) is 0 only where the question side reads it as that figure's zero. Approximate figures
+(“80余条”) are never facts, so they stay unknown here too. Pure functions over a list of Report records.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from indexing.models import Number, Report
-from indexing.normalize import compact
+from indexing.models import Fact, Number, Report
+from indexing.normalize import compact, fold
 from indexing.schema import (
     APPEAL_BLOCK_LABELS,
     APPEAL_COLUMN_LABELS,
@@ -23,6 +27,7 @@ from indexing.schema import (
     REQUEST_COLUMN_LABELS,
     REQUEST_ROW_LABELS,
     TABLE_TITLES,
+    fact_label,
 )
 
 # The table's short name as officials cite it (表三 …), from the schema's titles.
@@ -30,12 +35,20 @@ TABLE_SHORT: dict[str, str] = {t: title.split(" ", 1)[0] for t, title in TABLE_T
 TABLE_ORDER: tuple[str, ...] = ("requests", "proactive", "appeals")  # the tables researchers ask about most first
 
 # Units of table 2's columns (the template prints them in the column heads or implies them by the item counted).
-# 采购总金额 has no unit in the template; it stays unnamed rather than guessed.
 _PROACTIVE_UNITS: dict[str, str] = {
     "issued": "件", "repealed": "件", "in_force": "件", "decisions": "件", "amount_wan": "万元",
     "new_made": "件", "new_published": "件", "total_published": "件", "prev_items": "项", "change": "项",
     "items": "项", "amount": "",
 }
+# 采购总金额 (2019 template): the template prints no unit and reports write 万元 or 元 in the cell (36.5万元,
+# 152790元, eval/shapes.md § 8); the parser keeps the number only. One unit would misstate half of them, so the
+# heading says the unit is each report's own.
+_UNIT_NOTES: dict[str, str] = {"amount": "万元或元，以各报告原文为准"}
+
+KIND_CELL = "表格单元格"
+KIND_PROSE = "正文数字"
+PROSE = "prose"  # the `table` of a prose measure: the report's text, not one of its tables
+PROSE_PREFIX = "fact."  # prose measures are keyed as the question side keys them (fact.channel_wechat)
 REGION_SEP = "/"  # a region chain as text: 威海市/文登区 (as `nianbao fix --region` takes it)
 
 
@@ -51,22 +64,31 @@ class Measure:
     row: str
     column: str
     unit: str  # 件 / 项 / 万元, or "" when the template names none
+    kind: str = KIND_CELL  # KIND_CELL, or KIND_PROSE: `row` is then the fact key (indexing.schema.FACT_KEYS)
+    unit_note: str = ""  # what the heading says when no one unit holds (采购总金额)
+
+    @property
+    def prose(self) -> bool:
+        return self.kind == KIND_PROSE
 
     @property
     def row_label(self) -> str:
-        return _row_labels(self.table)[self.row]
+        return fact_label(self.row) if self.prose else _row_labels(self.table)[self.row]
 
     @property
     def column_label(self) -> str:
-        return _column_labels(self.table)[self.column]
+        return "" if self.prose else _column_labels(self.table)[self.column]
 
     @property
     def title(self) -> str:
         """The measure with its unit, for chart titles and CSV headers."""
-        return f"{self.name_zh}（单位：{self.unit}）" if self.unit else self.name_zh
+        unit = self.unit or self.unit_note
+        return f"{self.name_zh}（单位：{unit}）" if unit else self.name_zh
 
     def cell_text(self, value: Number | None) -> str:
-        """The cell as an answer cites it: 表三 · 行 × 列 = 值 (blank when unknown)."""
+        """The cell as an answer cites it: 表三 · 行 × 列 = 值 (blank when unknown); prose: 正文 · 名称 = 值."""
+        if self.prose:
+            return f"正文 · {self.row_label} = {'报告未写明（未知）' if value is None else _fmt(value)}"
         shown = "空白（未知）" if value is None else _fmt(value)
         return f"{TABLE_SHORT[self.table]} · {self.row_label} × {self.column_label} = {shown}"
 
@@ -86,6 +108,9 @@ class DataRow:
     table: str
     row: str
     column: str
+    sentence: str = ""  # a prose value's sentence, as the report wrote it (the citation instead of a cell)
+    section: str = ""  # the section that sentence sits in
+    unit: str = ""  # a prose value's unit as written (条, 篇, 场 …)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,6 +146,47 @@ def _unit(table: str, column: str) -> str:
     return _PROACTIVE_UNITS[column] if table == "proactive" else "件"
 
 
+# ---------------------------------------------------------------- prose figures (indexing/facts.py)
+def _prose_keys() -> list[str]:
+    """The numeric facts indexing.facts states (the schema's fact keys less the stated absences no_*)."""
+    from indexing.schema import FACT_KEYS
+
+    return [k for k in FACT_KEYS if not k.startswith("no_")]
+
+
+@lru_cache(maxsize=1)
+def _question_measures() -> dict[str, Any]:
+    """fact key → the question side's measure that falls back on it (answering.vocabulary): its unit and the stated
+    absences that mean its zero. One reading of “未收到申请” for answers and this table."""
+    from answering.vocabulary import MEASURES
+
+    out: dict[str, Any] = {}
+    for m in MEASURES:
+        for key in m.facts:
+            out.setdefault(key, m)
+    return out
+
+
+def _prose_measure(key: str) -> Measure:
+    read = _question_measures().get(key)
+    return Measure(PROSE_PREFIX + key, f"正文 {fact_label(key)}", PROSE, key, "", read.unit if read else "", KIND_PROSE)
+
+
+def prose_value(report: Report, key: str) -> tuple[Number | None, Fact | None]:
+    """A prose figure of one report with the fact that states it: the number; else 0 when the report states the
+    absence the question side reads as this figure's zero (with that sentence); else (None, None) — not stated."""
+    fact = report.facts.get(key)
+    if fact is not None and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
+        return fact.value, fact
+    read = _question_measures().get(key)
+    for zero in read.zero_facts if read else ():
+        said = report.facts.get(zero)
+        if said is not None and said.value is True and (
+                not read.zero_words or any(w in fold(said.sentence) for w in read.zero_words)):
+            return 0, said
+    return None, None
+
+
 @lru_cache(maxsize=1)
 def _catalogue() -> tuple[Measure, ...]:
     out = []
@@ -128,12 +194,14 @@ def _catalogue() -> tuple[Measure, ...]:
         rows, columns = _row_labels(table), _column_labels(table)
         for row, column in _cells(table):
             name = f"{TABLE_SHORT[table]} {rows[row]} · {columns[column]}"
-            out.append(Measure(f"{table}.{row}.{column}", name, table, row, column, _unit(table, column)))
+            out.append(Measure(f"{table}.{row}.{column}", name, table, row, column, _unit(table, column),
+                               unit_note=_UNIT_NOTES.get(column, "") if table == "proactive" else ""))
+    out += [_prose_measure(k) for k in _prose_keys()]
     return tuple(out)
 
 
 def measures() -> list[Measure]:
-    """Every measure, table 3 first, each table in its template's row and column order."""
+    """Every measure: table 3 first, each table in its template's row and column order, then the prose figures."""
     return list(_catalogue())
 
 
@@ -169,6 +237,8 @@ def find_measure(text: str) -> Measure | None:
     cells = [c for option in read.cell_options for c in option][:1] if read else []
     if cells and ".".join(cells[0]) in _by_key():
         return _by_key()[".".join(cells[0])]
+    if read and read.key in _by_key():  # a figure only prose states (主动公开 → fact.proactive_total)
+        return _by_key()[read.key]
     return found[0] if found else None
 
 
@@ -210,8 +280,13 @@ def data_rows(reports: list[Report], measure_key: str, *, year: int | None = Non
             continue
         if region and not in_region(r, region):
             continue
-        out.append(DataRow(r.agency, r.short_name, region_text(r), r.level, r.year, r.cell(m.table, m.row, m.column),
-                           r.report_id, r.source, m.table, m.row, m.column))
+        if m.prose:
+            value, fact = prose_value(r, m.row)
+            said = (fact.sentence, fact.section, fact.unit) if fact else ()
+        else:
+            value, said = r.cell(m.table, m.row, m.column), ()
+        out.append(DataRow(r.agency, r.short_name, region_text(r), r.level, r.year, value,
+                           r.report_id, r.source, m.table, m.row, m.column, *said))
     out.sort(key=lambda d: (d.region, d.body, d.year, d.report_id))
     return out
 
@@ -295,13 +370,16 @@ EXPORT_FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def export_header(measure: Measure) -> list[str]:
-    """Column heads; the value's head is the measure with its unit (表三 … · 总计（单位：件）)."""
-    return [label or measure.title for _, label in EXPORT_FIELDS]
+    """Column heads; the value's head is the measure with its unit (表三 … · 总计（单位：件）); a prose measure's
+    source is its sentence, not a cell."""
+    heads = [label or measure.title for _, label in EXPORT_FIELDS]
+    return [("正文句子" if measure.prose and h == "单元格" else h) for h in heads]
 
 
 def export_values(d: DataRow, measure: Measure) -> list[Any]:
-    """One row as written to a file: an unknown value is an empty field, never 0."""
-    cell = f"{TABLE_SHORT[d.table]} · {measure.row_label} × {measure.column_label}"
+    """One row as written to a file: an unknown value is an empty field, never 0; a prose value cites its sentence."""
+    cell = (f"正文：{d.sentence}" if d.sentence else "正文（未写明）") if measure.prose else \
+        f"{TABLE_SHORT[d.table]} · {measure.row_label} × {measure.column_label}"
     record = {**d.to_json(), "cell": cell}
     return ["" if record[k] is None else record[k] for k, _ in EXPORT_FIELDS]
 

@@ -1,6 +1,6 @@
 """The 数据 tab: one measure for every body and year — a paged, sortable table, a bar chart of one year, a line over
-the years, CSV and .xlsx downloads, and each cell traced to its report. Also the `data` API and the
-“在数据页查看” link from an answer whose figure is a table cell.
+the years, CSV and .xlsx downloads, and each cell traced to its report (and opened in 报告库). Also the `data` API and
+the “在数据页查看” link from an answer whose figure is a table cell or a figure stated in prose.
 
 Only a page (PAGE_SIZE bodies) goes to the browser; the query runs on the server over the Report records
 (answering.dataset), so 10,000 reports do not freeze the page. Report text is escaped before it reaches the page.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import gradio as gr
 import pandas as pd
 
 from answering import dataset as ds
-from answering.models import Answer, fmt_number
+from answering.models import Answer, fmt_number, section_title
 from indexing import schema
 from indexing.models import Report
 from nianbao.downloads import prune_folders
@@ -36,8 +37,10 @@ MAX_DATA_FOLDERS = 16  # download folders kept on disk; older ones are removed a
 CSV_LABEL = "下载 CSV（全部筛选结果）"
 XLSX_LABEL = "下载 Excel .xlsx（全部筛选结果）"
 PREPARING = "正在准备下载…"
-LEGEND = (f"空白 = 报告中该格为空（未知，不是0）；{NO_REPORT} = 该年没有这个单位的报告。"
-          "点击表中数值可查看它来自哪份报告的哪个单元格。")
+LEGEND = (f"空白 = 报告中该格为空或正文没有写明（未知，不是0）；{NO_REPORT} = 该年没有这个单位的报告。"
+          "“正文”指标是报告正文里写明的数字（如主动公开信息总数、各渠道发布条数），约数（如“80余条”）不计入。"
+          "点击表中数值可查看它来自哪份报告的哪个单元格或哪一句话，并可在报告库中打开那份报告。")
+OPEN_REPORT_LABEL = "在报告库中打开这份报告"
 
 
 # ================================================================ the query a page shows (pure)
@@ -182,31 +185,89 @@ def cell_detail(view: DataView, number: int, row: int, column: int) -> str:
         return f"<p>{html.escape(body.body)} 没有 {year} 年的报告。</p>"
     items = "".join(
         f"<li><b>{html.escape(d.body)}</b> · {d.year}年 · 来源文件 <code>{html.escape(d.source)}</code>"
-        f"（报告编号 <code>{html.escape(d.report_id)}</code>）<br>"
-        f"<span class='nb-cell'>{html.escape(view.measure.cell_text(d.value))}</span></li>"
+        f"（报告编号 <code>{html.escape(d.report_id)}</code>）<br>{_source_html(view.measure, d)}</li>"
         for d in found
     )
     return f"<ul class='nb-data-cell'>{items}</ul>"
 
 
+def _source_html(measure: ds.Measure, d: ds.DataRow) -> str:
+    """Where the value was read: the cell, or for a prose figure the sentence that states it (or that it is not)."""
+    if not measure.prose:
+        return f"<span class='nb-cell'>{html.escape(measure.cell_text(d.value))}</span>"
+    if not d.sentence:
+        return f"<span class='nb-cell'>{html.escape(measure.cell_text(None))}</span>"
+    return (f"<span class='nb-cell'>{html.escape(measure.cell_text(d.value))}</span><br>"
+            f"正文（{html.escape(section_title(d.section))}）：<q class='nb-sentence'>{html.escape(d.sentence)}</q>")
+
+
+def cell_reports(view: DataView, number: int, row: int, column: int) -> list[tuple[str, str]]:
+    """The reports behind a clicked cell as picker choices (label, report_id): what “在报告库中打开” opens."""
+    shown = view.page(number)
+    year_col = column - 3
+    if not (0 <= row < len(shown)) or not (0 <= year_col < len(view.years)):
+        return []
+    found = shown[row].by_year.get(view.years[year_col], ())
+    return [(f"{d.short_name or d.body} {d.year}年（{d.source}）", d.report_id) for d in found]
+
+
 # ================================================================ from an answer (pure)
 def answer_target(answer: Answer | None, lookup: Callable[[str], Report | None] | None = None) -> dict[str, Any] | None:
-    """The data view an answer's figure belongs to: its first cited table cell's measure; the year when every cell
-    of that measure it cites is of one year; the region the cited reports share (their common chain), so the table
-    opens on the cited bodies and their neighbours. None when the answer cites no table cell."""
+    """The data view an answer's figure belongs to: its first cited table cell's measure, else the prose measure whose
+    sentences it cites (the one the answer asked about when a sentence states several); the year when every citation
+    of that measure is of one year; the region the cited reports share (their common chain), so the table opens on
+    the cited bodies and their neighbours. None when the answer cites neither."""
     if answer is None:
         return None
     cells = [(f"{c.table}.{c.row}.{c.column}", c) for c in answer.citations if c.table and c.row and c.column]
     key = next((k for k, _ in cells if k in {m.key for m in ds.measures()}), None)
+    cited = [c for k, c in cells if k == key] if key else []
+    if key is None:
+        key, cited = _prose_target(answer, lookup)
     if key is None:
         return None
-    cited = [c for k, c in cells if k == key]
     years = {c.year for c in cited}
     reports = [lookup(c.report_id) for c in cited] if lookup else []
     chains = [r.region for r in reports if r is not None]
     shared = _common_prefix(chains) if chains and len(chains) == len(cited) else []
     return {"measure": key, "year": years.pop() if len(years) == 1 else None,
             "region": ds.REGION_SEP.join(shared) or None}
+
+
+def _prose_target(answer: Answer, lookup: Callable[[str], Report | None] | None) -> tuple[str | None, list]:
+    """The prose measure an answer's passages state, and the citations that state it."""
+    if lookup is None:
+        return None, []
+    prose = [m for m in ds.measures() if m.prose]
+    stated: list[tuple[Any, set[str]]] = []  # each prose citation and the measures its sentence states
+    for c in answer.citations:
+        report = None if c.table or not c.text else lookup(c.report_id)
+        if report is not None:
+            keys = {m.key for m in prose if _states(ds.prose_value(report, m.row)[1], c.text)}
+            stated.append((c, keys))
+    asked = [k for k in _asked_keys(answer) if any(k in keys for _, keys in stated)]
+    counted = Counter(k for _, keys in stated for k in keys)
+    key = asked[0] if asked else (min(counted, key=lambda k: (-counted[k], _order(k))) if counted else None)
+    return key, [c for c, keys in stated if key in keys]
+
+
+def _states(fact: Any, passage: str) -> bool:
+    """The cited passage is the fact's sentence (a citation may drop a dangling tail or surrounding spaces)."""
+    passage = passage.strip()
+    return fact is not None and bool(passage) and (passage in fact.sentence or fact.sentence.strip() in passage)
+
+
+def _asked_keys(answer: Answer) -> list[str]:
+    """The measures the answer was asked about (the plan's figures, else the query's), as the question side keys
+    them — the data catalogue's prose keys are the same (fact.proactive_total)."""
+    keys = [f.measure for f in getattr(answer.plan, "figures", ()) or () if getattr(f, "measure", None)]
+    if answer.query is not None:
+        keys += list(answer.query.measures) + ([answer.query.measure] if answer.query.measure else [])
+    return list(dict.fromkeys(keys))
+
+
+def _order(key: str) -> int:
+    return [m.key for m in ds.measures()].index(key)
 
 
 def _common_prefix(chains: list[list[str]]) -> list[str]:
@@ -219,7 +280,8 @@ def _common_prefix(chains: list[list[str]]) -> list[str]:
 
 
 class AnswerLink:
-    """The “在数据页查看” button under the chat. chat_tab calls `offer(history)`; data_tab wires the click."""
+    """The “在数据页查看” button under the chat, for an answer whose figure is a table cell or a prose figure of a
+    measure. chat_tab calls `offer(history)`; data_tab wires the click."""
 
     def __init__(self, lookup: Callable[[str], Report | None] | None = None) -> None:
         self.lookup = lookup  # report_id → Report, for the cited reports' region
@@ -260,8 +322,26 @@ def write_downloads(view: DataView, directory: Path) -> tuple[Path, Path]:
 
 
 # ================================================================ the tab
-def measure_choices() -> list[tuple[str, str]]:
-    return [(f"{m.name_zh}（{m.unit}）" if m.unit else m.name_zh, m.key) for m in ds.measures()]
+def measure_choices(search: str = "") -> list[tuple[str, str]]:
+    """The picker's options: every measure, or those the search finds — the CLI's search (answering.dataset:
+    every word must match, in any order: “复议 总计”)."""
+    return [(measure_label(m), m.key) for m in ds.search_measures(search)]
+
+
+def measure_label(m: ds.Measure) -> str:
+    unit = m.unit or m.unit_note
+    return f"{m.name_zh}（{unit}）" if unit else m.name_zh
+
+
+def searched(text: str, current: str | None) -> tuple[list[tuple[str, str]], str | None, str]:
+    """A measure search typed on the page: the options, the measure to show (the current one while it is found,
+    else the first found; unchanged when nothing is), and a note."""
+    found = measure_choices(text)
+    if not found:
+        return measure_choices(), current, f"没有找到包含“{text.strip()}”全部词语的指标。"
+    keys = [k for _, k in found]
+    note = f"找到 {len(found)} 个指标。" if text.strip() else ""
+    return found, current if current in keys else keys[0], note
 
 
 def filter_choices(reports) -> tuple[list, list, list]:
@@ -288,6 +368,11 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
                 "可排序、翻页、下载。\n\n" + LEGEND)
     years, regions, levels = filter_choices(state.reports())
     with gr.Row():
+        measure_search = gr.Textbox(label="搜索指标（多个词用空格分开，顺序不限，如：复议 总计）", scale=4,
+                                    elem_id="nb-data-measure-search",
+                                    placeholder="例如：微信公众号、复议 总计、新收 自然人")
+        search_note = gr.Markdown(elem_id="nb-data-measure-note")
+    with gr.Row():
         measure = gr.Dropdown(measure_choices(), value=DEFAULT_MEASURE, label="指标（可输入中文搜索）", filterable=True,
                               scale=4, elem_id="nb-data-measure")
         year = gr.Dropdown(years, value=ALL, label="年份", scale=1, elem_id="nb-data-year")
@@ -304,6 +389,9 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     table = gr.Dataframe(interactive=False, wrap=True, max_height=640, elem_id="nb-data-table",
                          label=f"单位 × 年份（每页 {PAGE_SIZE} 个单位）")
     detail = gr.HTML(elem_id="nb-data-detail")
+    with gr.Row(visible=False, elem_id="nb-data-open-row") as open_row:
+        cell_report = gr.Dropdown([], label="这个数值来自的报告", scale=3, elem_id="nb-data-cell-report")
+        open_report = gr.Button(OPEN_REPORT_LABEL, scale=1, elem_id="nb-data-open-report")
     with gr.Row():
         csv_file = gr.DownloadButton(CSV_LABEL, interactive=False, elem_id="nb-data-csv")
         xlsx_file = gr.DownloadButton(XLSX_LABEL, interactive=False, elem_id="nb-data-xlsx")
@@ -332,9 +420,10 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
             gr.update(choices=[(f"{v}年", str(v)) for v in view.years], value=str(y) if y else None),
             bar_frame(view, n, y), line_frame(view),
             "",  # the clicked cell's detail belongs to the old table
+            gr.update(visible=False),
         )
 
-    page_outputs = [table, info, page, chart_title, bar_year, bar, line, detail]
+    page_outputs = [table, info, page, chart_title, bar_year, bar, line, detail, open_row]
 
     def refresh(*values):
         """A new query: its first page and sort choices. Its downloads are written next (`downloads`): the table
@@ -368,7 +457,14 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     def select(measure_, year_, region_, level_, sort_, order_, number, evt):
         view = view_of(measure_, year_, region_, level_, sort_, order_)
         row, column = (evt.index if isinstance(evt.index, list | tuple) else (evt.index, -1))
-        return cell_detail(view, clamp_page(number, view.pages), int(row), int(column))
+        n = clamp_page(number, view.pages)
+        found = cell_reports(view, n, int(row), int(column))
+        return (cell_detail(view, n, int(row), int(column)),
+                gr.update(choices=found, value=found[0][1] if found else None), gr.update(visible=bool(found)))
+
+    def search_measures(text, current):
+        options, value, note = searched(text or "", current)
+        return gr.update(choices=options, value=value), note
 
     select.__annotations__ = {"evt": gr.SelectData}  # Gradio finds the event by its real type, not a string
 
@@ -384,7 +480,10 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     page.submit(turn(0), [*controls, page, bar_year], page_outputs, **private)
     prev_btn.click(turn(-1), [*controls, page, bar_year], page_outputs, **private)
     next_btn.click(turn(+1), [*controls, page, bar_year], page_outputs, **private)
-    table.select(select, [*controls, page], detail, **private)
+    table.select(select, [*controls, page], [detail, cell_report, open_row], **private)
+    new_query(measure_search.input(search_measures, [measure_search, measure], [measure, search_note],
+                                   trigger_mode="always_last", **private).then)
+    open_report.click(None, cell_report, None, js=OPEN_IN_LIBRARY, **private)
 
     if isinstance(tab, gr.Tab):
         new_query(tab.select(choices, None, [year, region, level], **private).then)
@@ -392,16 +491,33 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
         def follow(target: dict[str, Any] | None):
             target = target or {}
             picked = str(target["year"]) if target.get("year") else ALL
-            return target.get("measure") or DEFAULT_MEASURE, picked, target.get("region") or ALL, ALL
+            shown_measure = gr.update(choices=measure_choices(), value=target.get("measure") or DEFAULT_MEASURE)
+            return "", "", shown_measure, picked, target.get("region") or ALL, ALL
 
         # The tab is opened last, once its controls hold the answer's measure: its own select event then shows the
         # same query, never the one before. (The page's Tabs exists only once the Blocks close, hence a click.)
         new_query(link.button.click(choices, None, [year, region, level], **private).then(
-            follow, link.target, [measure, year, region, level], **private).then).then(
+            follow, link.target, [measure_search, search_note, measure, year, region, level], **private).then).then(
             None, js=OPEN_DATA_TAB, **private)
 
 
 OPEN_DATA_TAB = """() => {
   const tab = [...document.querySelectorAll('button[role="tab"]')].find(b => b.textContent.trim() === '数据');
   if (tab) tab.click();
+}"""
+
+
+# 报告库 is built after this tab: its report is picked by searching its id there (the library's search matches
+# report ids and picks the first match), as a person would.
+OPEN_IN_LIBRARY = """(reportId) => {
+  if (!reportId) return;
+  const tab = [...document.querySelectorAll('button[role="tab"]')].find(b => b.textContent.trim() === '报告库');
+  if (tab) tab.click();
+  const fill = (tries) => {
+    const box = document.querySelector('#nb-lib-search textarea, #nb-lib-search input');
+    if (!box) { if (tries > 0) setTimeout(() => fill(tries - 1), 100); return; }
+    box.value = reportId;
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  fill(30);
 }"""

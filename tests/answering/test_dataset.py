@@ -70,7 +70,7 @@ def test_search_lists_every_measure_with_the_words():
 
 
 def test_unknown_measure_is_a_clear_error(reports):
-    assert ds.find_measure("微信公众号") is None  # a prose fact, not a table cell
+    assert ds.find_measure("天气预报") is None  # no table cell and no prose figure
     assert ds.find_measure("") is None
     with pytest.raises(ds.UnknownMeasure, match="没有这个指标：“不存在的指标”.*nianbao data --list"):
         ds.data_rows(reports, "不存在的指标")
@@ -148,3 +148,78 @@ def test_xlsx_holds_the_same_table_as_the_csv(tmp_path, reports):
     assert got[0] == expected[0] and m.title in got[0]
     assert [[str(c) for c in r] for r in got[1:]] == expected[1:]
     assert got[-1][0].startswith("'=")  # a body named like a formula is text, not run
+
+
+# ---------------------------------------------------------------- figures stated in prose
+def prose_report(short_name: str, text: str, year: int = 2021):
+    """A record whose facts are read from `text` by the parser's own fact reader (indexing.facts)."""
+    from indexing.facts import extract_facts
+
+    report = make_report(short_name, year, region=("山东省", "威海市", "文登区"))
+    report.facts = extract_facts({"overview": text})
+    report.sections = {"overview": text}
+    return report
+
+
+PROSE = {
+    "侯家镇": "2021年度通过各类渠道公开政府信息329条，其中通过微信公众号发布消息235条，通过政府网站发布信息59篇。"
+              "全年举办新闻发布会2场。2021年没有收到政府信息公开申请。",
+    "港口乡": "截止2021年12月31日，共公布各类信息80余条。",  # an approximation: not a figure
+    "白奎镇": "本年度未发生行政复议。",  # says nothing of requests
+}
+
+
+@pytest.fixture
+def prose_reports():
+    return [prose_report(name, text) for name, text in PROSE.items()]
+
+
+def test_prose_facts_are_measures_keyed_by_their_canonical_names():
+    prose = {m.key: m for m in ds.measures() if m.kind == ds.KIND_PROSE}
+    numeric = [k for k in schema.FACT_KEYS if not k.startswith("no_")]
+    assert sorted(prose) == sorted(f"fact.{k}" for k in numeric)  # every numeric fact, no word list of its own
+    assert prose["fact.proactive_total"].name_zh == f"正文 {schema.fact_label('proactive_total')}"
+    assert ds.find_measure("主动公开") is prose["fact.proactive_total"]
+    assert ds.find_measure("微信公众号") is prose["fact.channel_wechat"]
+    assert {m.key for m in ds.search_measures("正文 微信")} == {"fact.channel_wechat", "fact.channel_weibo_wechat"}
+
+
+def test_prose_values_cite_their_sentence_and_approximations_stay_unknown(prose_reports):
+    total = {d.short_name: d for d in ds.data_rows(prose_reports, "fact.proactive_total")}
+    assert total["侯家镇"].value == 329 and total["侯家镇"].sentence.startswith("2021年度通过各类渠道公开政府信息329条")
+    assert total["侯家镇"].section == "overview" and total["侯家镇"].table == ds.PROSE
+    assert total["港口乡"].value is None and total["港口乡"].sentence == ""  # “80余条” is not 80
+    assert total["白奎镇"].value is None
+    def stated(key: str) -> list[tuple]:
+        return [(d.short_name, d.value, d.unit) for d in ds.data_rows(prose_reports, key) if d.value is not None]
+
+    assert stated("fact.channel_wechat") == [("侯家镇", 235, "条")]
+    assert stated("fact.channel_website") == [("侯家镇", 59, "篇")]  # the unit as the report wrote it
+    assert stated("fact.press_conferences") == [("侯家镇", 2, "场")]
+
+
+def test_a_stated_absence_is_zero_only_where_the_report_states_it(prose_reports):
+    received = {d.short_name: d for d in ds.data_rows(prose_reports, "fact.requests_received")}
+    assert received["侯家镇"].value == 0 and received["侯家镇"].sentence == "2021年没有收到政府信息公开申请。"
+    assert received["港口乡"].value is None and received["白奎镇"].value is None  # silent: unknown, not 0
+
+
+def test_prose_rows_in_the_csv_cite_the_sentence_and_leave_unknown_empty(prose_reports):
+    m = ds.require_measure("fact.proactive_total")
+    out = io.StringIO()
+    ds.write_csv(out, m, ds.data_rows(prose_reports, m.key))
+    head, *rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert head[5] == "正文 主动公开政府信息总数（单位：条）" and head[8] == "正文句子"
+    by_body = {r[1]: r for r in rows}
+    assert by_body["侯家镇"][5] == "329" and by_body["侯家镇"][8].startswith("正文：2021年度通过各类渠道")
+    assert by_body["港口乡"][5] == "" and "80" not in by_body["港口乡"][8]
+    assert m.cell_text(None) == "正文 · 主动公开政府信息总数 = 报告未写明（未知）"
+
+
+def test_money_measures_name_their_unit():
+    fees = ds.require_measure("proactive.fees.amount_wan")
+    assert fees.unit == "万元" and fees.title.endswith("（单位：万元）")
+    amount = ds.require_measure("proactive.procurement.amount")
+    # the template prints no unit and reports write either: the heading says so rather than pick one
+    assert "万元" in amount.title and "元，" in amount.title and "单位" in ds.export_header(amount)[5]
+    assert amount.unit == ""  # no single unit is appended to its values

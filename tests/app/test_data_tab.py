@@ -156,3 +156,60 @@ def test_data_endpoint_through_gradio_client(corpus_index_config):
         assert all(set(r) >= {"body", "region", "year", "value", "report_id"} for r in rows)
         with pytest.raises(AppError, match="没有这个指标"):
             client.predict("不存在", None, None, None, api_name="/data")
+
+
+# ---------------------------------------------------------------- the measure search, prose figures, the library
+@pytest.mark.parametrize("typed", ["复议 总计", "行政复议 总计", "总计 复议", "正文 微信"])
+def test_the_pickers_search_is_the_clis_every_word_in_any_order(typed):
+    found = dt.measure_choices(typed)
+    assert [key for _, key in found] == [m.key for m in ds.search_measures(typed)] != []
+    options, value, note = dt.searched(typed, dt.DEFAULT_MEASURE)
+    assert options == found and value == found[0][1] and f"找到 {len(found)} 个指标" in note
+    if "复议" in typed:
+        assert ("表四 行政复议 · 总计（件）", "appeals.review.total") in found
+
+
+def test_a_search_that_finds_nothing_keeps_the_measure_and_says_so():
+    options, value, note = dt.searched("天气 预报", "appeals.review.total")
+    assert value == "appeals.review.total" and len(options) == len(ds.measures()) and "没有找到" in note
+
+
+@pytest.fixture(scope="module")
+def samples():
+    from pathlib import Path
+
+    from indexing.parser import parse_file
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    return [parse_file(p) for p in sorted(corpus.glob("*.txt"))]
+
+
+def test_prose_figures_of_the_samples_are_in_the_data_tab_with_their_sentence(samples):
+    view = dt.run_query(samples, dt.DataQuery("fact.proactive_total", sort="body"))
+    shown = {(b.short_name, y): dt.cell_shown(b, y) for b in view.bodies for y in view.years}
+    assert shown[("辉渠镇", 2020)] == "451" and shown[("侯家镇", 2021)] == "329" and shown[("港口乡", 2021)] == "16"
+    assert shown[("白奎镇", 2021)] == dt.BLANK  # the report states no total: unknown, not 0
+    row = next(i for i, b in enumerate(view.page(1)) if b.short_name == "侯家镇")
+    html = dt.cell_detail(view, 1, row, 3 + view.years.index(2021))
+    assert "正文 · 主动公开政府信息总数 = 329" in html and "2021年度通过各类渠道公开政府信息329条" in html
+    assert "表" not in html.split("正文 · ")[0].split("</code>")[-1]  # no table cell is claimed
+    assert dt.cell_reports(view, 1, row, 3 + view.years.index(2021)) == [
+        ("侯家镇 2021年（000_0fdc335fd3bbd9c3.txt）", "侯家镇-2021-65e779d2")]
+    assert dt.cell_reports(view, 1, row, 0) == []  # the name column opens nothing
+
+
+def test_an_answer_citing_prose_facts_links_to_their_measure(samples):
+    from answering.assistant import Assistant
+
+    assistant = Assistant.from_reports(samples)
+    by_id = {r.report_id: r for r in samples}
+    answer = assistant.ask("哪个镇主动公开的信息最多？")
+    assert all(c.table is None for c in answer.citations)  # every figure is a sentence, none a cell
+    # four bodies of three years in places with no common chain: the whole table of that measure
+    assert dt.answer_target(answer, by_id.get) == {"measure": "fact.proactive_total", "year": None, "region": None}
+    one = assistant.ask("米山镇和侯家镇主动公开的信息哪个多？")
+    assert dt.answer_target(one, by_id.get) == {"measure": "fact.proactive_total", "year": None,
+                                                "region": "威海市/文登区"}
+    wechat = assistant.ask("侯家镇2021年通过微信公众号发布了多少条信息？")  # its sentence states the total too
+    assert dt.answer_target(wechat, by_id.get)["measure"] == "fact.channel_wechat"
+    assert dt.answer_target(assistant.ask("港口乡存在哪些主要问题？"), by_id.get) is None
