@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -40,7 +41,13 @@ from answering.citing import body_label as _body_label
 from answering.citing import cell_line, citation_heading, md_escape
 from answering.citing import row_pairs as _row_pairs
 from answering.dataset import REGION_SEP, in_region, region_choices
-from answering.limits import MAX_CONCURRENT_ANSWERS, MAX_QUESTION_CHARS, clean_question
+from answering.limits import (
+    MAX_CONCURRENT_ANSWERS,
+    MAX_QUESTION_CHARS,
+    MAX_REPLAYED_CHAIN,
+    bound_question,
+    clean_question,
+)
 from answering.llm import ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, LLMConfig
 from answering.models import Answer, fmt_number
 from answering.vocabulary import measure_by_key
@@ -405,16 +412,27 @@ class AppState:
     each question first compares the index's generation (library.index_generation, a few stat calls) with the one
     last read, and reloads when it moved — only when no writer holds the index lock, so a half-written index is never
     read; while one does, questions are answered from what was read before and the next one looks again.
+    With `chroma_url`, apps on other index directories write the same server: the shared generation (Index.generation,
+    one small get, at most every SHARED_POLL_SECONDS) tells their changes, and the reload then re-reads the records
+    and catches up the local lexical rows of those reports only (no rebuild, no embedding).
     Lock order, everywhere: the index lock first, then `lock` (an upload holds the index lock across its read side).
     """
+
+    SHARED_POLL_SECONDS = 1.5  # a question costs no round trip to the Chroma server more often than this
 
     def __init__(self, config: IndexConfig, assistant: Assistant | None = None, llm: LLMConfig | None = None):
         self.config = config
         self.llm = llm
         self.lock = ReadWriteLock()
         self.assistant = assistant or Assistant.open(config, llm=llm)
+        self.shared_generation: str | None = None
+        self.shared_generation = self._read_shared_generation()  # before the records are read below
+        self._shared_read_at = time.monotonic()
         self.assistant.catalog()  # built now, under no lock: questions then only read it
         self.generation = index_generation(config.index_dir)
+        # Counts the reloads: a page's lists (the library, the chat's filters) compare it with the one they last
+        # showed and refresh only when it moved — on their tab's select and after a question's sync, no polling.
+        self.version = 0
         self.download_dir = Path(tempfile.mkdtemp(prefix="nianbao-app-"))
         weakref.finalize(self, shutil.rmtree, str(self.download_dir), True)  # removed when the server stops
 
@@ -425,6 +443,7 @@ class AppState:
             return self.assistant.ask(question, history=history or None, filters=filters)
 
     def report(self, report_id: str) -> Report | None:
+        self.sync()  # a report removed from the shell is gone here too: an action never lands on a stale record
         with self.lock.read():
             return self.assistant.index.report(report_id)
 
@@ -444,9 +463,17 @@ class AppState:
         # rebuild it
         if reopen:
             self._reopen()
+        self.shared_generation = self._read_shared_generation()  # before the records: a later change moves it again
         self.assistant.index.refresh()
         self.assistant.catalog()
         self.generation = index_generation(self.config.index_dir)
+        self.version += 1
+
+    def _catch_up(self) -> None:
+        # caller holds the index lock and the write side: another process's change is read before acting, so a fix,
+        # re-parse or deletion acts on the index as it is now (a report removed from the shell raises KeyError)
+        if index_generation(self.config.index_dir) != self.generation:
+            self._reload(reopen=True)
 
     def _reopen(self) -> None:
         # Another process wrote the index. Chroma's local client keeps the vector index in memory and never sees
@@ -461,14 +488,36 @@ class AppState:
         except Exception:  # a damaged index is reported by its own tools; answer from the handle we have
             log.exception("reopening the index after an outside change failed")
 
+    def _read_shared_generation(self) -> str | None:
+        try:
+            return self.assistant.index.generation()
+        except Exception:  # the server is unreachable: answer from what was read; the next look tries again
+            log.exception("could not read the shared generation from %s", self.config.chroma_url)
+            return self.shared_generation
+
+    def _shared_moved(self) -> bool:
+        # throttled: between two looks, questions compare nothing with the server
+        if not self.config.chroma_url or time.monotonic() - self._shared_read_at < self.SHARED_POLL_SECONDS:
+            return False
+        self._shared_read_at = time.monotonic()
+        return self._read_shared_generation() != self.shared_generation
+
     def sync(self) -> bool:
         """Reload when another process changed the index since it was last read; True when it did."""
-        if index_generation(self.config.index_dir) == self.generation:
+        if index_generation(self.config.index_dir) == self.generation and not self._shared_moved():
             return False
         try:
             with index_lock(self.config.index_dir, wait=0, what="读取"), self.lock.write():
                 if index_generation(self.config.index_dir) != self.generation:  # another question may have done it
                     self._reload(reopen=True)
+                elif (shared := self._read_shared_generation()) != self.shared_generation:
+                    # another directory's app wrote the shared server: its reports' lexical rows are added here, the
+                    # removed ones' dropped (prune is safe: this directory's writers are kept out by the index lock)
+                    self._reload()
+                    self.assistant.index.catch_up_lexical(prune=True)
+                    log.info("shared index changed (%s): reloaded", shared)
+                else:
+                    return False
         except IndexBusy:  # a writer is at work: answer from what was read; the next question looks again
             return False
         except OSError:  # the lock file cannot be made (a read-only index directory): keep what was read
@@ -479,6 +528,7 @@ class AppState:
     def fix(self, report_id: str, fields: dict[str, Any]) -> Report:
         """Correct a report's body, region or year (indexing.pipeline.fix_report); the chat sees it at once."""
         with index_lock(self.config.index_dir, what="更正"), self.lock.write():
+            self._catch_up()
             fixed = fix_report(report_id, fields, self.config, index=self.assistant.index)
             self._reload()
             return fixed
@@ -486,6 +536,7 @@ class AppState:
     def delete(self, report_id: str) -> bool:
         """Remove one report (indexing.pipeline.remove_reports); False when it was not there."""
         with index_lock(self.config.index_dir, what="删除"), self.lock.write():
+            self._catch_up()
             removed = remove_reports([report_id], self.config, index=self.assistant.index)
             self._reload()
             return bool(removed)
@@ -494,6 +545,8 @@ class AppState:
         """Parse one report again from its kept file (indexing.pipeline.reparse_report). Like an upload, the parse
         runs beside questions; only swapping in the new record takes the write side."""
         with index_lock(self.config.index_dir, what="重新解析"):
+            with self.lock.write():
+                self._catch_up()
             try:
                 with self.lock.read():
                     return reparse_report(report_id, self.config, index=self.assistant.index)
@@ -534,12 +587,12 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
     ) as demo:
         gr.Markdown("## 年报问答\n就政府信息公开工作年度报告提问：数字取自报告表格和正文，每个回答都附来源。")
         data_link = AnswerLink(state.report)  # “在数据页查看” under an answer whose figure is a table cell
-        with gr.Tab("问答", id="chat"):
-            refresh_filters = chat_tab(state, data_link)
+        with gr.Tab("问答", id="chat") as chat_page:
+            refresh_filters = chat_tab(state, data_link, tab=chat_page)
         with gr.Tab("数据", id="data"):
             data_tab(state, data_link)
-        with gr.Tab("报告库", id="corpus"):
-            refresh_listing = corpus_tab(state, demo)
+        with gr.Tab("报告库", id="corpus") as corpus_page:
+            refresh_listing = corpus_tab(state, demo, tab=corpus_page)
         with gr.Tab("上传报告", id="upload"):
             upload_tab(state, after=[refresh_filters, refresh_listing])
         with gr.Tab("设置", id="settings"):
@@ -615,7 +668,6 @@ Refresher = tuple[Callable[[], Any], list[gr.components.Component]]  # (fn, its 
 NO_REPORT = "（无）"  # a report id no report has: a region filter that matches nothing lets nothing through
 REGION_LABEL_SEP = " › "
 MAX_SAVED_TURNS = 30  # turns kept in the browser's storage (each holds its rendered answer)
-FOLLOW_UP_TURNS = 3  # the last turns asked again after a refresh, so a follow-up still has its context
 CHAT_STORAGE_KEY = "nianbao-chat"
 BROWSER_KEY_FILE = "browser_state.key"
 EMPTY_HINT = "请先输入问题，例如：“2021年哪些乡镇没有收到政府信息公开申请？”"
@@ -638,6 +690,9 @@ const show = () => {{
   if (q === last) return;
   last = q;
   const n = [...q].length;
+  // one hint at a time: while there is text, the counter speaks and an earlier “请先输入问题” steps aside
+  const earlier = document.querySelector('#nb-input-hint');
+  if (earlier) earlier.style.display = n ? 'none' : '';
   element.innerHTML = n > max
     ? '<div class="nb-hint" role="status" aria-live="polite">已输入 ' + n + ' 字，超过每个问题 ' + max
       + ' 字的上限：请缩短后再提问（超过上限的问题不会作答）。</div>'
@@ -682,13 +737,18 @@ COPY_JS = """(md) => {
 
 
 def _turn(answer: Answer | None, question: str, html_text: str, markdown: str, files: list[str],
-          before: list[str], message: int, filters: dict[str, list] | None = None) -> dict[str, Any]:
+          before: list[str], message: int, filters: dict[str, list] | None = None, *, context: bool = True
+          ) -> dict[str, Any]:
     """One question and its rendered answer, as kept in the session and the browser's storage; `record` is what a
-    👍/👎 stores (nianbao.feedback.Feedback's fields); `filters` what it was asked within (to replay it)."""
+    👍/👎 stores (nianbao.feedback.Feedback's fields); `filters` what it was asked within (to replay it); `context`
+    False for a refused question (no follow-up reads it); `follow_up` whether it leaned on the turn before (a replay
+    after a refresh goes back to the last turn that did not)."""
     value = answer.value if answer is not None and isinstance(answer.value, int | float | bool | str) else None
+    plan_, query_ = getattr(answer, "plan", None), getattr(answer, "query", None)
+    follow_up = bool(getattr(plan_, "follow_up", False) or getattr(query_, "follow_up", False))
     return {
         "id": uuid.uuid4().hex[:16], "question": question, "html": html_text, "markdown": markdown, "message": message,
-        "filters": filters or {},
+        "filters": filters or {}, "context": context and answer is not None, "follow_up": follow_up,
         "record": {
             "question": answer.question if answer else question, "answer": answer.answer if answer else html_text,
             "kind": answer.kind if answer else "unknown", "value": value, "items": list(answer.items) if answer else [],
@@ -736,6 +796,18 @@ def _replayed(state: AppState, turns: list[dict[str, Any]]) -> list[Answer]:
     return past
 
 
+def _thread(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The kept turns a follow-up after a refresh stands on: back from the last answered question to the last one that
+    stood on its own (refused questions skipped), at most MAX_REPLAYED_CHAIN. A turn kept before `follow_up` was
+    recorded counts as leaning on the one before: the walk goes on, within the bound."""
+    chain: list[dict[str, Any]] = []
+    for t in reversed([t for t in turns if t.get("context", True)]):
+        chain.insert(0, t)
+        if t.get("follow_up") is False or len(chain) >= MAX_REPLAYED_CHAIN:
+            break
+    return chain
+
+
 def _restored(saved: Any) -> list[dict[str, Any]]:
     """The turns kept in the browser, checked: only well-formed ones, at most MAX_SAVED_TURNS, renumbered."""
     turns = []
@@ -770,7 +842,7 @@ def _feedback(turn: dict[str, Any], verdict: str, note: str = "") -> Feedback:
     return Feedback(id=str(turn["id"]), verdict=verdict, note=note, **{"question": "", "answer": "", **fields})
 
 
-def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
+def chat_tab(state: AppState, data_link: AnswerLink | None = None, tab: gr.Tab | None = None) -> Refresher:
     years, regions, levels = _filter_choices(state.reports())
     history = gr.State([])  # this session's Answers, passed back as history= for follow-ups
     turns = gr.State([])  # this session's questions with their rendered answers (what the browser keeps)
@@ -856,7 +928,11 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
             return {hint: _hint_html(EMPTY_HINT)}
         messages = list(messages or []) + [{"role": "user", "content": _echo(q)}]
         hidden = {rows_box: gr.update(visible=False), rows_table: None, chart: None, csv_file: gr.update(value=None)}
-        before = [t["record"]["question"] for t in kept or [] if isinstance(t.get("record"), dict)][-5:]
+        before = [t["record"]["question"] for t in kept or [] if isinstance(t.get("record"), dict)
+                  and t.get("context", True)][-5:]
+        # a refused question (over the limit) is answered with the limit, stays in its box to be shortened, and is
+        # no context: the next follow-up, and a replay after a refresh, read the question before it
+        refused = bound_question(q)[1] is not None
         try:
             answer = state.ask(q, history=past, filters=_filters(ys, rs, ls, state.reports() if rs else None))
         except Exception:  # the page stays usable; a Chinese message is shown, the trace goes to the log
@@ -866,11 +942,13 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
             shown, md = answer_html(answer, state.report), answer_markdown(answer, state.report)
             files = [r.source for r in (state.report(rid) for rid in dict.fromkeys(
                 c.report_id for c in answer.citations)) if r is not None]
-            past = list(past or []) + [answer]
+            past = list(past or []) + ([] if refused else [answer])
         messages.append({"role": "assistant", "content": shown})
         asked_within = {"years": list(ys or []), "regions": list(rs or []), "levels": list(ls or [])}
-        kept = list(kept or []) + [_turn(answer, _echo(q), shown, md, files, before, len(messages) - 1, asked_within)]
-        out = {chatbot: messages, history: past, turns: kept, saved: kept[-MAX_SAVED_TURNS:], question: "",
+        turn = _turn(answer, _echo(q), shown, md, files, before, len(messages) - 1, asked_within, context=not refused)
+        kept = list(kept or []) + [turn]
+        out = {chatbot: messages, history: past, turns: kept, saved: kept[-MAX_SAVED_TURNS:],
+               question: gr.skip() if refused else "",
                hint: "", copy_md: md, copy_status: "可复制最新的回答；点选一条回答可改为复制那一条。", **hidden}
         if answer is None or not shows_rows(answer):
             return out
@@ -900,12 +978,14 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
                csv_file, readings]
     common = dict(concurrency_id="ask", concurrency_limit=CHAT_CONCURRENCY, api_visibility="private")
     private = dict(api_visibility="private")
-    question.submit(respond_and_offer, inputs, outputs, **common)
-    ask_btn.click(respond_and_offer, inputs, outputs, **common)
-    examples.load_input_event.then(respond_and_offer, inputs, outputs, **common)
-    readings.select(lambda choice: choice, readings, question, **private).then(
-        respond_and_offer, inputs, outputs, **common
-    )
+    answered = [
+        question.submit(respond_and_offer, inputs, outputs, **common),
+        ask_btn.click(respond_and_offer, inputs, outputs, **common),
+        examples.load_input_event.then(respond_and_offer, inputs, outputs, **common),
+        readings.select(lambda choice: choice, readings, question, **private).then(
+            respond_and_offer, inputs, outputs, **common
+        ),
+    ]
     clear_btn.click(
         lambda: ([], [], [], [], gr.update(visible=False), "", gr.update(visible=False), ""), None,
         [chatbot, history, turns, saved, rows_box, copy_md, feedback_row, feedback_status], **private,
@@ -914,7 +994,7 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
     def restore(kept: Any):
         restored = _restored(kept)
         md = restored[-1]["markdown"] if restored else ""
-        return _messages(restored), restored, md, _replayed(state, restored[-FOLLOW_UP_TURNS:])
+        return _messages(restored), restored, md, _replayed(state, _thread(restored))
 
     gr.on([Context.root_block.load], restore, saved, [chatbot, turns, copy_md, history], **common)
 
@@ -965,12 +1045,36 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None) -> Refresher:
 
     export_btn.click(export, None, export_file, **private)
 
-    def refresh():
-        ys, rs, ls = _filter_choices(state.reports())
-        return gr.update(choices=ys), gr.update(choices=rs), gr.update(choices=ls)
+    filter_outputs = [year_filter, region_filter, level_filter]
+    seen = gr.State(-1)  # the AppState.version the filter choices were made from
 
-    refresh_btn.click(refresh, None, [year_filter, region_filter, level_filter], **private)
-    return refresh, [year_filter, region_filter, level_filter]
+    def refresh(ys=None, rs=None, ls=None):
+        """The choices from the reports now; a chosen year, region or level no report has any more is unchosen."""
+        choices = _filter_choices(state.reports())
+        chosen = (ys, rs, ls)
+        updates = []
+        for options, picked in zip(choices, chosen, strict=True):
+            values = {o[1] if isinstance(o, tuple) else o for o in options}
+            updates.append(gr.update(choices=options) if picked is None else
+                           gr.update(choices=options, value=[v for v in picked if v in values]))
+        return (*updates, state.version)
+
+    def follow(seen_, ys, rs, ls):
+        """The choices again only when the state moved (a shell `nianbao remove`, an upload) since they were made:
+        on the tab's select, on page load and after each answer (its question synced the state) — never polled."""
+        state.sync()
+        if seen_ == state.version:
+            return (gr.skip(),) * 4
+        return refresh(ys, rs, ls)
+
+    follow_inputs = [seen, *filter_outputs]
+    refresh_btn.click(refresh, filter_outputs, [*filter_outputs, seen], **private)
+    gr.on([Context.root_block.load], follow, follow_inputs, [*filter_outputs, seen], **private)
+    if tab is not None:
+        tab.select(follow, follow_inputs, [*filter_outputs, seen], trigger_mode="always_last", **private)
+    for event in answered:
+        event.then(follow, follow_inputs, [*filter_outputs, seen], **private)
+    return (lambda: refresh()), [*filter_outputs, seen]
 
 
 def check_upload(path: Path) -> str | None:

@@ -11,9 +11,13 @@ Layout under `index_dir`:
   damaged/      files `nianbao repair` moved aside (never deleted)
 
 Records live in a second Chroma collection (the Report JSON as document, a constant 1-d embedding), so the
-server path holds everything. A record is written after its chunks (vectors and lexical rows): it is the commit
-marker; chunks without a record are never returned and are deleted at the next ingest. Table chunks are searched
-lexically only: their numbers are answered from the records, so they are never embedded.
+server path holds everything. On that path a third, one-document collection holds the shared generation: a fresh
+token every writer sets after its record changed, which another app on another index directory reads (one cheap
+get) to notice the change and catch up — records re-read, lexical rows of that report only.
+
+A record is written after its chunks (vectors and lexical rows): it is the commit marker; chunks without a record
+are never returned and are deleted at the next ingest. Table chunks are searched lexically only: their numbers are
+answered from the records, so they are never embedded.
 
 Each store file is checked at open, before Chroma or the cache touch it (indexing/doctor.py): a damaged Chroma file
 (or a missing/empty one where an ingest left its traces) raises `IndexDamaged`, naming the file and the way out;
@@ -27,6 +31,7 @@ import json
 import logging
 import shutil
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +59,7 @@ log = logging.getLogger(__name__)
 
 CHUNKS = "nianbao_chunks"
 RECORDS = "nianbao_records"
+GENERATION = "nianbao_generation"  # server path only: one document, the token of the last record change
 PAGE = 5000  # Chroma get() with metadata fails above ~32k rows: always page
 CANDIDATES = 50  # per retriever, before fusion
 CATCH_UP_BATCH = 100  # records read and written to the lexical store at a time when it is filled in
@@ -97,7 +103,7 @@ def record_metadata(report: Report) -> dict[str, Any]:
     return {**identity_metadata(report), "source": source_key(report.source)}
 
 
-__all__ = ["CHUNKS", "RECORDS", "Index", "IndexConfig", "IndexDamaged", "record_metadata", "source_key"]
+__all__ = ["CHUNKS", "GENERATION", "RECORDS", "Index", "IndexConfig", "IndexDamaged", "record_metadata", "source_key"]
 
 
 class Index:
@@ -136,6 +142,14 @@ class Index:
             )
         except Exception as exc:
             raise self._damaged_or(exc) from exc
+        self._generation = None
+        if config.chroma_url:  # another index directory may share the server: it reads this to see our writes
+            try:
+                self._generation = self.client.get_or_create_collection(
+                    GENERATION, embedding_function=chroma_embedding_function(ConstantEmbedder(), "constant")
+                )
+            except Exception as exc:
+                raise self._damaged_or(exc) from exc
         self._lock = threading.RLock()
         self._reports: dict[str, Report] | None = None
         self._record_meta: dict[str, dict[str, Any]] | None = None
@@ -221,6 +235,21 @@ class Index:
         """Committed reports. (No __len__: an empty Index must still be truthy.)"""
         return self.records.count()
 
+    def generation(self) -> str | None:
+        """The shared Chroma's token of its last record change (one small get; None for a local index or before any
+        write). Read it before re-reading the records: a change made after the read moves it again."""
+        if self._generation is None:
+            return None
+        got = self._generation.get(ids=[GENERATION], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def _bump_generation(self) -> None:
+        # after the record changed; a random token, not a counter: writers on other directories never read-modify-write
+        if self._generation is not None:
+            self._generation.upsert(
+                ids=[GENERATION], embeddings=[np.ones(1, dtype=np.float32)], documents=[uuid.uuid4().hex]
+            )
+
     # ------------------------------------------------------------ writes (used by pipeline)
     def _pending_path(self) -> Path:
         return self.config.index_dir / "pending.json"
@@ -265,6 +294,7 @@ class Index:
             documents=[json.dumps(report.to_dict(), ensure_ascii=False)],
             metadatas=[record_metadata(report)],
         )
+        self._bump_generation()
         self._set_pending([p for p in self._pending() if p != rid])
         self._invalidate()
 
@@ -272,6 +302,7 @@ class Index:
         """Record first (un-commit), then its chunks: a crash in between leaves orphans that reconcile() removes."""
         self._set_pending([*self._pending(), report_id])
         self.records.delete(ids=[report_id])
+        self._bump_generation()
         self.chunks.delete(where={"report_id": report_id})
         self._lexical_write(lambda store: store.delete_reports([report_id]))
         self._set_pending([p for p in self._pending() if p != report_id])
