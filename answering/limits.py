@@ -17,6 +17,9 @@ from answering.models import Answer
 MAX_QUESTION_CHARS = 500  # the browser's text box has the same bound; a real question is well under 100 characters
 MAX_CONCURRENT_ANSWERS = 4  # questions answered at once on every surface (app chat, /v1, MCP); the rest wait their turn
 MAX_REPLAYED_TURNS = 4  # earlier questions replayed as a follow-up's history: follow-ups lean on the last one or two
+# The app knows which kept question stood on its own (its plan was no follow-up), so after a page refresh it replays
+# back to that one — a chain “辉渠镇2020年… → 那2021年呢 → 侯家镇呢” is whole — but never more than this many.
+MAX_REPLAYED_CHAIN = 8
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})  # control, format (bidi, zero-width), lone surrogates
 
 

@@ -24,6 +24,7 @@ from answering.models import Answer, fmt_number, section_title
 from indexing import schema
 from indexing.models import Report
 from nianbao.downloads import prune_folders
+from nianbao.library import pinyin_key, region_key
 
 if TYPE_CHECKING:
     from app import AppState
@@ -87,10 +88,32 @@ class DataView:
 
 def run_query(reports, q: DataQuery) -> DataView:
     rows = ds.data_rows(reports, q.measure, year=q.year, region=q.region, level=q.level)
-    bodies = ds.sort_bodies(ds.pivot(rows), q.sort, descending=q.descending)
+    bodies = sort_bodies(ds.pivot(rows), q.sort, descending=q.descending)
     view = DataView(ds.require_measure(q.measure), rows, bodies, ds.years_of(rows))
     view.ordered = ds.rows_in_order(bodies)
     return view
+
+
+def _body_key(b: ds.BodyRow) -> tuple:
+    return pinyin_key(b.short_name or b.body), b.body
+
+
+def _region_key(b: ds.BodyRow) -> tuple:
+    # bodies without a region after those with one, as in the library
+    return not b.region, region_key(b.region.split(ds.REGION_SEP) if b.region else ())
+
+
+def sort_bodies(bodies: list[ds.BodyRow], by: str = "region", *, descending: bool = False) -> list[ds.BodyRow]:
+    """dataset.sort_bodies with names and regions in the library's pinyin order (library.pinyin_key: 港口乡 before
+    侯家镇), not character codes; by a year's value, bodies without a known value come last in either order."""
+    if by in ds.SORT_KEYS:
+        key = {"body": _body_key, "region": lambda b: (*_region_key(b), *_body_key(b)),
+               "level": lambda b: (b.level, *_region_key(b), *_body_key(b))}[by]
+        return sorted(bodies, key=key, reverse=descending)
+    year = int(by)
+    known = sorted((b for b in bodies if b.value(year) is not None), key=_body_key)
+    known.sort(key=lambda b: b.value(year), reverse=descending)  # stable: equal values stay in name order
+    return known + sorted((b for b in bodies if b.value(year) is None), key=_body_key)
 
 
 def _year(value: Any) -> int | None:

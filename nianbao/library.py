@@ -73,6 +73,9 @@ FLAG_CHOICES: dict[str, str] = {
 }
 SORT_CHOICES: dict[str, str] = {"name": "按单位", "region": "按地区", "year": "按年份（新→旧）"}
 ALL_REGIONS = "全部地区"
+# A report the person picked is no longer in the index (removed from the shell, or in another tab): said plainly,
+# and the list shown again without it — never a message about something else (“no source copy”).
+GONE = "这份报告已不在索引中（可能已被删除），列表已刷新。"
 MAX_SHOWN = 500  # rows in the table and the picker at once: 10,000 reports would freeze the page; search narrows
 
 
@@ -135,6 +138,11 @@ def pinyin_key(name: str) -> tuple[tuple[str, ...], str]:
     return tuple(lazy_pinyin(name)), name
 
 
+def region_key(chain: list[str] | tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """A region chain (山东省, 威海市, 文登区) in pinyin order, level by level: the library and the 数据 tab use it."""
+    return [pinyin_key(part) for part in chain]
+
+
 def sort_key(by: str):
     """A key for sorted(): reports without a name (or year, or region) sort after those with one, whatever the
     order — an empty name sorting first hid every named report below it."""
@@ -149,7 +157,7 @@ def sort_key(by: str):
         if by == "year":
             return (*year(r), *name(r), r.source)
         if by == "region":
-            return (not r.region, [pinyin_key(part) for part in r.region], *name(r), *year(r), r.source)
+            return (not r.region, region_key(r.region), *name(r), *year(r), r.source)
         return (*name(r), *year(r), r.source)
 
     return key
@@ -163,7 +171,7 @@ def select_reports(reports: list[Report], query: LibraryQuery) -> list[Report]:
 def region_choices(reports: list[Report]) -> list[str]:
     """Every chain prefix held by some report (“山东省”, “山东省 › 威海市”, …): a county sits under its city."""
     prefixes = {tuple(r.region[: n + 1]) for r in reports for n in range(len(r.region))}
-    return [REGION_JOINER.join(p) for p in sorted(prefixes, key=lambda p: [pinyin_key(part) for part in p])]
+    return [REGION_JOINER.join(p) for p in sorted(prefixes, key=region_key)]
 
 
 def year_choices(reports: list[Report]) -> list[int]:
@@ -428,7 +436,7 @@ def save_fix(state: AppState, report_id: str | None, agency: str, region: str, y
     try:
         fixed = state.fix(report_id, fields)
     except KeyError:
-        return "这份报告已不在库中，请刷新列表。", None
+        return GONE, None
     except IndexBusy as exc:
         return f"未能更正：{exc}", None
     what = "、".join(FIELD_LABELS[k] for k in fields)
@@ -443,8 +451,8 @@ def reparse(state: AppState, report_id: str | None) -> tuple[str, Report | None]
         return "请先选择报告。", None
     try:
         report = state.reparse(report_id)
-    except KeyError:
-        return "这份报告已不在库中，请刷新列表。", None
+    except KeyError:  # checked against the index as it is now, before its kept copy is looked for
+        return GONE, None
     except FileNotFoundError as exc:
         return f"无法重新解析：{exc}", None
     except IndexBusy as exc:
@@ -462,7 +470,7 @@ def delete(state: AppState, report_id: str | None) -> str:
     report = state.report(report_id)
     try:
         if report is None or not state.delete(report_id):
-            return "这份报告已不在库中，请刷新列表。"
+            return GONE
     except IndexBusy as exc:
         return f"未能删除：{exc}"
     return f"已删除 {display_name(report)} {report.year or ''}（{report.source}），问答不再使用它。"
@@ -480,7 +488,16 @@ def _query(text, years, levels, region, flags, sort) -> LibraryQuery:
     )
 
 
-def corpus_tab(state: AppState, demo: gr.Blocks):
+def picked_value(ids: list[str], selected: str | None, *, first: bool) -> str | None:
+    """The picker's value over a new list: the picked report while it is listed; else the first one only when the
+    person is choosing a listing (a search, a filter, the page opening) — after an action or an outside change a
+    gone pick leaves the picker empty, so a form filled for one report can never be saved onto another."""
+    if selected in ids:
+        return selected
+    return ids[0] if first and ids else None
+
+
+def corpus_tab(state: AppState, demo: gr.Blocks, tab: gr.Tab | None = None):
     gr.Markdown(
         "每份已入库的报告：单位、年份、地区、表格格式、解析标记。可搜索、筛选、排序；选中一份查看其全部表格和全文，"
         f"并可更正、重新解析或删除。表格中“{UNKNOWN_CELL}”表示报告没有填写（未知，不是0）。"
@@ -525,13 +542,12 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
     query_inputs = [search, years, levels, region, flags, sort]
     list_outputs = [overview, picker, count, years, levels, region]
 
-    def listing(q: LibraryQuery, selected: str | None = None, *, clear: bool = False):
+    def listing(q: LibraryQuery, selected: str | None = None, *, clear: bool = False, first: bool = True):
         reports = state.reports()
         matched = select_reports(reports, q)
         shown = matched[:MAX_SHOWN]
         choices = [(report_label(r), r.report_id) for r in shown]
-        ids = [rid for _, rid in choices]
-        value = selected if selected in ids else (ids[0] if ids else None)
+        value = picked_value([rid for _, rid in choices], selected, first=first)
         return (
             reports_frame(shown),
             gr.update(choices=choices, value=value),
@@ -541,8 +557,8 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
             gr.update(choices=[ALL_REGIONS, *region_choices(reports)], **({"value": ALL_REGIONS} if clear else {})),
         )
 
-    def filtered(text_, years_, levels_, region_, flags_, sort_, selected=None):
-        return listing(_query(text_, years_, levels_, region_, flags_, sort_), selected)
+    def filtered(text_, years_, levels_, region_, flags_, sort_, selected=None, first=True):
+        return listing(_query(text_, years_, levels_, region_, flags_, sort_), selected, first=first)
 
     def show(report_id: str | None):
         # a new pick empties the correction form and withdraws a pending deletion: neither may land on another report
@@ -561,45 +577,63 @@ def corpus_tab(state: AppState, demo: gr.Blocks):
 
     show_outputs = [meta, *tables.values(), facts, text, fix_agency, fix_region, fix_year, confirm_row, doomed]
 
-    def after_change(message: str, report: Report | None, *query):
-        return (message, *filtered(*query, selected=report.report_id if report else None))
+    def after_change(message: str, report: Report | None, *query, kept: str | None = None):
+        # the changed report stays picked (its id may be new); on a failure the pick stays only while it exists
+        selected = report.report_id if report else kept
+        return (message, *filtered(*query, selected=selected, first=False), state.version)
 
     def on_fix(report_id, agency, region_, year, *query):
-        return after_change(*save_fix(state, report_id, agency, region_, year), *query)
+        return after_change(*save_fix(state, report_id, agency, region_, year), *query, kept=report_id)
 
     def on_reparse(report_id, *query):
-        return after_change(*reparse(state, report_id), *query)
+        return after_change(*reparse(state, report_id), *query, kept=report_id)
 
     def ask_delete(report_id):
         r = state.report(report_id) if report_id else None
         if r is None:
-            return gr.update(visible=False), "", "请先选择报告。", None
+            return gr.update(visible=False), "", GONE if report_id else "请先选择报告。", None
         what = f"确定删除 **{_esc(display_name(r))} {r.year or ''}**（{_esc(r.source)}）？删除后问答不再使用它。"
         return gr.update(visible=True), what, "", r.report_id
 
-    def on_delete(report_id, *query):
-        return (gr.update(visible=False), None, *after_change(delete(state, report_id), None, *query))
+    def on_delete(report_id, picked_, *query):
+        kept = picked_ if picked_ != report_id else None
+        return (gr.update(visible=False), None, *after_change(delete(state, report_id), None, *query, kept=kept))
+
+    seen = gr.State(-1)  # the AppState.version this page's list shows
+
+    def follow(seen_, picked_, *query):
+        """The list again when the state moved since it was shown (a shell `nianbao remove/ingest`, another page's
+        upload); nothing is sent when it did not. A pick that is gone empties the picker and says so."""
+        state.sync()
+        if seen_ == state.version:
+            return (gr.skip(),) * (len(list_outputs) + 2)
+        gone = bool(picked_) and state.report(picked_) is None
+        return (state.version, GONE if gone else gr.skip(), *filtered(*query, selected=picked_, first=False))
 
     private = dict(api_visibility="private")
     for component in (years, levels, region, flags, sort):
         component.input(filtered, query_inputs, list_outputs, **private)
     search.submit(filtered, query_inputs, list_outputs, **private)
     search.input(filtered, query_inputs, list_outputs, trigger_mode="always_last", **private)
-    picker.change(show, picker, show_outputs, **private)
-    fix_btn.click(on_fix, [picker, fix_agency, fix_region, fix_year, *query_inputs], [status, *list_outputs],
+    follow_outputs = [seen, status, *list_outputs]
+    picker.change(show, picker, show_outputs, **private).then(follow, [seen, picker, *query_inputs], follow_outputs,
+                                                              trigger_mode="always_last", **private)
+    if tab is not None:
+        tab.select(follow, [seen, picker, *query_inputs], follow_outputs, trigger_mode="always_last", **private)
+    fix_btn.click(on_fix, [picker, fix_agency, fix_region, fix_year, *query_inputs], [status, *list_outputs, seen],
                   concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
-    reparse_btn.click(on_reparse, [picker, *query_inputs], [status, *list_outputs],
+    reparse_btn.click(on_reparse, [picker, *query_inputs], [status, *list_outputs, seen],
                       concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
     delete_btn.click(ask_delete, picker, [confirm_row, confirm_text, status, doomed], **private)
     cancel_btn.click(lambda: (gr.update(visible=False), None, "已取消删除。"), None, [confirm_row, doomed, status],
                      **private)
-    confirm_btn.click(on_delete, [doomed, *query_inputs], [confirm_row, doomed, status, *list_outputs],
+    confirm_btn.click(on_delete, [doomed, picker, *query_inputs], [confirm_row, doomed, status, *list_outputs, seen],
                       concurrency_id="library-write", **private).then(show, picker, show_outputs, **private)
     reload_btn.click(filtered, query_inputs, list_outputs, **private)
 
     def everything():  # on page load and after an upload: every report, the filters cleared
-        return ("", [], SORT_CHOICES["name"], *listing(LibraryQuery(), clear=True))
+        return ("", [], SORT_CHOICES["name"], *listing(LibraryQuery(), clear=True), state.version)
 
-    all_outputs = [search, flags, sort, *list_outputs]
+    all_outputs = [search, flags, sort, *list_outputs, seen]
     demo.load(everything, None, all_outputs, **private)
     return everything, all_outputs

@@ -156,6 +156,7 @@ def test_empty_and_too_long_questions_are_told_before_sending(clip_page):
     box.press_sequentially("家镇")  # typed: the counter follows each key
     counter = page.locator("#nb-count")
     expect(counter).to_contain_text("3 / 500 字")
+    expect(hint).to_be_hidden()  # one hint at a time: the earlier “请先输入问题” steps aside for the counter
     box.fill("侯家镇" * 170)  # 510 characters
     box.press("End")
     box.press_sequentially("。")
@@ -164,7 +165,34 @@ def test_empty_and_too_long_questions_are_told_before_sending(clip_page):
     shot(page, "chat-too-long.png")
     box.press("Enter")
     expect(page.locator(BOT).last).to_contain_text("问题太长")  # and the server refuses it, saying the limit
-    expect(counter).to_have_text("")  # the box was emptied: the counter follows
+    expect(box).to_have_value("侯家镇" * 170 + "。")  # kept in the box to be shortened, not lost
+    expect(counter).to_contain_text("已输入 511 字")
+    expect(page.locator("#nb-input-notes .nb-hint:visible")).to_have_count(1)  # one hint on screen
+    shot(page, "chat-too-long-kept.png")
+    box.fill("")
+    expect(counter).to_have_text("")
+
+
+def test_a_long_follow_up_chain_survives_a_refresh_and_a_refused_question(clip_page):
+    """辉渠镇2020年主动公开 → 那2021年呢 → 侯家镇呢 → a refused too-long question; after a reload “那2020年呢？”
+    still follows 侯家镇 (it said 还没有上一个问题)."""
+    from playwright.sync_api import expect
+
+    page = clip_page
+    expect(ask_with_enter(page, "辉渠镇2020年主动公开")).to_contain_text("451")
+    ask_with_enter(page, "那2021年呢")
+    expect(ask_with_enter(page, "侯家镇呢")).to_contain_text("侯家镇")
+    box = page.locator("#nb-question textarea")
+    box.fill("侯家镇" * 221 + "？")  # 664 characters, over the limit
+    box.press("Enter")
+    expect(page.locator(BOT).last).to_contain_text("问题太长")
+    page.reload()
+    page.locator("#nb-question textarea").wait_for()
+    expect(page.locator(BOT)).to_have_count(4)
+    answer = ask_with_enter(page, "那2020年呢？")
+    expect(answer).to_contain_text("侯家镇")
+    expect(answer).not_to_contain_text("还没有上一个问题")
+    shot(page, "chat-chain-after-refresh.png")
 
 
 def test_keyboard_reaches_every_control_with_a_visible_focus_ring(clip_page):

@@ -140,3 +140,61 @@ def test_a_remove_from_the_shell_is_seen_by_the_open_page(page, library_app):
     library(page)
     page.locator("#nb-lib-reload").click()
     expect(page.locator("#nb-reports")).not_to_contain_text("米山镇")
+
+
+def _shell_remove(state, short: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.app.conftest import PROJECT_ROOT
+
+    rid = next(r.report_id for r in state.reports() if r.short_name == short)
+    done = subprocess.run([sys.executable, "-m", "nianbao.cli", "remove", rid, "--index", str(state.config.index_dir)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_action_on_a_report_removed_from_the_shell_says_so_and_lands_on_no_other(page, library_app):
+    """The tester's case: 辉渠镇 removed with `nianbao remove` while picked in the open library. 重新解析 says it is
+    gone (not “no source copy”), the list drops it, the picker empties instead of jumping to another report, and a
+    year typed next is saved onto nothing. Then the library and the chat's region filter follow a shell removal as
+    soon as their tab is opened, without 刷新列表 / 刷新筛选项."""
+    from playwright.sync_api import expect
+
+    url, state = library_app
+    open_app(page, url)
+    library(page)
+    search(page, "辉渠镇", "显示 1 份")
+    others = {r.short_name: r for r in state.reports() if r.short_name != "辉渠镇"}
+    _shell_remove(state, "辉渠镇")
+
+    page.locator("#nb-lib-reparse").click()
+    status = page.locator("#nb-lib-status")
+    expect(status).to_contain_text("这份报告已不在索引中（可能已被删除），列表已刷新")
+    expect(status).not_to_contain_text("原文件")
+    expect(page.locator("#nb-reports")).not_to_contain_text("辉渠镇")
+    expect(page.locator("#nb-report-meta")).to_have_text("")  # the picker is empty: no other report is shown
+    page.screenshot(path=str(ARTIFACTS_DIR / "library-gone.png"), full_page=True)
+    page.locator("#nb-fix-year input").fill("2019")
+    page.locator("#nb-fix-save").click()
+    expect(status).to_contain_text("请先选择报告")
+    assert {r.short_name: r.year for r in state.reports()} == {k: r.year for k, r in others.items()}
+
+    # a removal from the shell while the page is open: seen when a tab is opened, no reload button
+    expect(page.locator("#nb-lib-count")).to_contain_text(f"共 {len(others)} 份报告")
+    page.get_by_role("tab", name="问答").click()
+    regions = page.locator("#nb-regions input")
+    regions.click()
+    expect(page.get_by_role("option", name="威海市 › 文登区")).to_be_visible()
+    expect(page.get_by_role("option", name="安丘市")).to_have_count(0)  # 辉渠镇's region left with it
+    page.keyboard.press("Escape")
+    _shell_remove(state, "港口乡")
+    library(page)
+    expect(page.locator("#nb-lib-count")).to_contain_text(f"共 {len(others) - 1} 份报告")
+    expect(page.locator("#nb-reports")).not_to_contain_text("港口乡")
+    page.screenshot(path=str(ARTIFACTS_DIR / "library-follows-shell.png"), full_page=True)
+    page.get_by_role("tab", name="问答").click()
+    regions.click()
+    expect(page.get_by_role("option", name="威海市 › 文登区")).to_be_visible()
+    expect(page.get_by_role("option", name="铜鼓县")).to_have_count(0)
+    page.keyboard.press("Escape")

@@ -223,3 +223,37 @@ def test_a_refreshed_thread_is_replayed_so_follow_ups_keep_their_context(chat_bl
     changed = dict(turn, record=dict(turn["record"], answer="另一个回答"))  # the library changed since
     assert app._replayed(state, [changed]) == []
     assert app._replayed(state, [dict(turn, filters={"years": ["x"]})]) == []  # a bad kept value: no crash
+
+
+def _kept(state, questions: list[str]) -> list[dict]:
+    """The turns a session keeps for `questions` asked in a row, as respond keeps them (a refused one is no context)."""
+    turns, past = [], []
+    for q in questions:
+        answer = state.ask(q, history=past)
+        refused = len(q) > app.MAX_QUESTION_CHARS
+        turns.append(app._turn(answer, q, "<div/>", "md", [], [], 2 * len(turns) + 1,
+                               {"years": [], "regions": [], "levels": []}, context=not refused))
+        past += [] if refused else [answer]
+    return turns
+
+
+def test_a_refresh_replays_the_thread_back_to_its_first_standalone_question(chat_blocks):
+    """The tester's chain: 辉渠镇2020年主动公开 → 那2021年呢 → 侯家镇呢 → a refused 664-character question. After a
+    refresh “那2020年呢？” still reads 侯家镇 (it said 还没有上一个问题: only the last three turns were replayed, the
+    first of them a follow-up itself, the refused one among them)."""
+    state = chat_blocks.nianbao_state
+    chain = ["辉渠镇2020年主动公开", "那2021年呢", "侯家镇呢", "侯家镇" * 221 + "？"]
+    turns = _kept(state, chain)
+    assert [t["follow_up"] for t in turns[:3]] == [False, True, True] and turns[3]["context"] is False
+    assert app._thread(turns) == turns[:3]
+    answer = state.ask("那2020年呢？", history=app._replayed(state, app._thread(turns)))
+    assert "侯家镇" in answer.answer and "还没有上一个问题" not in answer.answer
+
+
+def test_the_replayed_thread_is_bounded():
+    standalone = {"id": "a", "follow_up": False, "context": True}
+    follow = {"id": "b", "follow_up": True, "context": True}
+    assert app._thread([standalone, follow, follow]) == [standalone, follow, follow]
+    assert app._thread([standalone] + [follow] * 20) == [follow] * app.MAX_REPLAYED_CHAIN
+    assert app._thread([standalone, {"id": "old"}]) == [standalone, {"id": "old"}]  # kept before the flag existed
+    assert app._thread([{"id": "refused", "context": False}]) == []

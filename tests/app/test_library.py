@@ -195,7 +195,7 @@ def test_fix_reparse_and_delete_in_the_library_are_answered_at_once(state):
     assert "白奎镇" not in state.ask(HEADLINE).answer
     assert "白奎镇" not in {r.short_name for r in state.reports()}
     assert stored_source(state.config.index_dir, baikui) is None
-    assert "已不在库中" in library.delete(state, baikui.report_id)
+    assert library.delete(state, baikui.report_id) == library.GONE
 
     # a report whose file was never kept says so instead of failing
     shutil.rmtree(state.config.index_dir / "sources")
@@ -259,3 +259,29 @@ def test_a_change_is_not_read_while_a_writer_holds_the_index_lock(state):
         release.set()
         t.join(60)
     assert "港口乡" not in state.ask(HEADLINE).answer
+
+
+def test_a_gone_pick_leaves_the_picker_empty_after_an_action_but_a_search_picks_its_first():
+    ids = ["a", "b"]
+    assert library.picked_value(ids, "b", first=False) == "b"
+    assert library.picked_value(ids, "gone", first=False) is None  # never silently another report
+    assert library.picked_value(ids, "gone", first=True) == "a"  # a search or filter the person is making
+    assert library.picked_value([], None, first=True) is None
+
+
+@pytest.mark.slow
+def test_every_library_action_on_a_report_removed_from_the_shell_says_it_is_gone(state):
+    """The tester's case: 辉渠镇 removed with `nianbao remove` while the library was open. Re-parse, fix and delete
+    of its id say it is gone (not “no source copy”), and nothing lands on another report."""
+    huiqu, baikui = _id(state, "辉渠镇"), _id(state, "白奎镇")
+    before = state.report(baikui)
+    version = state.version
+    done = _cli("remove", huiqu, "--index", str(state.config.index_dir))
+    assert done.returncode == 0, done.stderr
+
+    assert library.reparse(state, huiqu) == (library.GONE, None)
+    assert library.save_fix(state, huiqu, "", "", 2019) == (library.GONE, None)
+    assert library.delete(state, huiqu) == library.GONE
+    assert state.version > version  # the page's lists compare this and refresh
+    assert "辉渠镇" not in {r.short_name for r in state.reports()}  # not brought back by the fix
+    assert state.report(baikui) == before and not state.report(baikui).corrections
