@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -411,14 +412,22 @@ class AppState:
     each question first compares the index's generation (library.index_generation, a few stat calls) with the one
     last read, and reloads when it moved — only when no writer holds the index lock, so a half-written index is never
     read; while one does, questions are answered from what was read before and the next one looks again.
+    With `chroma_url`, apps on other index directories write the same server: the shared generation (Index.generation,
+    one small get, at most every SHARED_POLL_SECONDS) tells their changes, and the reload then re-reads the records
+    and catches up the local lexical rows of those reports only (no rebuild, no embedding).
     Lock order, everywhere: the index lock first, then `lock` (an upload holds the index lock across its read side).
     """
+
+    SHARED_POLL_SECONDS = 1.5  # a question costs no round trip to the Chroma server more often than this
 
     def __init__(self, config: IndexConfig, assistant: Assistant | None = None, llm: LLMConfig | None = None):
         self.config = config
         self.llm = llm
         self.lock = ReadWriteLock()
         self.assistant = assistant or Assistant.open(config, llm=llm)
+        self.shared_generation: str | None = None
+        self.shared_generation = self._read_shared_generation()  # before the records are read below
+        self._shared_read_at = time.monotonic()
         self.assistant.catalog()  # built now, under no lock: questions then only read it
         self.generation = index_generation(config.index_dir)
         # Counts the reloads: a page's lists (the library, the chat's filters) compare it with the one they last
@@ -454,6 +463,7 @@ class AppState:
         # rebuild it
         if reopen:
             self._reopen()
+        self.shared_generation = self._read_shared_generation()  # before the records: a later change moves it again
         self.assistant.index.refresh()
         self.assistant.catalog()
         self.generation = index_generation(self.config.index_dir)
@@ -478,14 +488,36 @@ class AppState:
         except Exception:  # a damaged index is reported by its own tools; answer from the handle we have
             log.exception("reopening the index after an outside change failed")
 
+    def _read_shared_generation(self) -> str | None:
+        try:
+            return self.assistant.index.generation()
+        except Exception:  # the server is unreachable: answer from what was read; the next look tries again
+            log.exception("could not read the shared generation from %s", self.config.chroma_url)
+            return self.shared_generation
+
+    def _shared_moved(self) -> bool:
+        # throttled: between two looks, questions compare nothing with the server
+        if not self.config.chroma_url or time.monotonic() - self._shared_read_at < self.SHARED_POLL_SECONDS:
+            return False
+        self._shared_read_at = time.monotonic()
+        return self._read_shared_generation() != self.shared_generation
+
     def sync(self) -> bool:
         """Reload when another process changed the index since it was last read; True when it did."""
-        if index_generation(self.config.index_dir) == self.generation:
+        if index_generation(self.config.index_dir) == self.generation and not self._shared_moved():
             return False
         try:
             with index_lock(self.config.index_dir, wait=0, what="读取"), self.lock.write():
                 if index_generation(self.config.index_dir) != self.generation:  # another question may have done it
                     self._reload(reopen=True)
+                elif (shared := self._read_shared_generation()) != self.shared_generation:
+                    # another directory's app wrote the shared server: its reports' lexical rows are added here, the
+                    # removed ones' dropped (prune is safe: this directory's writers are kept out by the index lock)
+                    self._reload()
+                    self.assistant.index.catch_up_lexical(prune=True)
+                    log.info("shared index changed (%s): reloaded", shared)
+                else:
+                    return False
         except IndexBusy:  # a writer is at work: answer from what was read; the next question looks again
             return False
         except OSError:  # the lock file cannot be made (a read-only index directory): keep what was read
