@@ -504,8 +504,9 @@ def data_tab(state: AppState, link: AnswerLink | None = None) -> None:
     prev_btn.click(turn(-1), [*controls, page, bar_year], page_outputs, **private)
     next_btn.click(turn(+1), [*controls, page, bar_year], page_outputs, **private)
     table.select(select, [*controls, page], [detail, cell_report, open_row], **private)
-    new_query(measure_search.input(search_measures, [measure_search, measure], [measure, search_note],
-                                   trigger_mode="always_last", **private).then)
+    for typed in (measure_search.input, measure_search.submit):
+        new_query(typed(search_measures, [measure_search, measure], [measure, search_note], trigger_mode="always_last",
+                        **private).then)
     open_report.click(None, cell_report, None, js=OPEN_IN_LIBRARY, **private)
 
     if isinstance(tab, gr.Tab):
@@ -531,7 +532,8 @@ OPEN_DATA_TAB = """() => {
 
 
 # 报告库 is built after this tab: its report is picked by searching its id there (the library's search matches
-# report ids and picks the first match), as a person would.
+# report ids and picks the first match), as a person would — the text typed in, then Enter (a script's “input”
+# event alone does not reach Gradio's listener; the Enter key's submit does).
 OPEN_IN_LIBRARY = """(reportId) => {
   if (!reportId) return;
   const tab = [...document.querySelectorAll('button[role="tab"]')].find(b => b.textContent.trim() === '报告库');
@@ -541,6 +543,7 @@ OPEN_IN_LIBRARY = """(reportId) => {
     if (!box) { if (tries > 0) setTimeout(() => fill(tries - 1), 100); return; }
     box.value = reportId;
     box.dispatchEvent(new Event('input', {bubbles: true}));
+    box.dispatchEvent(new KeyboardEvent('keypress', {key: 'Enter', bubbles: true}));
   };
   fill(30);
 }"""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -246,3 +247,67 @@ def test_from_an_answer_to_the_data_tab(page, corpus_index_config):
         ask_again.click()
         ask(page, "港口乡存在哪些主要问题？")  # prose: no table cell, no link
         expect(link).to_be_hidden()
+
+
+def test_prose_figures_search_and_the_report_behind_a_value(page, corpus_index_config):
+    """On the five samples, whose only non-zero figures are stated in prose: an answer citing sentences opens the 数据
+    tab on its prose measure; the picker's search finds “复议 总计” as the CLI does; a clicked value names its sentence
+    and opens its report in 报告库."""
+    from playwright.sync_api import expect
+
+    from tests.app.test_browser import ask
+
+    total = ds.require_measure("fact.proactive_total")
+    with running_app(corpus_index_config) as (url, _demo):
+        page.goto(url)
+        page.locator("#nb-question textarea").wait_for()
+        link = page.locator("#nb-to-data")
+        ask(page, "哪个镇主动公开的信息最多？")  # every figure is a sentence, none a cell
+        expect(link).to_be_visible()
+        link.click()
+        info = page.locator("#nb-data-info")
+        expect(info).to_contain_text(total.title)
+        table = page.locator("#nb-data-table")
+        for value in ("451", "365", "329", "16"):
+            expect(table).to_contain_text(value)
+        shot(page, "data-prose-from-answer.png")
+
+        # the search box: every word, any order (the dropdown's own filter matches one substring only)
+        search = page.locator("#nb-data-measure-search textarea")
+        search.press_sequentially("复议 总计")  # typed as a person types
+        expect(info).to_contain_text("表四 行政复议 · 总计")  # the first measure found is shown
+        expect(page.locator("#nb-data-measure-note")).to_contain_text("找到")
+        page.locator("#nb-data-measure input").click()
+        options = page.get_by_role("option")
+        expect(options.first).to_be_visible()
+        labels = [x.removeprefix("✓").strip() for x in options.all_inner_texts()]  # ✓ marks the one chosen
+        assert labels == [label for label, _ in dt.measure_choices("复议 总计")]  # the CLI's search, whole
+        assert "表四 行政复议 · 总计（件）" in labels
+        shot(page, "data-measure-search.png")
+        page.keyboard.press("Escape")
+
+        search.fill("")
+        search.press_sequentially("正文 主动公开")
+        expect(info).to_contain_text(total.title)
+        view = dt.run_query([r for r in _index_reports(corpus_index_config)], dt.DataQuery(total.key))
+        row = next(i for i, b in enumerate(view.page(1)) if b.short_name == "侯家镇")
+        cell(page, row, 3 + view.years.index(2021)).click()
+        detail = page.locator("#nb-data-detail")
+        expect(detail).to_contain_text("正文 · 主动公开政府信息总数 = 329")
+        expect(detail).to_contain_text("2021年度通过各类渠道公开政府信息329条")
+        opener = page.locator("#nb-data-open-report")
+        expect(opener).to_be_visible()
+        shot(page, "data-prose-cell.png")
+
+        opener.click()  # 报告库, with that report picked and shown
+        expect(page.get_by_role("tab", name="报告库", exact=True)).to_have_attribute("aria-selected", "true")
+        expect(page.locator("#nb-report-picker input")).to_have_value(re.compile("侯家镇.*2021"))
+        expect(page.locator("#nb-report-meta")).to_contain_text("侯家镇-2021-65e779d2")
+        expect(page.locator("#nb-report-text textarea")).to_have_value(re.compile("花饽饽小镇"))
+        shot(page, "data-open-in-library.png")
+
+
+def _index_reports(config):
+    from indexing.pipeline import load_reports
+
+    return load_reports(config)

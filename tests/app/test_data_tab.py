@@ -158,6 +158,17 @@ def test_data_endpoint_through_gradio_client(corpus_index_config):
             client.predict("不存在", None, None, None, api_name="/data")
 
 
+def test_bodies_sort_by_region_and_name_in_the_librarys_pinyin_order():
+    def body(short: str, region: str) -> ds.BodyRow:
+        return ds.BodyRow(f"{short}人民政府", short, region, "乡镇", {})
+
+    # character codes put 侯 (U+4FAF) before 港 (U+6E2F) and 威海市 (U+5A01) before 济南市 (U+6D4E): not pinyin
+    bodies = [body("侯家镇", "山东省/威海市"), body("港口乡", "山东省/威海市"), body("文登区", "山东省/济南市"),
+              body("无地区镇", "")]
+    assert [b.short_name for b in dt.sort_bodies(bodies, "body")] == ["港口乡", "侯家镇", "文登区", "无地区镇"]
+    assert [b.short_name for b in dt.sort_bodies(bodies, "region")] == ["文登区", "港口乡", "侯家镇", "无地区镇"]
+
+
 # ---------------------------------------------------------------- the measure search, prose figures, the library
 @pytest.mark.parametrize("typed", ["复议 总计", "行政复议 总计", "总计 复议", "正文 微信"])
 def test_the_pickers_search_is_the_clis_every_word_in_any_order(typed):
@@ -213,25 +224,3 @@ def test_an_answer_citing_prose_facts_links_to_their_measure(samples):
     wechat = assistant.ask("侯家镇2021年通过微信公众号发布了多少条信息？")  # its sentence states the total too
     assert dt.answer_target(wechat, by_id.get)["measure"] == "fact.channel_wechat"
     assert dt.answer_target(assistant.ask("港口乡存在哪些主要问题？"), by_id.get) is None
-
-
-def test_bodies_sort_by_region_and_name_in_the_librarys_pinyin_order():
-    def body(short: str, region: str) -> ds.BodyRow:
-        return ds.BodyRow(f"{short}人民政府", short, region, "乡镇", {})
-
-    # character codes put 侯 (U+4FAF) before 港 (U+6E2F) and 威海市 (U+5A01) before 济南市 (U+6D4E): not pinyin
-    bodies = [body("侯家镇", "山东省/威海市"), body("港口乡", "山东省/威海市"), body("文登区", "山东省/济南市"),
-              body("无地区镇", "")]
-    assert [b.short_name for b in dt.sort_bodies(bodies, "body")] == ["港口乡", "侯家镇", "文登区", "无地区镇"]
-    assert [b.short_name for b in dt.sort_bodies(bodies, "region")] == ["文登区", "港口乡", "侯家镇", "无地区镇"]
-
-
-# ---------------------------------------------------------------- the measure search, prose figures, the library
-@pytest.mark.parametrize("typed", ["复议 总计", "行政复议 总计", "总计 复议", "正文 微信"])
-def test_the_pickers_search_is_the_clis_every_word_in_any_order(typed):
-    found = dt.measure_choices(typed)
-    assert [key for _, key in found] == [m.key for m in ds.search_measures(typed)] != []
-    options, value, note = dt.searched(typed, dt.DEFAULT_MEASURE)
-    assert options == found and value == found[0][1] and f"找到 {len(found)} 个指标" in note
-    if "复议" in typed:
-        assert ("表四 行政复议 · 总计（件）", "appeals.review.total") in found
