@@ -14,6 +14,7 @@ from answering import lexicon as lx
 from answering.chart import chart_reports
 from answering.claims import Claim, Support, claim_of, support
 from answering.compose import Sources, body_year, join_names, number, passage_citation
+from answering.lookup import head_words
 from answering.models import Answer, fmt_number
 from answering.passages import sentences as prose_sentences
 from answering.plan import Figure, Plan, Years
@@ -21,7 +22,7 @@ from answering.records import candidates
 from answering.structured import Figure as Value
 from answering.structured import resolve
 from answering.vocabulary import MEASURES, measure_by_key
-from indexing.models import Report
+from indexing.models import Fact, Report
 from indexing.normalize import fold
 from indexing.schema import ITEM_PREFIX, fact_label
 
@@ -49,13 +50,24 @@ def value_of(report: Report, figure: Figure) -> Value:
         m = measure_by_key(figure.measure)
         return resolve(report, m) if m else Value(report, None, note="报告未披露")
     noun = figure.noun or ""
-    fact = report.facts.get(lx.TYPED_NOUNS.get(noun, "")) or report.facts.get(ITEM_PREFIX + noun)
-    if fact is None:
-        fact = next((f for k, f in report.facts.items() if k.startswith(ITEM_PREFIX) and noun in k), None)
+    fact = report.facts.get(lx.TYPED_NOUNS.get(noun, "")) or _item_fact(report, noun)
     named = fact is not None and noun_core(noun) in fold(fact.sentence or "")  # 法规条文解读 is no 政策解读
     if named and isinstance(fact.value, int | float) and not isinstance(fact.value, bool):
         return Value(report, fact.value, [passage_citation(report, fact.section, fact.sentence)], unit=fact.unit)
     return _counted_in_prose(report, noun) or Value(report, None, note="报告未披露")
+
+
+def _item_fact(report: Report, noun: str) -> Fact | None:
+    """The enumerated item the noun names: the same name; else the same head words, a generic tail (信息) on either
+    side optional (机构职能信息 is the stated 机构职能, 概况 the stated 概况信息); else an item whose name holds it."""
+    items = {k[len(ITEM_PREFIX):]: f for k, f in report.facts.items() if k.startswith(ITEM_PREFIX)}
+    if noun in items:
+        return items[noun]
+    head = head_words(noun)
+    same_head = [f for name, f in items.items() if head_words(name) == head]
+    if same_head:
+        return same_head[0]
+    return next((f for name, f in items.items() if noun in name), None)
 
 
 def _counted_in_prose(report: Report, noun: str) -> Value | None:

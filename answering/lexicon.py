@@ -180,9 +180,17 @@ GENERIC_CUES = frozenset(
 )
 TOP_K = r"(?:前|的|最[多少高低]的|排)([两二三四五六七八九十\d]+)(?:个|名|家|位)"
 NOUN_SUFFIXES = ("信息", "班")  # a counted noun as asked may carry these (财政预决算信息, 培训班)
+# Right after a noun, where it plainly ends: a joiner, a sum or question word, punctuation or the end.
+NOUN_ENDS_HERE = r"(?=和|与|及|、|跟|以及|一共|合计|加起来|总共|共|有|是|的|分别|各|多少|几|[?？，,。]|$)"
 ALL_YEARS = r"历年|累计|各年|历年来"
 LEVEL_PAIRS = r"镇街|街镇|乡镇街道"
 ALL_BODIES = r"所有|全部|各"  # “所有乡镇”: every body of the level, not the ones asked about before
+# A count or a quantifier of the reports (or bodies) themselves — “五份报告里”, “这几份年报”, “所有单位”: the scope
+# asked (every report held), never the thing counted, and no pointer back to the last turn's bodies or years.
+REPORTS_QUANTIFIED = (
+    r"(?:(?<!哪)(?:这|那)?(?:[两二三四五六七八九十百\d]+|几)(?:份|篇|个|家)|这些|那些|全部|所有|各|全体)"
+    r"的?(?:年度报告|年报|报告|单位|机关)|(?<!哪)(?:这|那)?(?:[两二三四五六七八九十\d]+|几)份(?![额数])"
+)  # not “这份报告”: one report pointed at is the last turn's
 JOINER = r"和|与|及|、|跟|以及|还有"
 NOUN_STOP = "的和与及、或跟同比较数篇条件次场份个项期多几共有是了在为□，。？?！!呢吗"
 
@@ -206,6 +214,22 @@ AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # ---------------------------------------------------------------- counted nouns (things only prose counts)
 # “多少篇政策解读”, “政策解读的篇数”, “政策解读发布了几条”: where the counted noun sits around the question word.
 PROSE_CLASSIFIER = r"个|处|家|所|名|座|块|间"  # “9个社区服务点”: the measure word between a count and its noun
+# A question's measure word or unit right after 多少/几 (“多少车次广播车”, “多少个村设置了…”, “几期培训班”): the
+# counted noun follows it. Units of two characters first, so 车次 is never read as the noun's first character.
+MEASURE_WORDS = (
+    r"车次|人次|场次|架次|批次|万张|万份|万条|个|处|家|所|名|座|块|间|条|篇|件|次|项|张|场|期|份|回|册|本|部|台|户|位|批|轮"
+)
+# Where a counted noun ends, before what was done with it (“村|设置了”, “工作人员|参加了”, “村|都设置”): a verb of
+# these, or an adverb, particle or question word after it.
+COUNTED_NOUN_END = (
+    r"设置|设立|设有|建立|建成|建设|安装|配备|张贴|放置|开设|开通|开展|举办|组织|召开|参加|参与|安排|发放|印发|发布"
+    r"|公开|推送|覆盖|实现|完成|接受|收到|办理|设|建|装|放|贴|发|办|开|都|均|各|分别|共|一共|总共|已|还|也|的|了|在"
+    r"|里|呢|吗|是|有"
+)  # each a whole word of jieba's: 设 ends a noun, 设施 does not
+# “80余车次”, “300多条”, “约50场”, “20场左右”: an approximate figure, never stated as an exact count.
+APPROXIMATE_AFTER = r"余|多|来"
+APPROXIMATE_BEFORE = r"约|近|大约|将近|超过|逾"
+APPROXIMATE_TAIL = r"左右|上下"
 COUNTED_NOUN: tuple[str, ...] = (
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回张册本部台]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
@@ -332,4 +356,33 @@ MEASURE_KINDS = r"措施|举措|做法|办法|手段"
 MEASURES_ASKED = (
     rf"(?:哪些|哪几[项条个种]?|什么)[^，。？?哪几多少最]{{0,8}}?(?:{MEASURE_KINDS})"
     rf"|(?:{MEASURE_KINDS})(?:都|主要)?(?:有|包括|是)(?:哪些|什么|哪几)"
+)
+
+# ---------------------------------------------------------------- questions the assistant reads in a special way
+# Two questions in one (“新收多少件，结转多少件？”, “…多少件？…多少件？”): each clause holding one of these asks a thing
+# of its own (“这几份报告” points, it does not ask); the clauses are cut at these marks (assistant.parts_asked).
+PART_ASKS = r"多少|(?<![这那])几[个件条家项篇次种类位份]|哪些|哪个|哪几|哪一|什么|是否|有没有|怎么|如何|怎样|吗"
+PART_BREAKS = r"[，,；;？?]"
+# “哪些报告没有披露…的数量”, “谁没填…”, “…是空白的”: which reports leave a figure blank or lack its table — not
+# which stated it as zero (structured.answer_undisclosed).
+UNDISCLOSED = (
+    r"(?:没有|没|未|不曾|尚未)(?:披露|公布|填写?|填报|写明|列出|给出|报送|载明)|空白|空着|留空|为空|是空的|缺少|缺失|缺了"
+)
+HOW_MANY = r"(?<![这那哪])几|多少"  # …of them: a count
+# What a body did in the report year (“采取了哪些措施”, “开展了哪些工作”), asked apart from its plans: answered from the
+# sections on that year's work, not the next year's plans (passages.answer_passages, done=True).
+DONE_ASKED = (
+    r"采取了|采取过|采取的|开展了|开展过|做了|做过|做出了|实施了|推行了|落实了|推进了|取得了|完成了|干了|搞了"
+    r"|(?:是|都)(?:如何|怎么|怎样)(?:做|开展|推进|落实)的"
+)
+# A question that does ask for plans or improvements: these are answered from the plans (and labelled as such).
+PLANS_ASKED = r"计划|打算|将要|将会|准备|下一步|下一年|明年|来年|今后|以后|未来|改进|整改|拟|怎么加强|如何加强|要怎么"
+# A sentence or list heading that sets out plans (“2022年将重点从以下三方面…”, “下一步，我镇将…”).
+PLAN_SAYS = r"将重点|将继续|将进一步|将从|将以|将着力|将围绕|下一步|下一年度?|明年|今后|计划|打算|拟|改进措施|改进情况"
+# A sentence or list heading that sets out the year's problems (“存在的主要问题为：”): no measure taken.
+PROBLEMS_SAY = r"存在的(?:主要)?问题|问题(?:为|是|有)[：:]|不足之处|短板|薄弱环节"
+# A part that leans on the part before it (“…，分别是多少”, “合计多少”, “多多少”): with these and its asking word
+# taken away, nothing of its own is left — the whole is one question.
+LEANING = (
+    r"分别|各自|各|一共|共计|总共|合计|总计|加起来|相差|差|多|少|是|有|为|的|了|呢|吧|那|又|还|都|其中|[？?，,；;。\s]"
 )

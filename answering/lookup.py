@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
+from answering import lexicon as lx
 from answering.compose import Sources, body_year, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import Figure, answer_figures, select
@@ -18,8 +20,9 @@ from indexing.normalize import fold
 
 # Words that carry the question, not the thing counted.
 _NOISE = re.compile(
+    lx.REPORTS_QUANTIFIED + "|"  # “五份报告里”: the scope, never a noun counted
     # A measure word goes only with its number or 多少/几: the 条 of 条文 and the 件 of 文件 stay in their nouns.
-    r"(?:多少|几|\d+(?:\.\d+)?)\s*[条篇件个次项家张名]?|是否|是|有|的|了|过|在|年度?|公开|发布|推送|通过|共|一共|总共|"
+    r"(?:多少|几|\d+(?:\.\d+)?)\s*(?:车次|人次|场次|[条篇件个次项家张名])?|是否|是|有|的|了|过|在|年度?|公开|发布|推送|通过|共|一共|总共|"
     r"数量|数|情况|哪些|什么|报告|中|上|里|其中|最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|"
     r"占比|比例|比重|占|以及|和|与|及|分别|"
     # the operation's and the condition's own words (“不少于365条的乡镇”, “平均”, “排名”)
@@ -29,7 +32,9 @@ _NOISE = re.compile(
     r"[?？。，,!！“”\"'‘’《》()（）、\s]|□"
 )
 _GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
-_UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|余车次|场|期|人次|名|万元|元)"
+_UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|场次|场|期|人次|名|万元|元)"
+_APPROX = rf"\s*({lx.APPROXIMATE_AFTER})?\s*"  # “80余车次”: a rough figure (group 2 of the number patterns)
+_TAIL = rf"(?:{lx.APPROXIMATE_TAIL})?"  # “20车次左右”: quoted whole
 _CLAUSE_GAP = r"[^，。；;,、\d]{0,12}?"
 
 
@@ -104,6 +109,12 @@ def tagged_words(run: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in jieba.posseg.cut(run)]
 
 
+def head_words(noun: str) -> str:
+    """A noun without its generic tail (机构职能信息 → 机构职能), when at least two characters of its own remain."""
+    return next((noun.removesuffix(x) for x in lx.NOUN_SUFFIXES if noun.endswith(x) and len(noun) - len(x) >= 2),
+                noun)
+
+
 def _sentences(report: Report) -> list[tuple[str, str, str]]:
     """(section, sentence as written, its folded matching form) — folded once per lookup, not once per term."""
     out = []
@@ -114,9 +125,26 @@ def _sentences(report: Report) -> list[tuple[str, str, str]]:
     return out
 
 
+class Stated(NamedTuple):
+    """A number one sentence states beside the question's noun."""
+
+    matched: str
+    value: float | int
+    section: str
+    sentence: str
+    approximate: bool = False  # “80余车次”, “约50场”, “20场左右”: quoted as rough, never given as an exact count
+
+
+def _is_approximate(folded: str, m: re.Match[str]) -> bool:
+    """The number `m` matched (group 1; group 2 the 余/多 after it) is said to be rough."""
+    before = re.search(rf"(?:{lx.APPROXIMATE_BEFORE})$", folded[: m.start(1)])
+    tail = re.search(rf"(?:{lx.APPROXIMATE_TAIL})$", m.group(0)) or re.match(lx.APPROXIMATE_TAIL, folded[m.end():])
+    return bool(m.group(2) or before or tail)
+
+
 def find_stated_number(
     report: Report, terms: list[str] | dict[str, str], *, in_wan: bool = False
-) -> tuple[str, float | int, str, str] | None:
+) -> Stated | None:
     """(matched words, number, section, sentence) for the longest question noun with a number beside it.
 
     `in_wan`: the question counts in 万 (“多少万张”), so “24万张” answers 24, not 240,000."""
@@ -125,11 +153,11 @@ def find_stated_number(
     for term in terms:
         left = lefts.get(term, "")
         t = re.escape(term)
-        after = re.compile(t + _CLAUSE_GAP + r"(\d+(?:\.\d+)?)\s*" + _UNIT)
+        after = re.compile(t + _CLAUSE_GAP + r"(\d+(?:\.\d+)?)" + _APPROX + _UNIT + _TAIL)
         # The unit is required: “2.政策法规类信息” is an item number, not two items.
         # A two-character noun must end where the sentence's noun ends (“9个社区服务点” holds no count of 社区).
         end = r"(?![\u4e00-\u9fff](?<!信)(?<!类)(?<!的))" if len(term) <= 2 else ""
-        before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + r"[^，。；;,\d]{0,3}?" + t + end)
+        before = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)" + _APPROX + _UNIT + r"[^，。；;,\d]{0,3}?" + t + end)
         for section, sentence, f in sentences:
             m = after.search(f)
             if m and left and not f[: m.start()].endswith(left):
@@ -140,13 +168,15 @@ def find_stated_number(
                 value = float(n) if "." in n else int(n)
                 if not in_wan and f.startswith("万", m.end(1)) and not f.startswith("万元", m.end(1)):
                     value *= 10000  # “24万张” is 240,000 sheets; 万元 stays the unit of money figures
-                return m.group(0), value, section, sentence
+                return Stated(m.group(0), value, section, sentence, _is_approximate(f, m))
     return None
 
 
 def answer_stated_number(query: Query, reports: list[Report], filters=None) -> Answer | None:
     if query.unknown_years and not query.years:
         return None  # only years the corpus lacks: the caller says so, never another year's figure
+    if query.unknown_bodies and not query.bodies:
+        return None  # “文登区大水泊镇…”: a body the corpus lacks; the caller says so, never its neighbour's figure
     selected = select(reports, query, filters)
     agencies = {r.agency for r in selected}
     if len(agencies) != 1:
@@ -155,9 +185,12 @@ def answer_stated_number(query: Query, reports: list[Report], filters=None) -> A
     found = _find_for(report, query)
     if found is None:
         return None
-    matched, value, section, sentence = found
+    matched, value, section, sentence, approximate = found
     s = Sources()
     mark = s.mark([passage_citation(report, section, sentence)])
+    if approximate:  # “广播车80余车次”: the sentence, and that it gives no exact number
+        text = f"{body_year(report)}报告只给出约数：“{matched}”{mark}，没有写明确切数字。"
+        return Answer(query.text, text, "text", items=[report.short_name], citations=s.citations, query=query)
     text = f"{body_year(report)}报告写明：“{matched}”{mark}。"
     return Answer(query.text, text, "value", value=value, items=[report.short_name], citations=s.citations,
                   rows=[{"body": report.short_name, "year": report.year, "value": value}], query=query)
@@ -209,7 +242,9 @@ def stated_figure(report: Report, query: Query) -> Figure | None:
     found = _find_for(report, query)
     if found is None:
         return None
-    matched, value, section, sentence = found
+    matched, value, section, sentence, approximate = found
+    if approximate:  # a rough figure is no count to list, add or rank
+        return Figure(report, None, [passage_citation(report, section, sentence)], note="报告只给出约数，没有确切数字")
     unit = _unit_of(matched, scaled=not _in_wan(query))
     return Figure(report, value, [passage_citation(report, section, sentence)], note=matched, unit=unit)
 
@@ -230,35 +265,57 @@ def _in_wan(query: Query) -> bool:
     return bool(re.search(r"(?:多少|几)万", query.folded or ""))
 
 
-def _find_for(report: Report, query: Query) -> tuple[str, float | int, str, str] | None:
+def _find_for(report: Report, query: Query) -> Stated | None:
     terms = _terms_with_left(query)
     found = find_stated_number(report, terms, in_wan=_in_wan(query)) if terms else None
     return found or find_counted(report, _counted_nouns(query), in_wan=_in_wan(query))
 
 
-# “多少个村”, “几所学校”: a measure word and a short noun the word list drops (one character is too loose alone).
-_COUNTED = re.compile(
-    r"(?:多少|几)\s*(个|所|座|户|名|位|家|处|场|次|期|项)\s*([\u4e00-\u9fff]{1,3}?)(?=[?？。，,]|$|的|在|里)"
-)
-
-
 def _counted_nouns(query: Query) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in _COUNTED.finditer(query.folded or fold(query.text))]
+    """The question's “多少+measure word+noun”, less the generic words and the measure's own (“多少条政府信息”
+    asks the total, whose words any sentence about any kind holds)."""
+    cues = _measure_cues(query)
+    return [(word, noun) for word, noun in counted_after_measure_word(query.folded or fold(query.text))
+            if noun not in lx.NOT_NOUNS and noun not in _GENERIC and not any(noun in c or c in noun for c in cues)]
 
 
-def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool = False
-                 ) -> tuple[str, float | int, str, str] | None:
-    """“40个村”: the number, the question's measure word and its noun, side by side in one sentence."""
+_AFTER_MEASURE_WORD = re.compile(rf"(?<!哪)(?:多少|几)\s*({lx.MEASURE_WORDS})([\u4e00-\u9fff]+)")
+
+
+def counted_after_measure_word(text: str) -> list[tuple[str, str]]:
+    """(measure word, noun) of each “多少+measure word+noun” in a question: the noun is the words after the measure
+    word up to what was done with it — “多少车次广播车” → (车次, 广播车), “多少个村设置了…” → (个, 村).
+    jieba's words keep a noun whole (设 of 设施 is no verb); a verb of two characters or more ends it too."""
+    out: list[tuple[str, str]] = []
+    for m in _AFTER_MEASURE_WORD.finditer(text):
+        noun = ""
+        for word, flag in tagged_words(m.group(2)):
+            verb = flag == "v" and len(word) >= 2
+            if verb or flag[0] in "dpyuc" or re.fullmatch(lx.COUNTED_NOUN_END, word):
+                break
+            noun += word
+        if noun:
+            out.append((m.group(1), noun))
+    return out
+
+
+def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool = False) -> Stated | None:
+    """“40个村”: a number in the question's measure word, right before its noun in one sentence; or the noun and
+    then its number in that same unit (“广播车80余车次”)."""
     for word, noun in counted:
+        w, n = re.escape(word), re.escape(noun)
         # “40个村，” but not “9个社区服务点” for 社区: the noun ends where the sentence's noun ends.
-        pattern = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?" + re.escape(noun)
-                             + r"(?![\u4e00-\u9fff])|(?<![\d.])(\d+(?:\.\d+)?)\s*" + re.escape(word) + r"(?:行政)?"
-                             + re.escape(noun) + r"(?=[的和及、])")
+        ends = r"(?:(?![\u4e00-\u9fff])|(?=[的和及、]))"
+        patterns = [re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?){_APPROX}{w}(?:行政)?{n}{ends}")]
+        if len(noun) >= 2:  # one character (村) after its number only: 村委…40个 is no count of 村
+            patterns.append(re.compile(rf"{n}{_CLAUSE_GAP}(\d+(?:\.\d+)?){_APPROX}{w}{_TAIL}"))
         for section, sentence, folded in _sentences(report):
-            m = pattern.search(folded)
-            if m:
-                n = m.group(1) or m.group(2)
-                return m.group(0), (float(n) if "." in n else int(n)), section, sentence
+            for pattern in patterns:
+                m = pattern.search(folded)
+                if m:
+                    n1 = m.group(1)
+                    value = float(n1) if "." in n1 else int(n1)
+                    return Stated(m.group(0), value, section, sentence, _is_approximate(folded, m))
     return None
 
 

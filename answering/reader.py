@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from answering import lexicon as lx
 from answering.claims import claim_of, content
+from answering.lookup import counted_after_measure_word, head_words
 from answering.plan import Condition, Figure, Plan, Scope, Years
 from answering.understand import Catalog, find_bodies, find_levels, find_unknown_bodies
 from answering.vocabulary import MEASURE_BY_KEY, MEASURES, TOPICS, find_topic, refine
@@ -64,14 +65,17 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     if len(figures) >= 2 and figures[0].noun is None and whole_first and _C(lx.SHARE).search(text):
         figures = figures[1:] + figures[:1]  # “主动公开的信息中，公众号发布的占比”: the whole is named first
     topic = find_topic(blanked)
+    # “五份报告里一共…”, “所有单位…”: every report is the scope said, with or without a turn before it
+    every_report = not (bodies or regions or levels) and bool(_C(lx.REPORTS_QUANTIFIED).search(blanked))
     follow_up = previous is not None and (
-        bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels) or not (figures or topic)
+        bool(_C(lx.FOLLOW_UP).search(folded)) or not (bodies or regions or levels or every_report)
+        or not (figures or topic)
     )
     scope = Scope(tuple(bodies), tuple(regions), tuple(levels), years)
     if follow_up and _C(lx.COMBINE).search(folded):
         scope, figures = _combine(scope, figures, previous)
     elif follow_up:
-        scope, figures, topic = _inherit(scope, figures, topic, previous, blanked)
+        scope, figures, topic = _inherit(scope, figures, topic, previous, blanked, every_report=every_report)
     elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
         # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
@@ -190,10 +194,18 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
     """Things the question counts that no measure names: “发布了多少篇政策解读”, “政策解读和工作动态加起来”, or
     a thing some report counts (`items`: 业务信息及其他类信息)."""
     known = [n for n in (*lx.PROSE_NOUNS, *(i for i in items if len(i) >= 4)) if n in text]
+    # an item asked without its generic tail (“概况和财政信息”: the stated 概况信息), where the asked noun ends
+    known += [head for head in (head_words(i) for i in items) if head not in items and _C(
+        re.escape(head) + lx.NOUN_ENDS_HERE).search(text)]
     known = list(dict.fromkeys(known))
     known = [n for n in known if not any(n != other and n in other for other in known)]  # 解读 inside 政策解读
     if known:
         return [_as_asked(text, n) for n in sorted(known, key=text.find)]
+    # “多少车次广播车”, “几个社区服务点设置了…”: the noun after the measure word, up to what was done with it
+    for _, noun in counted_after_measure_word(text):
+        if 2 <= len(noun) <= 8 and noun not in lx.NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not (
+                figure_spans(noun)):
+            return [noun]
     for pattern in _COUNTED_NOUNS:
         m = pattern.search(text)
         if m:
@@ -263,18 +275,26 @@ def _ambiguous(text: str, figures: list[Figure]) -> tuple[str, ...]:
     return ()
 
 
-def _inherit(scope: Scope, figures: list[Figure], topic: str | None, previous: Plan, said: str = ""):
-    """A follow-up keeps what it does not say from the previous plan."""
+def _inherit(scope: Scope, figures: list[Figure], topic: str | None, previous: Plan, said: str = "", *,
+             every_report: bool = False):
+    """A follow-up keeps what it does not say from the previous plan. `every_report`: the question said its scope
+    is every report (“那五份报告呢”): neither the last turn's bodies nor its years narrow it."""
     prev = previous.scope
+    if not every_report:
+        scope = _inherit_scope(scope, prev, said)
+    if not figures and topic is None:
+        figures, topic = list(previous.figures), previous.topic
+    return scope, figures, topic
+
+
+def _inherit_scope(scope: Scope, prev: Scope, said: str) -> Scope:
     if not (scope.bodies or scope.regions or scope.levels):
         scope = replace(scope, bodies=prev.bodies, regions=prev.regions, levels=prev.levels)
     elif not (scope.bodies or scope.regions) and not _C(lx.ALL_BODIES).search(said):
         scope = replace(scope, bodies=prev.bodies, regions=prev.regions)  # “平均每个镇呢”: the bodies asked before
     if scope.years.kind == "all":
         scope = replace(scope, years=replace(prev.years, carried=True))
-    if not figures and topic is None:
-        figures, topic = list(previous.figures), previous.topic
-    return scope, figures, topic
+    return scope
 
 
 def _combine(scope: Scope, figures: list[Figure], previous: Plan) -> tuple[Scope, list[Figure]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from rapidfuzz import fuzz
 
-from answering.lexicon import ANAPHORA, RELATIVE, SITE_AFTER
+from answering.lexicon import ANAPHORA, RELATIVE, REPORTS_QUANTIFIED, SITE_AFTER
 from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
@@ -423,7 +423,9 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     # A follow-up leans on the last turn (“那2020年呢？”, “一共有几个？”); a question that names nothing and asks no
     # figure (“天气怎么样”) is not one, and must not inherit the last turn's bodies and topic.
     names_nothing = not (bodies or regions or q.levels or unknown or q.measure or q.topic)
-    names_scope = bool(bodies or regions or q.levels or unknown)
+    # “五份报告里”, “所有单位”: every report is a scope said, not a pointer to the last turn's (nor a noun counted)
+    every_report = not (bodies or regions or q.levels) and bool(re.search(REPORTS_QUANTIFIED, blanked))
+    names_scope = bool(bodies or regions or q.levels or unknown or every_report)
     points_back = not names_scope and bool(re.search(ANAPHORA, folded))
     # “电话是多少？” after a question about 港口乡: a figure or topic asked of no one is asked of the last turn's scope
     asks_unscoped = not names_scope and bool(q.topic or q.measure)
@@ -434,6 +436,8 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
     if is_follow_up:
         named_here = bool(bodies or regions or q.levels)
         q = q.merged_with(previous)
+        if every_report:  # “那五份报告呢”: the figure asked before, over every report and year
+            q.bodies, q.regions, q.levels, q.agencies, q.years = [], [], [], [], [y for y in years if y in known_years]
         if bodies and not (years or q.unknown_years) and not any(
                 (b, y) in catalog.body_years for b in q.bodies for y in q.years):
             q.years = []  # “侯家镇呢？” after a 米山镇 2022 question: 侯家镇's own report, not a 2022 it lacks
