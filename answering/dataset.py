@@ -38,12 +38,10 @@ TABLE_ORDER: tuple[str, ...] = ("requests", "proactive", "appeals")  # the table
 _PROACTIVE_UNITS: dict[str, str] = {
     "issued": "件", "repealed": "件", "in_force": "件", "decisions": "件", "amount_wan": "万元",
     "new_made": "件", "new_published": "件", "total_published": "件", "prev_items": "项", "change": "项",
-    "items": "项", "amount": "",
+    # 采购总金额 (2019 template): the template prints no unit and reports write 万元 or 元 in the cell (36.5万元,
+    # 152790元, eval/shapes.md § 8); the parser keeps the number only. One unit would misstate half of them.
+    "items": "项", "amount": "万元或元，以各报告原文为准",
 }
-# 采购总金额 (2019 template): the template prints no unit and reports write 万元 or 元 in the cell (36.5万元,
-# 152790元, eval/shapes.md § 8); the parser keeps the number only. One unit would misstate half of them, so the
-# heading says the unit is each report's own.
-_UNIT_NOTES: dict[str, str] = {"amount": "万元或元，以各报告原文为准"}
 
 KIND_CELL = "表格单元格"
 KIND_PROSE = "正文数字"
@@ -63,9 +61,8 @@ class Measure:
     table: str
     row: str
     column: str
-    unit: str  # 件 / 项 / 万元, or "" when the template names none
+    unit: str  # 件 / 项 / 万元 (headings and lists only: values are bare numbers), or "" when none is known
     kind: str = KIND_CELL  # KIND_CELL, or KIND_PROSE: `row` is then the fact key (indexing.schema.FACT_KEYS)
-    unit_note: str = ""  # what the heading says when no one unit holds (采购总金额)
 
     @property
     def prose(self) -> bool:
@@ -82,8 +79,7 @@ class Measure:
     @property
     def title(self) -> str:
         """The measure with its unit, for chart titles and CSV headers."""
-        unit = self.unit or self.unit_note
-        return f"{self.name_zh}（单位：{unit}）" if unit else self.name_zh
+        return f"{self.name_zh}（单位：{self.unit}）" if self.unit else self.name_zh
 
     def cell_text(self, value: Number | None) -> str:
         """The cell as an answer cites it: 表三 · 行 × 列 = 值 (blank when unknown); prose: 正文 · 名称 = 值."""
@@ -194,8 +190,7 @@ def _catalogue() -> tuple[Measure, ...]:
         rows, columns = _row_labels(table), _column_labels(table)
         for row, column in _cells(table):
             name = f"{TABLE_SHORT[table]} {rows[row]} · {columns[column]}"
-            out.append(Measure(f"{table}.{row}.{column}", name, table, row, column, _unit(table, column),
-                               unit_note=_UNIT_NOTES.get(column, "") if table == "proactive" else ""))
+            out.append(Measure(f"{table}.{row}.{column}", name, table, row, column, _unit(table, column)))
     out += [_prose_measure(k) for k in _prose_keys()]
     return tuple(out)
 

@@ -352,8 +352,7 @@ def measure_choices(search: str = "") -> list[tuple[str, str]]:
 
 
 def measure_label(m: ds.Measure) -> str:
-    unit = m.unit or m.unit_note
-    return f"{m.name_zh}（{unit}）" if unit else m.name_zh
+    return f"{m.name_zh}（{m.unit}）" if m.unit else m.name_zh
 
 
 def searched(text: str, current: str | None) -> tuple[list[tuple[str, str]], str | None, str]:

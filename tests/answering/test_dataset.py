@@ -220,6 +220,7 @@ def test_money_measures_name_their_unit():
     fees = ds.require_measure("proactive.fees.amount_wan")
     assert fees.unit == "万元" and fees.title.endswith("（单位：万元）")
     amount = ds.require_measure("proactive.procurement.amount")
-    # the template prints no unit and reports write either: the heading says so rather than pick one
-    assert "万元" in amount.title and "元，" in amount.title and "单位" in ds.export_header(amount)[5]
-    assert amount.unit == ""  # no single unit is appended to its values
+    # the template prints no unit and reports write either: the unit says so rather than pick one
+    assert amount.unit == "万元或元，以各报告原文为准" and ds.export_header(amount)[5] == (
+        "表二 政府集中采购 · 采购总金额（单位：万元或元，以各报告原文为准）")
+    assert all(m.unit for m in ds.measures() if not m.prose)  # every cell measure names its unit
