@@ -489,6 +489,8 @@ class AppState:
             log.exception("reopening the index after an outside change failed")
 
     def _read_shared_generation(self) -> str | None:
+        if not self.config.chroma_url:  # a local index: its files' fingerprint tells every change
+            return None
         try:
             return self.assistant.index.generation()
         except Exception:  # the server is unreachable: answer from what was read; the next look tries again
