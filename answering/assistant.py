@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 import time
 from dataclasses import replace
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
+from answering import lexicon as lx
 from answering.about import answer_about
 from answering.combine import answer_combined
-from answering.compose import note_shared_names
+from answering.compose import note_shared_names, renumbered
 from answering.execute import execute, executes, noun_core, states_beside, tentative
 from answering.foreign import hint, is_foreign, worth_trying
 from answering.lookup import answer_prose_figure
-from answering.models import Answer, Condition, Query
+from answering.models import Answer, Citation, Condition, Query
 from answering.passages import answer_passages
 from answering.plan import Plan
 from answering.reader import read
 from answering.records import Records
-from answering.structured import answer_structured, scope_text
+from answering.structured import answer_structured, answer_undisclosed, scope_text
 from answering.things import answer_channels, itemize_measures
 from answering.understand import Catalog, is_bare_follow_up, understand
 from indexing.models import Report
@@ -55,6 +57,76 @@ def query_of(plan: Plan, query: Query) -> Query:
         unknown_bodies=[], agencies=[] if not plan.scope.bodies else query.agencies,
         years=list(plan.scope.years.values) if plan.scope.years.kind == "absolute" else [],
     )
+
+
+def asks_undisclosed(question: str, plan: Plan) -> bool:
+    """“哪些报告没有披露结转的数量”, “有几份报告没填…”: which reports leave one figure out — not which state it as zero
+    (the reader takes 没有 for a zero condition)."""
+    one = len(plan.figures) == 1 and plan.figures[0].measure is not None
+    # “有几份报告…” may read as the figure's value (the reports counted are the scope): across reports, still a list
+    listed = plan.op in ("list", "count") or (plan.op == "value" and not plan.scope.bodies)
+    return one and listed and bool(re.search(lx.UNDISCLOSED, fold(question)))
+
+
+def parts_asked(question: str) -> list[str]:
+    """The questions one question asks (“港口乡新收申请多少件，结转下年度多少件？”: two), each ending at the clause
+    that holds its asking word; clauses without one lead into the part after them (or close the last). One part:
+    a single question, however many clauses it has."""
+    clauses = [c for c in re.split(f"(?<={lx.PART_BREAKS})", question) if c.strip()]
+    parts: list[str] = []
+    pending = ""
+    for clause in clauses:
+        pending += clause
+        if re.search(lx.PART_ASKS, fold(clause)):
+            parts.append(pending)
+            pending = ""
+    if pending and parts:
+        parts[-1] += pending
+    return [re.sub(f"{lx.PART_BREAKS}$", "", p.strip()) + "？" for p in parts] if len(parts) > 1 else [question]
+
+
+def asks_something(plan: Plan) -> bool:
+    """A part read as asking a thing of its own: a figure, a topic, a phrase."""
+    return bool(plan.figures or plan.topic or plan.phrase or plan.base)
+
+
+def leans_on_before(part: str) -> bool:
+    """“分别是多少”, “合计多少”, “多多少”: nothing of its own once its asking words are gone."""
+    return len(re.sub(f"{lx.PART_ASKS}|{lx.LEANING}", "", fold(part))) < 2
+
+
+def scoped_like(part: str, plan: Plan, first: Plan) -> str:
+    """A later part read in the scope of the first (“结转下年度多少件” after “港口乡2021年新收…”): the bodies and year
+    the first part named are said again when the part names none of its own."""
+    said = ""
+    if not (plan.scope.bodies or plan.scope.regions or plan.scope.levels):
+        said += "、".join(first.scope.bodies or first.scope.regions)
+    if plan.scope.years.kind == "all" and first.scope.years.kind == "absolute":
+        said += "、".join(f"{y}年" for y in first.scope.years.values)
+    return said + part
+
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def joined(question: str, parts: list[str], answers: list[Answer]) -> Answer:
+    """One answer per part, each under its own question, citations numbered on; a part not answered says so."""
+    pieces: list[str] = []
+    citations: list[Citation] = []
+    for n, (part, ans) in enumerate(zip(parts, answers, strict=True), 1):
+        # 第一问, 第二问: said in words, so no digit in the answer is taken for a figure
+        label = f"第{_ORDINALS[n - 1]}问" if n <= len(_ORDINALS) else f"第{n}问"
+        if ans.kind in ("unknown", "clarify"):
+            pieces.append(f"{label}“{part}”未能回答：{renumbered(ans.answer, len(citations))}")
+        else:
+            pieces.append(f"{label}“{part}”：{renumbered(ans.answer, len(citations))}")
+        citations += ans.citations
+    answered = [a for a in answers if a.kind not in ("unknown", "clarify")]
+    kind = "text" if answered else "unknown"
+    items = list(dict.fromkeys(i for a in answered for i in a.items))
+    rows = [r for a in answered for r in a.rows]
+    return Answer(question, "".join(pieces), kind, items=items, citations=citations, rows=rows,
+                  query=answers[0].query)
 
 
 def _same_objects(a: list[Report], b: list[Report]) -> bool:
@@ -191,10 +263,16 @@ class Assistant:
         if not history and is_bare_follow_up(query, self.catalog()):
             return Answer(question, "这像是在接着上一个问题追问，但还没有上一个问题。请把单位、年份和要问的事项说完整，"
                                     "例如：2020年哪些乡镇没有收到政府信息公开申请？", "unknown", query=query)
+        parts = parts_asked(question)
+        plan = self.read(question, history) if len(parts) > 1 else None
+        if plan is not None:  # two questions in one: each answered, or said to be unanswered — never one for both
+            split = self._answer_parts(question, plan, parts, history, reports, filters)
+            if split is not None:
+                return split
         about = answer_about(query, reports, filters)
         if about is not None:
             return about
-        plan = self.read(question, history)
+        plan = plan or self.read(question, history)
         earlier = next((a.query for a in reversed(history or []) if a.query is not None), None) if (
             query.follow_up or plan.follow_up) else None
         # “通过哪些平台发布” (and its follow-ups, “那米山镇呢”): the channels each report names, item by item
@@ -203,7 +281,41 @@ class Assistant:
         answer.plan = plan  # every answer keeps what its question was read as: follow-ups read against it
         return answer
 
+    def _answer_parts(self, question: str, whole: Plan, parts: list[str], history, reports: list[Report],
+                      filters) -> Answer | None:
+        """Each part read on its own, in the first part's scope (body, year), and answered — or said to be unread.
+        None when a part leans on the one before it (“…，分别是多少”) or two parts ask the same thing: one question."""
+        if any(leans_on_before(part) for part in parts):
+            return None
+        plans = [self.read(part, history) for part in parts]
+        if len({(p.figures, p.topic, p.phrase, p.scope.bodies) for p in plans}) < len(plans):
+            return None  # the same thing asked twice in other words
+        if whole.topic and all(p.topic == whole.topic for p in plans if asks_something(p)):
+            return None  # one passage on one topic answers every part (找哪个部门？电话多少？: the contact sentence)
+        scope = plans[0] if plans[0].scope.bodies or plans[0].scope.regions else whole
+        later = zip(parts[1:], plans[1:], strict=True)
+        texts = [parts[0]] + [scoped_like(part, plan, scope) for part, plan in later]
+        answers = [self._answer_read(text, self.understand(text, history), history, reports, filters)
+                   if asks_something(plan) else Answer(text, "没有读懂这一问要查的数字或事项。", "unknown")
+                   for text, plan in zip(texts, plans, strict=True)]
+        whole = joined(question, texts, answers)
+        whole.plan = plans[0]
+        return whole
+
+    def _undisclosed_plan(self, question: str, plan: Plan) -> Plan | None:
+        """The plan of a question asking which reports leave a figure out, else None. Its words (没有公布, 没填) name
+        no figure — 公布 is read as 主动公开 — so the figure is read from the question without them."""
+        if not re.search(lx.UNDISCLOSED, fold(question)):
+            return None
+        if len(plan.figures) != 1:
+            plan = self.read(re.sub(lx.UNDISCLOSED, "", fold(question)))
+        return plan if asks_undisclosed(question, plan) else None
+
     def _answer_plan(self, question: str, query: Query, plan: Plan, reports: list[Report], filters) -> Answer:
+        undisclosed = self._undisclosed_plan(question, plan)
+        if undisclosed is not None:
+            op = "count" if re.search(lx.HOW_MANY, fold(question)) else "list"
+            return answer_undisclosed(query_of(replace(undisclosed, op=op, condition=None), query), reports, filters)
         if plan.op == "yesno" and plan.topic and not (plan.figures or plan.phrase):
             # “年报有没有留联系电话”: whether the report says anything on the topic — its passage, or silence
             said = answer_passages(replace(query, topic=plan.topic, operation="text"), reports, self.index, filters)

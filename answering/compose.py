@@ -86,3 +86,17 @@ def unknown(question: str, text: str, query: Query | None, sources: Sources | No
 
 def join_names(names: list[str]) -> str:
     return "、".join(names)
+
+
+def renumbered(text: str, offset: int) -> str:
+    """An answer's [n] marks moved on by `offset`: its citations follow another answer's in one source list."""
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text) if offset else text
+
+
+def chained(texts_and_citations: list[tuple[str, list[Citation]]]) -> tuple[str, list[Citation]]:
+    """Several answers' texts one after another, their citations in one list, every mark still pointing at its own."""
+    text, cites = "", []
+    for t, cs in texts_and_citations:
+        text += renumbered(t, len(cites))
+        cites += cs
+    return text, cites

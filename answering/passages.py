@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from answering.compose import Sources, announces, body_year, display_name, passage_citation, unknown
+from answering import lexicon as lx
+from answering.compose import Sources, announces, body_year, chained, display_name, passage_citation, unknown
 from answering.foreign import fragment
 from answering.models import Answer, Query, section_title
 from answering.structured import scope_text, select
@@ -24,6 +25,11 @@ ITEM_SENTENCES = 2
 GROUP_SHARE = 0.8  # a numbered list answers when it scores near the best single sentence
 STRONG_MATCH = 5  # word pairs a sentence shares with the question to outweigh a list's heading
 IN_TOPIC = 2.0  # the section a topic lives in (problems → 5) counts like two shared words
+# What a body did in its report year (“采取了哪些措施”): read as a topic of its own — the sections on that year's work
+# (总体情况, 其他需要报告的事项), the words its measures are said in — never the next year's plans.
+WORK_DONE = "work_done"
+_TOPICS = {**TOPICS, WORK_DONE: (("采取的措施",), ("overview", "other"),
+                                 ("一是", "加强", "完善", "健全", "落实", "建立", "开展", "推进", "规范", "强化"))}
 
 # Words that carry no meaning for matching a question to a sentence.
 _QUESTION_NOISE = re.compile(
@@ -106,7 +112,7 @@ def _heading_fit(heading: str, topic: str | None, other_years: tuple[int, ...] =
     year = 0
     if other_years and years_named:  # “2019年的问题” asked of a 2020 report: its 2019 part, not its 2020 part
         year = 1 if years_named & set(other_years) else -1
-    if topic not in TOPICS:
+    if topic not in TOPICS:  # work done: any heading of that year's work fits as well as another
         return year
     if any(c in h for c in TOPICS[topic][0]):
         return 1 + year
@@ -119,7 +125,7 @@ def gather(query: Query, reports: list[Report], index, filters) -> list[Passage]
     the topic's own sections, merged — else (no index) the records' own sections."""
     selected = select(reports, query, filters)
     narrowed = bool(query.bodies or query.years or query.regions or query.levels)
-    sections = list(TOPICS[query.topic][1]) if query.topic in TOPICS and TOPICS[query.topic][1] else None
+    sections = list(_TOPICS[query.topic][1]) if query.topic in _TOPICS and _TOPICS[query.topic][1] else None
     if index is not None:
         from indexing.retrieve import SearchFilters
 
@@ -193,6 +199,12 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
     q = query.text
     if query.unknown_bodies and not query.bodies:
         return unknown(q, f"语料中没有找到{'、'.join(query.unknown_bodies)}的报告（已检索全部报告的机关名称）。", query)
+    if asks_done(query) and query.topic in (None, "improvements") and not counting:
+        # what was done that year: its own sections, not the plans 改进措施 would find (a topic of that year's work —
+        # 平台建设, 信息管理 — already reads its own)
+        found = _answer_passages(replace(query, topic=WORK_DONE), reports, index, filters, condition=condition)
+        found.query = query
+        return found
     near, about = neighbour_years(query, reports)
     if near:
         # Only what those reports say of the asked year answers; the answer says which report said it.
@@ -212,6 +224,28 @@ def answer_passages(query: Query, reports: list[Report], index=None, filters=Non
     return _answer_passages(query, reports, index, filters, counting=counting, condition=condition)
 
 
+def asks_done(query: Query) -> bool:
+    """“采取了哪些措施”, “开展了哪些工作”: what was done in the report year — unless plans are asked (计划, 下一步)."""
+    folded = query.folded or fold(query.text)
+    return bool(re.search(lx.DONE_ASKED, folded)) and not re.search(lx.PLANS_ASKED, folded)
+
+
+def says_plans(text: str, report: Report) -> bool:
+    """A sentence or list heading that sets out plans: “2022年将重点…”, “下一步…” (the year after the report's)."""
+    folded = fold(text)
+    return bool(re.search(lx.PLAN_SAYS, folded)) or (report.year is not None and f"{report.year + 1}年" in folded)
+
+
+def plans_year(report: Report) -> str:
+    """The year a report's plans are for: the one after its own."""
+    return f"{report.year + 1}年" if report.year else "下一年度"
+
+
+def says_problems(text: str) -> bool:
+    """A sentence or list heading that sets out the year's problems (“存在的主要问题为：”)."""
+    return bool(re.search(lx.PROBLEMS_SAY, fold(text)))
+
+
 def _answer_passages(query: Query, reports: list[Report], index=None, filters=None,
                      must_name: list[int] | None = None, counting: bool = False, condition=None) -> Answer:
     q = query.text
@@ -219,11 +253,12 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         return unknown(q, f"语料中没有找到{'、'.join(f'{y}年' for y in query.unknown_years)}的报告。", query)
     passages = gather(query, reports, index, filters)
     asked = fragment(_QUESTION_NOISE.sub("", _strip_names(query)))
-    what = TOPICS[query.topic][0][0] if query.topic in TOPICS else (asked or "相关内容")
+    what = _TOPICS[query.topic][0][0] if query.topic in _TOPICS else (asked or "相关内容")
     if not passages:
         return unknown(q, f"语料中没有找到{scope_text(query)}关于“{what}”的内容。", query)
-    markers = TOPICS[query.topic][2] if query.topic in TOPICS else ()
-    topic_sections = TOPICS[query.topic][1] if query.topic in TOPICS else ()
+    markers = _TOPICS[query.topic][2] if query.topic in _TOPICS else ()
+    topic_sections = _TOPICS[query.topic][1] if query.topic in _TOPICS else ()
+    done = query.topic == WORK_DONE
     q_grams = _bigrams(_QUESTION_NOISE.sub("", _strip_names(query)))
     asked_years = tuple(query.years + query.unknown_years)
     scored = []
@@ -235,12 +270,17 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         for j, (s, heading) in enumerate(sentences_with_headings(p.text)):
             if _is_contents(s) or (must_name and not _names_year(heading + s, must_name)):
                 continue
+            if done and (says_plans(heading + s, p.report) or says_problems(heading + s)):
+                continue
             fit = _heading_fit(heading, query.topic, other_years)
             fits[(id(p), j)] = fit
             scored.append((_score(s, q_grams, markers, p.rank, in_topic, fit), p, j, s))
         for group in enumerations(p.text):
             if must_name and not _names_year(group.heading + group.intro, must_name):
                 continue
+            if done and (says_plans(group.heading + group.intro, p.report) or says_problems(group.heading + group.intro)
+                         or all(_item_number(lead) is not None for lead in group.leads)):
+                continue  # plans, problems, and counts by kind (机构职能4条…) are no measures taken
             fit = _heading_fit(group.intro, query.topic, other_years)
             if group.heading and group.heading != group.intro:
                 fit = max(-1, min(2, fit + _heading_fit(group.heading, query.topic, other_years)))
@@ -264,6 +304,8 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         announced = [group.intro] if _ANNOUNCES.search(group.intro) else []
         inside = top is not None and top[1] is p and any(x and x in top[3] for x in [*announced, *group.leads])
         if top is None or score >= GROUP_SHARE * top[0] or inside:
+            if done:  # that year's work is often set out in several lists (平台建设, 落实上级要点): each one that fits
+                return _several_lists(query, [(p, group)] + _lists_beside(lists, p, group, score))
             return _enumerated_answer(query, p, group, counting, condition)
     if counting:  # no list fits: the items are not set out one by one, and the answer does not count for the report
         return unknown(q, f"{scope_text(query)}的报告没有逐条列出“{what}”，无法据原文计数。", query)
@@ -286,7 +328,8 @@ def _answer_passages(query: Query, reports: list[Report], index=None, filters=No
         if head != last_head:
             pieces.append(f"{head}：")
             last_head = head
-        pieces.append(f"{sentence}{mark}")
+        planned = f"（{plans_year(p.report)}工作计划）" if says_plans(sentence, p.report) else ""
+        pieces.append(f"{planned}{sentence}{mark}")
     text = "".join(pieces)
     items = list(dict.fromkeys(t[1].report.short_name for t in best))
     return Answer(q, text, "text", items=items, citations=s.citations, query=query)
@@ -427,7 +470,8 @@ def _one_item_asked(group: Enumeration, q_grams: set[str]) -> bool:
 
 
 def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: bool = False,
-                       condition=None) -> Answer:
+                       condition=None, named: bool = False) -> Answer:
+    """The list's items, each cited; `named`: its sub-heading said too (several lists of one section shown)."""
     s = Sources()
     items = []
     shown = len(group.leads) if counting else MAX_ITEMS  # a count shows every item it counts
@@ -442,14 +486,40 @@ def _enumerated_answer(query: Query, p: Passage, group: Enumeration, counting: b
         cited = body if len(body) <= 240 else body[:240].rsplit("。", 1)[0] + "。"
         mark = s.mark([passage_citation(p.report, p.section, cited)])
         items.append(f"{marker}{lead}{mark}")
-    head = f"{body_year(p.report)}报告（{section_title(p.section)}）"
+    heading = _HEADING.sub("", group.heading).strip(" 。.") if named else ""
+    head = f"{body_year(p.report)}报告（{section_title(p.section)}{'·' + heading if heading else ''}）"
     if counting:
         said = "所列各项中符合所问条件的有" if condition is not None else "列出"
         text = f"{head}{said}{len(items)}项：" + "；".join(items) + "。"
         return Answer(query.text, text, "count", value=len(items), items=[p.report.short_name],
                       citations=s.citations, query=query)
+    if says_plans(group.heading + group.intro, p.report):
+        head += f"所列的{plans_year(p.report)}工作计划"  # plans are said to be plans, never passed off as work done
     text = f"{head}：" + "；".join(items) + "。"
     return Answer(query.text, text, "text", items=[p.report.short_name], citations=s.citations, query=query)
+
+
+MORE_LISTS = 2  # lists shown beside the best one, for what a body did that year
+LIST_SHARE = 0.6  # …each scoring at least this share of the best
+
+
+def _lists_beside(lists: list, best: Passage, group: Enumeration, score: float) -> list[tuple[Passage, Enumeration]]:
+    """The other lists of the same report that answer nearly as well (`lists` is best first and already filtered)."""
+    out = []
+    for other_score, p, other, _ in lists:
+        if other is group or p.report is not best.report or other_score < max(MIN_SCORE, LIST_SHARE * score):
+            continue
+        out.append((p, other))
+        if len(out) == MORE_LISTS:
+            break
+    return out
+
+
+def _several_lists(query: Query, chosen: list[tuple[Passage, Enumeration]]) -> Answer:
+    """Each list as its own enumerated answer, one after another, the citations numbered on."""
+    answers = [_enumerated_answer(query, p, group, named=True) for p, group in chosen]
+    text, cites = chained([(a.answer, a.citations) for a in answers])
+    return Answer(query.text, text, "text", items=answers[0].items, citations=cites, query=query)
 
 
 def _item_number(lead: str) -> float | None:

@@ -493,3 +493,41 @@ def _yesno(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
     text = f"{'是' if yes else '否'}。{shown}。" + _unknown_note(unknowns)
     return Answer(query.text, text, "yesno", value=yes, items=[f.report.short_name for f in hits],
                   citations=s.citations, rows=[row_of(f) for f in known], query=query)
+
+
+# ---------------------------------------------------------------- which reports leave a figure out
+def answer_undisclosed(query: Query, reports: list[Report], filters=None) -> Answer:
+    """“哪些报告没有披露…的数量”: the reports whose cell is blank or whose table is missing lead the answer; a zero the
+    report prints is a figure disclosed (said apart, as disclosed-as-zero), never a figure left out."""
+    measure = measure_by_key(query.measure)
+    assert measure is not None, "answer_undisclosed needs a measure"
+    miss = _missing_scope(query, reports)
+    if miss:
+        return unknown(query.text, miss, query)
+    selected = select(reports, query, filters)
+    if not selected:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告，无法回答{measure.label}。", query)
+    figures = [resolve(r, measure) for r in selected]
+    left_out = [f for f in figures if not f.known]
+    zeros = [f for f in figures if f.known and f.value == 0]
+    s = Sources()
+    head = f"{scope_text(query)}中未披露{measure.label}的"
+    if left_out:
+        text = f"{head}有：" + paged(left_out, lambda f: f"{body_year(f.report)}（{_why_unknown(f)}）", "、") + "。"
+    else:
+        text = f"{head}：没有，每份报告都写明了这个数字。"
+    if zeros:  # asked apart so that no one reads a zero as a blank
+        text += "披露为零（已披露，不属未披露）的：" + paged(
+            zeros, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、") + "。"
+    kind = "count" if query.operation == "count" else "list"
+    if kind == "count":
+        text = f"共{len(left_out)}份。{text}"
+    return Answer(query.text, text, kind, value=len(left_out) if kind == "count" else None,
+                  items=list(dict.fromkeys(f.report.short_name for f in left_out)), citations=s.citations,
+                  rows=[row_of(f) for f in left_out], query=query)
+
+
+def _why_unknown(fig: Figure) -> str:
+    """“表格中该项为空”, “表三缺失” — what the note says beyond 报告未披露."""
+    why = fig.note.removeprefix("报告未披露").strip("（）")
+    return why or "表格和正文都没有写明"
