@@ -325,8 +325,9 @@ class AnswerLink:
 # ================================================================ the API and downloads
 def data_api(reports, measure: str, year: int | None = None, region: str | None = None,
              level: str | None = None) -> list[dict[str, Any]]:
-    """The `data` endpoint's rows: body, short_name, region, level, year, value (None = blank), report_id, source,
-    table, row, column."""
+    """The `data` endpoint's rows: body, short_name, region, level, year, value (None = blank or not stated),
+    report_id, source, table, row, column; for a prose measure (table “prose”, row the fact key) also the sentence,
+    its section and the unit as written."""
     rows = ds.data_rows(reports, measure, year=_year(year), region=region or None, level=level or None)
     return [d.to_json() for d in rows]
 
