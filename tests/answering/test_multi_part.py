@@ -3,6 +3,8 @@ citation, or said to be unanswered — never one part answered as if it were the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from answering.assistant import parts_asked
@@ -39,7 +41,7 @@ def test_each_part_is_answered_with_its_own_citation(reports_assistant, question
     first, second = ans.answer.split("第二问")
     assert first.startswith("第一问")
     for part, words in zip((first, second), cited, strict=True):
-        marks = [int(m) for m in __import__("re").findall(r"\[(\d+)\]", part)]
+        marks = [int(m) for m in re.findall(r"\[(\d+)\]", part)]
         assert marks, part
         assert any(words in ans.citations[m - 1].text for m in marks), (words, part)
     assert_cited(ans)
