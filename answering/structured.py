@@ -516,9 +516,14 @@ def answer_undisclosed(query: Query, reports: list[Report], filters=None) -> Ans
         text = f"{head}有：" + paged(left_out, lambda f: f"{body_year(f.report)}（{_why_unknown(f)}）", "、") + "。"
     else:
         text = f"{head}：没有，每份报告都写明了这个数字。"
-    if zeros:  # asked apart so that no one reads a zero as a blank
-        text += "披露为零（已披露，不属未披露）的：" + paged(
-            zeros, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、") + "。"
+    def shown(f: Figure) -> str:
+        return f"{body_year(f.report)}（{show(f, measure, s)}）"
+
+    if zeros:  # said apart so that no one reads a zero as a blank
+        text += "披露为零（已披露，不属未披露）的：" + paged(zeros, shown, "、") + "。"
+    others = [f for f in figures if f.known and f.value != 0]
+    if others:  # what else was checked, with its number
+        text += "其余已披露的：" + paged(others, shown, "、") + "。"
     kind = "count" if query.operation == "count" else "list"
     if kind == "count":
         text = f"共{len(left_out)}份。{text}"

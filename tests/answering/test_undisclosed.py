@@ -53,3 +53,11 @@ def test_every_report_disclosing_says_none_left_out():
 def test_asking_for_zeros_is_still_a_zero_list(reports_assistant):
     ans = reports_assistant.ask("哪些报告结转下年度继续办理的数量为零？")
     assert set(ans.items) == {"侯家镇", "港口乡", "辉渠镇"}
+
+
+def test_the_figures_disclosed_are_said_with_their_numbers(reports_assistant):
+    ans = reports_assistant.ask("哪些报告没有公布主动公开信息的总数？")
+    assert ans.items == ["白奎镇"]
+    assert ans.answer.startswith("全部报告中未披露") and ans.answer.index("白奎镇") < ans.answer.index("侯家镇")
+    assert "329条" in ans.answer  # 侯家镇 disclosed it: shown as checked, cited
+    assert_cited(ans)
