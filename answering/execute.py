@@ -77,7 +77,8 @@ def _counted_in_prose(report: Report, noun: str) -> Value | None:
         return None  # a short noun (站点, 村) is too common to pin one count on
     pattern = re.compile(rf"(\d+)\s*({lx.PROSE_CLASSIFIER})\s*{re.escape(noun)}")
     hits = [(int(m.group(1)), m.group(2), key, sent) for key, text in report.sections.items()
-            for sent in prose_sentences(text) for m in pattern.finditer(sent)]
+            for sent in prose_sentences(text) for m in pattern.finditer(sent)
+            if not re.search(rf"(?:{lx.APPROXIMATE_BEFORE})$", sent[:m.start()])]  # “约12个”: rough, no count
     if not hits or len({h[0] for h in hits}) != 1:
         return None
     value, unit, key, sent = hits[0]

@@ -142,6 +142,14 @@ def _is_approximate(folded: str, m: re.Match[str]) -> bool:
     return bool(m.group(2) or before or tail)
 
 
+def _stated(folded: str, m: re.Match[str], value: float | int, section: str, sentence: str) -> Stated:
+    """The match as a Stated, its quote holding a rough word written before the number (“约12个村级服务站”)."""
+    if not _is_approximate(folded, m):
+        return Stated(m.group(0), value, section, sentence)
+    lead = re.search(rf"(?:{lx.APPROXIMATE_BEFORE})$", folded[: m.start()])
+    return Stated((lead.group(0) if lead else "") + m.group(0), value, section, sentence, approximate=True)
+
+
 def find_stated_number(
     report: Report, terms: list[str] | dict[str, str], *, in_wan: bool = False
 ) -> Stated | None:
@@ -168,7 +176,7 @@ def find_stated_number(
                 value = float(n) if "." in n else int(n)
                 if not in_wan and f.startswith("万", m.end(1)) and not f.startswith("万元", m.end(1)):
                     value *= 10000  # “24万张” is 240,000 sheets; 万元 stays the unit of money figures
-                return Stated(m.group(0), value, section, sentence, _is_approximate(f, m))
+                return _stated(f, m, value, section, sentence)
     return None
 
 
@@ -202,7 +210,7 @@ def answer_figure_not_found(query: Query, reports: list[Report], filters=None) -
         years = "、".join(f"{y}年" for y in query.unknown_years)
         return unknown(query.text, f"语料中没有找到{years}的报告。", query)
     searched = [body_year(r) for r in select(reports, query, filters)]
-    terms = asked_terms(query)
+    terms = [noun for _, noun in _counted_nouns(query)] or asked_terms(query)  # 多少个村设置了…: 村, not 村设置
     noun = re.sub(r"^[名位](?=..)", "", terms[0]) if terms else ""  # “多少名工作人员”: 名 is the measure word
     thing = f"“{noun}”的数量" if noun else "这个数字"
     where = f"已查找{'、'.join(searched)}报告的表格和正文" if searched else "语料中没有符合条件的报告"
@@ -305,7 +313,7 @@ def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool
     for word, noun in counted:
         w, n = re.escape(word), re.escape(noun)
         # “40个村，” but not “9个社区服务点” for 社区: the noun ends where the sentence's noun ends.
-        ends = r"(?:(?![\u4e00-\u9fff])|(?=[的和及、]))"
+        ends = rf"(?:(?![\u4e00-\u9fff])|(?=[的和及、]|{lx.COUNTED_NOUN_END}))"  # “12个村级服务站|均设置了”
         patterns = [re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?){_APPROX}{w}(?:行政)?{n}{ends}")]
         if len(noun) >= 2:  # one character (村) after its number only: 村委…40个 is no count of 村
             patterns.append(re.compile(rf"{n}{_CLAUSE_GAP}(\d+(?:\.\d+)?){_APPROX}{w}{_TAIL}"))
@@ -315,14 +323,14 @@ def find_counted(report: Report, counted: list[tuple[str, str]], *, in_wan: bool
                 if m:
                     n1 = m.group(1)
                     value = float(n1) if "." in n1 else int(n1)
-                    return Stated(m.group(0), value, section, sentence, _is_approximate(folded, m))
+                    return _stated(folded, m, value, section, sentence)
     return None
 
 
 # Operations over several bodies' figures (one body's figure is the "value" operation).
 _ACROSS_BODIES = frozenset({"list", "count", "sum", "average", "max", "min", "rank", "compare", "yesno"})
 # A count is asked (“几条”, “多少个”, “数量”), not any value (“统计期限是多少” is a period, answered from prose).
-_COUNT_ASKED = re.compile(r"几|多少\s*[个条件项名家次篇张所座位户场期万元人]|数量|数目")
+_COUNT_ASKED = re.compile(rf"几|多少\s*(?:{lx.MEASURE_WORDS}|[万元人])|数量|数目")
 
 
 def answer_prose_figure(query: Query, reports: list[Report], filters=None) -> Answer | None:

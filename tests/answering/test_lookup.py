@@ -115,3 +115,21 @@ def test_a_body_the_corpus_lacks_takes_no_neighbours_stated_number(reports_assis
     """“多少条政府信息” beside a sentence of 侯家镇 (in 文登区) is no answer for 大水泊镇."""
     answer = reports_assistant.ask(question)
     assert answer.kind == "unknown" and "大水泊镇" in answer.answer, answer.answer
+
+
+def test_a_rough_count_written_before_its_noun_is_quoted_not_counted():
+    report = make_report("丑镇", 2023, sections={"overview": "依托便民服务体系，在全镇约12个村级服务站均设置了公开栏。"})
+    answer = Assistant.from_reports([report]).ask("丑镇在几个村级服务站设了公开栏？")
+    assert answer.value is None and answer.kind == "text", answer.answer
+    assert "约12个村级服务站" in answer.answer and "约数" in answer.answer
+
+
+@pytest.mark.parametrize("question,noun", [
+    ("丑镇有多少个社区设置了政务公开功能？", "社区"),
+    ("丑镇有多少个村开展了政务公开？", "村"),
+    ("丑镇安排了多少车次宣传车？", "宣传车"),
+])
+def test_a_count_not_stated_names_the_counted_noun_not_its_verb(question, noun):
+    report = make_report("丑镇", 2023, sections={"overview": "全镇持续强化政务公开工作。"})
+    answer = Assistant.from_reports([report]).ask(question)
+    assert answer.kind == "unknown" and f"“{noun}”的数量" in answer.answer, answer.answer
