@@ -106,7 +106,10 @@ def noun_core(noun: str) -> str:
 
 def row(value: Value, figure: Figure) -> dict:
     """A part of a derived answer, for its table and chart (and to show what the derived number comes from)."""
-    return {"body": value.report.short_name, "year": value.report.year, "value": value.value, "measure": label(figure)}
+    out = {"body": value.report.short_name, "year": value.report.year, "value": value.value, "measure": label(figure)}
+    if value.unit:  # the unit the report wrote (“59篇”), not the measure's
+        out["unit"] = value.unit
+    return out
 
 
 def shown(value: Value, figure: Figure, sources: Sources) -> str:

@@ -105,7 +105,10 @@ def show(fig: Figure, measure: Measure, sources: Sources) -> str:
 
 
 def row_of(fig: Figure) -> dict:
-    return {"body": fig.report.short_name, "year": fig.report.year, "value": fig.value}
+    row = {"body": fig.report.short_name, "year": fig.report.year, "value": fig.value}
+    if fig.unit:  # the unit the report wrote (“59篇”) wins over the measure's own in the table, chart and CSV
+        row["unit"] = fig.unit
+    return row
 
 
 # ---------------------------------------------------------------- selection

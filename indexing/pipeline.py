@@ -307,10 +307,7 @@ def fix_report(report_id: str, fields: dict, config: IndexConfig, *, index: Inde
         fixed = corrections.apply(report, fields)
         kept = {k: v for k, v in fields.items() if v not in (None, "")}
         corrections.save(config.index_dir, report.content_hash, kept, original=corrections.as_read(report))
-        chunks = chunk_report(fixed) if fixed.identified else []
-        idx.put_report(fixed, chunks, idx.embed_chunks(chunks))
-        if fixed.report_id != report_id:
-            idx.delete_report(report_id)
+        _replace(idx, report_id, fixed)
         if index is not None:
             index.refresh()
         return fixed
@@ -338,13 +335,19 @@ def reparse_report(report_id: str, config: IndexConfig, *, index: Index | None =
         with parse_worker(PARSE_MEMORY_BYTES) as worker:
             report = _parse(worker, path, {path.name: hints} if given else {}, corrections.load(config.index_dir),
                             ParseLimits())
-        chunks = chunk_report(report) if report.identified else []
-        idx.put_report(report, chunks, idx.embed_chunks(chunks))
-        if report.report_id != report_id:
-            idx.delete_report(report_id)
+        _replace(idx, report_id, report)
         if index is not None:
             index.refresh()
         return report
+
+
+def _replace(idx: Index, old_id: str, report: Report) -> None:
+    """Write `report` in place of the report `old_id`: the new version first (a failure keeps the old one), then the
+    old one removed when the new version's id differs (a corrected year or body changes the id)."""
+    chunks = chunk_report(report) if report.identified else []
+    idx.put_report(report, chunks, idx.embed_chunks(chunks))
+    if report.report_id != old_id:
+        idx.delete_report(old_id)
 
 
 def load_reports(config: IndexConfig) -> list[Report]:

@@ -34,3 +34,16 @@ def test_a_row_naming_its_figure_takes_that_figures_unit_and_unknown_takes_none(
             {"body": "侯家镇", "year": 2021, "value": 7}]  # nothing names a unit: none is made up
     assert [v for _, v in row_pairs(rows, Answer("q", "…", "list", rows=rows))] == [
         "235条", "未披露", "1.5万元", "59篇", "7"]
+
+
+@pytest.mark.parametrize("question", [
+    "哪个镇通过政府网站发布的信息最多？",  # a ranking (structured rows)
+    "各镇通过政府网站发布了多少信息？",  # a list over every body
+    "侯家镇和米山镇通过政府网站发布的信息一共多少？",  # a sum (the executor's rows)
+])
+def test_a_row_keeps_the_unit_its_report_wrote(reports_assistant, question):
+    # 侯家镇's report writes its website figure as 59篇 and 米山镇's as 59条: each row says what its report says
+    answer = reports_assistant.ask(question)
+    pairs = dict(row_pairs(answer.rows, answer))
+    assert pairs["侯家镇（2021年）"] == "59篇"
+    assert pairs["米山镇（2022年）"] == "59条"
