@@ -180,6 +180,15 @@ GENERIC_CUES = frozenset(
 )
 TOP_K = r"(?:前|的|最[多少高低]的|排)([两二三四五六七八九十\d]+)(?:个|名|家|位)"
 NOUN_SUFFIXES = ("信息", "班")  # a counted noun as asked may carry these (财政预决算信息, 培训班)
+# Generic wrappers around one named item of a list (机构职能方面的信息, 机构职能类信息, 重点领域的信息): the item is the
+# name before them. Longest first, so “方面的信息” goes whole.
+ITEM_WRAPPERS = ("方面的信息", "方面信息", "类的信息", "类信息", "的信息", "方面", "类")
+# A question naming one item that way (几条机构职能方面的信息, 人事方面有多少条) asks the item's stated figure, never
+# how many kinds the list holds (几个方面, 哪几类): two characters at least before the wrapper, no question word.
+NAMED_ITEM = (
+    r"(?P<item>[^，。？?\d几多少哪个条项各些了的是\s]{2,8})(?:方面|类)(?:的?信息|(?=有|共有|一共有))"
+)
+NOT_ITEMS = frozenset({"主要", "重要", "不同", "具体", "哪些", "以下", "下列"})  # “几个主要方面”: no item named
 # Right after a noun, where it plainly ends: a joiner, a sum or question word, punctuation or the end.
 NOUN_ENDS_HERE = r"(?=和|与|及|、|跟|以及|一共|合计|加起来|总共|共|有|是|的|分别|各|多少|几|[?？，,。]|$)"
 ALL_YEARS = r"历年|累计|各年|历年来"

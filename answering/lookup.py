@@ -109,8 +109,15 @@ def tagged_words(run: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in jieba.posseg.cut(run)]
 
 
+def item_name(noun: str) -> str:
+    """The item a wrapped name names (机构职能方面的信息, 机构职能类信息 → 机构职能; 重点领域的信息 → 重点领域)."""
+    return next((noun.removesuffix(x) for x in lx.ITEM_WRAPPERS if noun.endswith(x) and len(noun) - len(x) >= 2),
+                noun)
+
+
 def head_words(noun: str) -> str:
-    """A noun without its generic tail (机构职能信息 → 机构职能), when at least two characters of its own remain."""
+    """A noun without its wrapper or generic tail (机构职能信息 → 机构职能), when two characters of its own remain."""
+    noun = item_name(noun)
     return next((noun.removesuffix(x) for x in lx.NOUN_SUFFIXES if noun.endswith(x) and len(noun) - len(x) >= 2),
                 noun)
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from answering import lexicon as lx
 from answering.claims import claim_of, content
-from answering.lookup import counted_after_measure_word, head_words
+from answering.lookup import counted_after_measure_word, head_words, item_name
 from answering.plan import Condition, Figure, Plan, Scope, Years
 from answering.understand import Catalog, find_bodies, find_levels, find_unknown_bodies
 from answering.vocabulary import MEASURE_BY_KEY, MEASURES, TOPICS, find_topic, refine
@@ -79,7 +79,7 @@ def read(question: str, catalog: Catalog, history: Sequence[Plan] = ()) -> Plan:
     elif _C(lx.PRONOUN).search(folded) and (not bodies or _C(lx.PRONOUN_SUBJECT).search(folded)):
         # “它收到了多少申请”, “它和米山镇比…” with nothing before: which body? (not “辉渠镇…占其全年”)
         return Plan("clarify", reason="问题里的“它/该单位”指的是哪个单位？请说出单位名称。", unclear="scope")
-    if _C(lx.LISTED_COUNT).search(folded):
+    if _C(lx.LISTED_COUNT).search(folded) and not _names_item(folded):
         # “按内容分成了几类”, “列了几条改进措施”: the items of the list the report sets out are counted (and shown);
         # the total of the kinds' figures is not the answer
         kinds = _C(lx.KIND_COUNT).search(folded)
@@ -202,14 +202,15 @@ def _counted_nouns(text: str, items: Sequence[str] = ()) -> list[str]:
     if known:
         return [_as_asked(text, n) for n in sorted(known, key=text.find)]
     # “多少车次广播车”, “几个社区服务点设置了…”: the noun after the measure word, up to what was done with it
-    for _, noun in counted_after_measure_word(text):
+    for _, counted in counted_after_measure_word(text):
+        noun = item_name(counted)  # 几条人事方面的信息: the item 人事
         if 2 <= len(noun) <= 8 and noun not in lx.NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not (
                 figure_spans(noun)):
             return [noun]
     for pattern in _COUNTED_NOUNS:
         m = pattern.search(text)
         if m:
-            noun = _NOUN_TRIM.sub("", m.group("noun")).strip("□")
+            noun = item_name(_NOUN_TRIM.sub("", m.group("noun")).strip("□"))  # 重点领域的信息: the item 重点领域
             # a measure's own words are no noun: “通过各类渠道公开了多少条” asks the total
             plain = noun not in lx.NOT_NOUNS and not _C(lx.NOT_A_NOUN).search(noun) and not figure_spans(noun)
             if "□" not in noun and 2 <= len(noun) <= 8 and plain:
@@ -227,6 +228,11 @@ def _covering_item(text: str, spans: list[tuple[int, int, str]], items: Sequence
         if at >= 0 and all(at <= a and b <= at + len(item) for a, b, _ in spans):
             return item
     return None
+
+
+def _names_item(text: str) -> bool:
+    """The question names one item of a list (几条机构职能方面的信息): its figure is asked, not how many kinds."""
+    return any(m.group("item") not in lx.NOT_ITEMS for m in _C(lx.NAMED_ITEM).finditer(text))
 
 
 def _as_asked(text: str, noun: str) -> str:

@@ -44,6 +44,13 @@ def test_head_words_drop_only_a_generic_tail():
     assert head_words("信息") == "信息"  # nothing of its own would remain
 
 
+@pytest.mark.parametrize("asked", ["机构职能方面的信息", "机构职能方面", "机构职能类信息", "机构职能的信息",
+                                   "机构职能类"])
+def test_head_words_drop_a_generic_wrapper_around_an_item(asked):
+    assert head_words(asked) == "机构职能"
+    assert head_words("人事类") == "人事" and head_words("各类") == "各类"  # two characters of its own, or nothing
+
+
 def test_an_item_stated_with_the_tail_answers_a_noun_asked_without_it():
     report = make_report("甲镇", 2021, facts={"item:概况信息": (20, "其中，概况信息20条，财政信息24条。", "overview"),
                                              "item:财政信息": (24, "其中，概况信息20条，财政信息24条。", "overview")},

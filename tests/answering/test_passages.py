@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from answering.assistant import Assistant
@@ -304,3 +306,43 @@ def test_a_neighbour_report_is_named_by_body_and_year():
     assert "以下是乙镇2022年报告中写到2023年的内容" in ans.answer and "相邻" not in ans.answer
     ans = _towns().ask("丙镇2022年打算怎么改进？")
     assert ans.kind == "unknown" and "丙镇2021年报告也没有写到2022年" in ans.answer and "相邻" not in ans.answer
+
+
+# ---------------------------------------------------------------- one item of a list, named with a wrapper
+BY_CONTENT = "从内容分类看，机构职能4条，工作动态36条，政策文件3条，重点领域信息公开5条，执行公开2条。"
+ITEMS = {"机构职能": 4, "工作动态": 36, "政策文件": 3, "重点领域信息公开": 5, "执行公开": 2}
+
+
+def _by_content() -> Assistant:
+    facts = {f"item:{name}": (value, BY_CONTENT, "overview") for name, value in ITEMS.items()}
+    sections = {"overview": "（一）主动公开情况\n2021年度公开政府信息200条，" + BY_CONTENT}
+    return Assistant.from_reports([make_report("庚镇", 2021, facts=facts, sections=sections)])
+
+
+@pytest.mark.parametrize("question, item", [
+    ("庚镇21年公开了几条机构职能方面的信息？", "机构职能"),
+    ("庚镇2021年工作动态方面的信息有多少条", "工作动态"),
+    ("庚镇2021年执行公开类信息几条", "执行公开"),
+    ("庚镇2021年公开政策文件信息多少条", "政策文件"),
+    ("庚镇2021年机构职能的信息公开了几条", "机构职能"),
+    ("庚镇2021年重点领域的信息公开了几条？", "重点领域信息公开"),
+    ("庚镇2021年工作动态方面有几条", "工作动态"),
+])
+def test_a_named_item_gets_its_own_stated_number(question, item):
+    ans = _by_content().ask(question)
+    assert (ans.kind, ans.value) == ("value", ITEMS[item]), ans.answer
+    assert any(f"{item}{ITEMS[item]}条" in c.text for c in ans.citations)
+    assert_cited(ans)
+
+
+def test_a_count_of_kinds_still_counts_the_kinds():
+    ans = _by_content().ask("庚镇2021年列了几类信息？")
+    assert (ans.kind, ans.value) == ("count", len(ITEMS)), ans.answer
+
+
+@pytest.mark.parametrize("question", ["庚镇2021年公开了几条人事方面的信息？", "庚镇2021年人事方面有多少条",
+                                      "庚镇2021年人事类信息几条"])
+def test_a_named_item_the_report_does_not_list_is_not_disclosed(question):
+    ans = _by_content().ask(question)
+    assert ans.kind == "unknown" and ans.value is None, ans.answer
+    assert not re.search(r"\d+条", ans.answer)  # never another item's number, nor the count of kinds

@@ -141,6 +141,24 @@ def test_a_figure_counted_in_items_is_not_a_listed_count(catalog, question):
     assert plan_of(catalog, question).op != "count_listed"
 
 
+@pytest.mark.parametrize("question, noun", [
+    ("侯家镇21年公开了几条机构职能方面的信息？", "机构职能"),  # 几条…方面: one item named, not a count of kinds
+    ("侯家镇2021年工作动态方面有多少条", "工作动态"),
+    ("侯家镇2021年重点领域的信息公开了几条？", "重点领域"),  # the wrapper 的信息 is no part of the item
+    ("侯家镇2021年公开了几条人事方面的信息", "人事"),  # an item the report does not list: still that item
+])
+def test_a_named_item_of_a_list_is_its_figure_not_a_count_of_kinds(catalog, question, noun):
+    plan = plan_of(catalog, question)
+    assert plan.op == "value" and plan.figures == (Figure(noun=noun),), plan
+    assert plan.scope.years.values == (2021,)  # 21年 is 2021
+
+
+@pytest.mark.parametrize("question", ["侯家镇2021年公开了几个方面的信息", "侯家镇2021年列了几类信息",
+                                      "侯家镇2021年公开了几个主要方面的信息"])
+def test_a_count_of_kinds_naming_no_item_stays_a_count_of_kinds(catalog, question):
+    assert plan_of(catalog, question).op == "count_listed"
+
+
 @pytest.mark.parametrize("follow, order", [
     ("按总条数从多到少排一下。", "desc"),
     ("按数量从少到多排一下", "asc"),
