@@ -37,6 +37,8 @@ def answer_about(query: Query, reports: list[Report], filters=None) -> Answer | 
         return _which_region(query, reports, _MEMBER_WHICH.search(text))
     if query.bodies and query.regions and re.search(r"属于|隶属|位于", text):
         return _in_region(query, reports)
+    if not query.bodies and _SIGNED.search(text) and (_INVENTORY.search(text) or re.search(lx.WHICH_BODY_ASKED, text)):
+        return _which_signed(query, reports, filters, text)  # “哪些乡镇的年报没有写落款日期”
     if query.regions and not query.bodies and query.measure is None and _MEMBERS.search(text):
         return _inventory(query, reports, filters, text)  # “哪些镇属于文登区”: the bodies whose reports name it
     if query.bodies and _SIGNED.search(text):
@@ -47,6 +49,17 @@ def answer_about(query: Query, reports: list[Report], filters=None) -> Answer | 
             _PUBLISHED_REPORT.search(text) and re.search(r"几|多少|哪些|哪几", text)):
         return _inventory(query, reports, filters, text)
     return None
+
+
+def _condition_left(query: Query, text: str) -> str:
+    """What the question asks besides its scope (bodies, regions, levels, years) and the words of an inventory:
+    empty for “语料中有几份2021年的年度报告”, “没写落款日期” for “哪些乡镇的年报没有写落款日期”."""
+    rest = text
+    for name in sorted({*query.bodies, *query.regions, *query.levels}, key=len, reverse=True):
+        rest = rest.replace(fold(name), " ")
+        if len(name) > 2:
+            rest = rest.replace(fold(name[:-1]), " ")  # 文登 for 文登区
+    return "".join(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", re.sub(lx.INVENTORY_WORDS, " ", rest)))
 
 
 def _reports_of(query: Query, reports: list[Report], filters=None) -> list[Report]:
@@ -113,6 +126,28 @@ def _signed(query: Query, reports: list[Report], filters) -> Answer:
                   query=query)
 
 
+def _which_signed(query: Query, reports: list[Report], filters, text: str) -> Answer:
+    """Which reports end with a dated signature — or, asked with 没有/缺少, which do not: the parser's signing date
+    (Report.signed_date) read for every report in scope, each cited (a dated one to its signature, one without to
+    its title: the report checked)."""
+    selected = _reports_of(query, reports, filters)
+    if not selected:
+        return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告。", query)
+    missing_asked = bool(re.search(lx.MISSING_WORDS, _condition_left(query, text)))
+    s = Sources()
+    dated = [(r, d) for r in selected if (d := _signature_date(r)) is not None]
+    undated = [r for r in selected if _signature_date(r) is None]
+    with_date = "、".join(f"{body_year(r)}（{d}{s.mark([passage_citation(r, 'other', _signature_lines(r, d))])}）"
+                          for r, d in dated)
+    without = "、".join(f"{body_year(r)}{s.mark(_naming_citations(r))}" for r in undated)
+    said_with = f"写有落款日期的：{with_date}。" if dated else "没有一份报告写有落款日期。"
+    said_without = f"没有落款日期（报告末尾没有署名日期）的：{without}。" if undated else "每份报告都写有落款日期。"
+    asked = undated if missing_asked else [r for r, _ in dated]
+    text_out = said_without + said_with if missing_asked else said_with + said_without
+    return Answer(query.text, text_out, "list",
+                  items=list(dict.fromkeys(r.short_name for r in asked)), citations=s.citations, query=query)
+
+
 def _report_years(query: Query, reports: list[Report], filters) -> Answer:
     """Which year each named body's report covers, cited by the title (or the sentence naming the body)."""
     selected = _reports_of(query, reports, filters)
@@ -160,7 +195,12 @@ def _naming_citations(r: Report) -> list:
     return cites
 
 
-def _inventory(query: Query, reports: list[Report], filters, text: str) -> Answer:
+def _inventory(query: Query, reports: list[Report], filters, text: str) -> Answer | None:
+    """The reports in scope, listed or counted; None when the question asks more of them than its scope (“哪些乡镇的
+    报告写得最认真”): the list of every report would not meet that condition — the paths after this evaluate it, or
+    say what they could not find."""
+    if _condition_left(query, text):
+        return None
     selected = _reports_of(query, reports, filters)
     if not selected:
         return unknown(query.text, f"语料中没有找到{scope_text(query)}的报告。", query)

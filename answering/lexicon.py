@@ -321,6 +321,20 @@ _cache: dict[str, re.Pattern[str]] = {}
 MEMBERS_ASKED = (
     r"(?:哪些|哪几个|哪个|几个|多少个)[^，。？?]{0,6}(?:属于|隶属|位于|归)|(?:属于|隶属|位于)[^，。？?]{0,12}(?:哪些|哪几|几个|多少个)"
 )
+# An inventory question (“语料中有几份2021年的年度报告”, “文登区有几个镇发布了年度报告”) holds its scope's names
+# and these words only; anything left is a condition on the reports (“没有写落款日期”, “写得最认真”) the list alone
+# does not meet.
+INVENTORY_WORDS = (
+    r"\d{4}年度|\d{4}年|\d+份|[一二两三四五六七八九十几]份|份|语料|库|哪些|哪几个|哪几|哪个|几个|多少个|多少|几家"
+    r"|政府信息公开工作|政府信息公开|年度报告|年度|报告|年报|工作|人民政府|政府|乡镇|街道|单位|部门|机关|镇|乡"
+    r"|属于|隶属|位于|归|发布|公布|出具|编制|提交|其中|一共|总共|共|这|那|有|是|的|了|在|中|里|内|呢|吗"
+)
+# “没有写落款日期”, “缺少成文日期”: the signature asked as missing
+MISSING_WORDS = r"没有|没|未|缺少|缺失|缺了|无|不带|不含"
+# “哪些乡镇用抖音发布”, “开通了抖音号”, “有抖音账号”: a which-body question about a channel being used
+CHANNEL_USED = r"用|通过|借助|依托|开通|开设|注册|运营|建立|建有|有"
+# “…微信公众号发布消息306条”: an act of publishing right after a channel's name (the sentence to cite for it)
+PUBLISHED_THROUGH = r"发布|刊发|推送|发表|公开|更新"
 # “这份年报是哪一年度的”, “报告的年份是” — the year a body's report covers (not when it was signed).
 REPORT_YEAR_ASKED = (
     r"哪一?个?年度?的(?:年度)?(?:报告|年报)|(?:报告|年报)(?:是|属于|为)?哪一?个?年度?|(?:报告|年报)的?(?:年度|年份)"

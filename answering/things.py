@@ -150,9 +150,8 @@ def _distinct(names: list[str]) -> list[str]:
     return out
 
 
-def report_things(report: Report, kind: str = "") -> list[Thing]:
-    """Every channel the report names, each cited to the sentence that names it best: one that says the asked
-    kind word (平台) and lists the most channels, else the first."""
+def mentions(report: Report) -> list[Thing]:
+    """Every mention of a channel in the report, in order: a name once per sentence naming it."""
     said: list[Thing] = []
     for section, text in report.sections.items():
         for sentence in sentences(text):
@@ -162,6 +161,13 @@ def report_things(report: Report, kind: str = "") -> list[Thing]:
             said += [Thing(lead, (sentences(body) or [body])[0], section, len(group.leads))
                      for lead, body in zip(group.leads, group.bodies, strict=True)
                      if len(lead) <= _SHORT_ITEM and _HEAD.search(lead) and not _MEANS.search(lead)]
+    return said
+
+
+def report_things(report: Report, kind: str = "") -> list[Thing]:
+    """Every channel the report names, each cited to the sentence that names it best: one that says the asked
+    kind word (平台) and lists the most channels, else the first."""
+    said = mentions(report)
     best: dict[str, int] = {}  # name → the position in `said` of the mention cited
     for i, t in enumerate(said):
         j = best.get(_key(t.name))
@@ -175,10 +181,57 @@ def _rank(thing: Thing, kind: str) -> tuple[bool, int]:
     return bool(kind) and kind in thing.sentence, thing.listed
 
 
+def channel_bodies_asked(query: Query) -> tuple[str, ...]:
+    """The channel words (抖音, 微信 + 公众号) of a question asking which bodies use them (“哪些乡镇用抖音发布政务信息”,
+    “开通了抖音号”, “有抖音账号”); empty when it asks something else — a figure (发布最多, 超过300条), a body that
+    did not (silence is not an answer), or a kind of channel only (平台, 新媒体: the prose claims answer those)."""
+    folded = query.folded or fold(query.text)
+    if not re.search(lx.WHICH_BODY_ASKED, folded) or not re.search(lx.CHANNEL_USED, folded):
+        return ()
+    if re.search(rf"\d|{lx.ASKS_FIGURE}|{lx.NEGATION}", folded) or (query.condition and query.condition.threshold):
+        return ()
+    return tuple(dict.fromkeys(h for h in _HEAD.findall(folded) if not _KIND.fullmatch(h)))
+
+
+def answer_channel_bodies(query: Query, reports: list[Report], filters=None) -> Answer | None:
+    """The bodies whose reports name the asked channel as one they use, each cited to the sentence naming it; None
+    when the question asks no such thing."""
+    heads = channel_bodies_asked(query)
+    if not heads:
+        return None
+    selected = sorted(select(reports, query, filters), key=lambda r: (r.short_name, r.year or 0))
+    s = Sources()
+    found, bodies = [], []
+    for report in selected:
+        said = [t for t in mentions(report) if all(fold(h) in _key(t.name) for h in heads)]
+        if said:
+            # each name cited to the first sentence publishing through it (“通过“假日米山”微信公众号发布消息306条”),
+            # else the first naming it (or a part of it)
+            cited = [min((t for t in said if _key(t.name) in _key(name)), key=lambda t: not _published(t))
+                     for name in _distinct([t.name for t in said])]
+            marks = "、".join(f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in cited)
+            found.append(f"{body_year(report)}（{marks}）")
+            bodies.append(report.short_name)
+    asked = "".join(heads)
+    if not found:
+        return Answer(query.text, f"已查找{len(selected)}份报告，没有报告写到{asked}（没有写到，不等于没有）。",
+                      "unknown", query=query)
+    text = f"报告写到{asked}的有：{'、'.join(found)}。"
+    return Answer(query.text, text, "list", items=list(dict.fromkeys(bodies)), citations=s.citations, query=query)
+
+
+def _published(thing: Thing) -> bool:
+    return re.search(re.escape(thing.name) + rf"(?:{lx.PUBLISHED_THROUGH})", thing.sentence) is not None
+
+
 def answer_channels(query: Query, reports: list[Report], filters=None, earlier: Query | None = None) -> Answer | None:
     """The channels each asked report names, item by item; None when the question asks no such list or no report
     in scope names any (the caller answers from passages). `earlier`: the last turn's query when this question
-    follows up on it — one that asks nothing anew (“那米山镇呢”) asks its list again."""
+    follows up on it — one that asks nothing anew (“那米山镇呢”) asks its list again. Which bodies use a named
+    channel (“哪些乡镇用抖音发布”) is answered from the same names."""
+    bodies = answer_channel_bodies(query, reports, filters)
+    if bodies is not None:
+        return bodies
     kind = channels_asked(query)
     if kind is None and earlier is not None and not re.search(lx.ASKS_ANEW, query.folded or fold(query.text)):
         kind = channels_asked(earlier)

@@ -146,3 +146,34 @@ def test_a_bare_channel_word_inside_a_longer_name_stays_a_channel():
     ans = assistant.ask("庚镇通过哪些渠道发布信息")
     assert "、微信[" in ans.answer and "政务微博" in ans.answer
     assert ans.answer.count("“庚镇之窗”微信公众号") == 1  # the shorter mention is the longer name
+
+
+# ---------------------------------------------------------------- which bodies use a named channel
+def _channel_users() -> Assistant:
+    return Assistant.from_reports([
+        make_report("午镇", 2021, sections={"overview": "本年度通过“午镇发布”抖音号、镇政府网站刊发政务信息。"}),
+        make_report("未乡", 2021, sections={"overview": "依托“未乡之窗”微信公众号发布工作动态36条。"}),
+        make_report("申镇", 2021, sections={"overview": PLAIN}),
+    ])
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇用抖音发布政务信息？",
+    "哪些乡镇开通了抖音号？",
+    "哪些乡镇有抖音账号？",
+])
+def test_which_bodies_use_a_named_channel(question):
+    ans = _channel_users().ask(question)
+    assert ans.kind == "list" and ans.items == ["午镇"], ans.answer
+    assert "“午镇发布”抖音号" in ans.answer and ans.citations[0].text.startswith("本年度通过“午镇发布”抖音号")
+    assert_cited(ans)
+
+
+def test_a_channel_asked_as_a_figure_is_no_list_of_users():
+    from answering.things import channel_bodies_asked
+
+    asker = _channel_users()
+    for question in ("哪个乡镇通过微信公众号发布的信息最多？", "哪些乡镇通过微信公众号发布信息超过30条？",
+                     "哪些乡镇没有开通抖音号？"):
+        assert channel_bodies_asked(asker.understand(question)) == (), question
+    assert channel_bodies_asked(asker.understand("哪些乡镇利用微信公众号发布政务信息？")) == ("微信", "公众号")
