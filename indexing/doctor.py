@@ -46,6 +46,7 @@ RECORDS_COLLECTION = "nianbao_records"  # = indexing.store.RECORDS (kept here so
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MISSING = "文件不存在 / missing"
 EMPTY = "文件为空（0 字节）/ empty (0 bytes)"
+MISSING_TABLES = "缺少表 / missing tables: "
 
 
 class IndexDamaged(RuntimeError):
@@ -105,7 +106,7 @@ def sqlite_problem(path: Path, tables: tuple[str, ...] = ()) -> str | None:
         return f"数据库损坏 / corrupt database: {exc}"
     missing = [t for t in tables if t not in names]
     if missing:
-        return f"缺少表 / missing tables: {', '.join(missing)}"
+        return f"{MISSING_TABLES}{', '.join(missing)}"
     return None
 
 
@@ -133,12 +134,19 @@ def earlier_content(index_dir: Path) -> str | None:
 def chroma_problem(index_dir: Path) -> str | None:
     """Why the local Chroma store is unusable (None: fine, or a new index that has never held anything)."""
     problem = sqlite_problem(index_dir / CHROMA_DIR / CHROMA_FILE, CHROMA_TABLES)
-    if problem in (MISSING, EMPTY):
+    if problem in (MISSING, EMPTY) or (problem or "").startswith(MISSING_TABLES):
         evidence = earlier_content(index_dir)
         if evidence is None:
-            return None  # a new index (or one that never held a report)
+            return None  # a new index (or one that never held a report), perhaps killed while Chroma created it
         return f"{problem}，但{evidence}"
     return problem
+
+
+def unfinished_chroma(index_dir: Path) -> bool:
+    """A Chroma file whose creation was killed half-way (some of its tables never made) in an index that never held
+    a report: it holds nothing, and Chroma cannot finish it."""
+    problem = sqlite_problem(index_dir / CHROMA_DIR / CHROMA_FILE, CHROMA_TABLES) or ""
+    return problem.startswith(MISSING_TABLES) and earlier_content(index_dir) is None
 
 
 def json_problem(path: Path, kind: type) -> str | None:
@@ -248,6 +256,11 @@ def check_at_open(index_dir: Path, *, local_chroma: bool = True) -> None:
         problem = chroma_problem(index_dir)
         if problem:
             raise IndexDamaged(index_dir / CHROMA_DIR / CHROMA_FILE, problem, index_dir)
+        if unfinished_chroma(index_dir):  # removed, not moved aside: it holds no table of data to keep
+            path = index_dir / CHROMA_DIR / CHROMA_FILE
+            for p in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+                p.unlink(missing_ok=True)
+            log.warning("%s was never finished (a first ingest killed while Chroma created it): created anew", path)
     drop_cache(index_dir / CACHE_FILE)
     set_lexical_aside(index_dir)
 

@@ -109,6 +109,37 @@ def test_a_new_index_is_not_damage(tmp_path):
     assert all(c.ok for c in diagnose(IndexConfig(index_dir=tmp_path / "fresh")))
 
 
+def unfinished_chroma_file(index_dir: Path) -> Path:
+    """A Chroma file as a first ingest killed while Chroma created it leaves it: some tables made, the data ones not."""
+    path = chroma_file(index_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE migrations (dir TEXT, version INTEGER, filename TEXT, sql TEXT, hash TEXT)")
+    db.commit()
+    db.close()
+    return path
+
+
+def test_a_first_ingest_killed_while_chroma_created_its_file_is_created_anew(tmp_path):
+    # nothing was ever indexed here: the half-made file holds no data, and refusing it would leave the index
+    # unusable until `nianbao repair` (the kill trials met this)
+    index_dir = tmp_path / "index"
+    unfinished_chroma_file(index_dir)
+    summary = ingest_paths([write_sources(tmp_path / "src")], IndexConfig(index_dir=index_dir))
+    assert len(summary.added) == 2 and not summary.failures
+    assert not (index_dir / "damaged").exists()
+
+
+def test_a_chroma_file_missing_its_tables_in_an_index_that_held_reports_is_damage(index_dir):
+    path = chroma_file(index_dir)
+    path.unlink()
+    unfinished_chroma_file(index_dir)  # the lexical store and segment folders say reports were indexed here
+    before = path.read_bytes()
+    with pytest.raises(IndexDamaged, match="missing tables"):
+        Index.open(IndexConfig(index_dir=index_dir))
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "damage",
     [truncate, garble_header, lambda p: p.unlink(), lambda p: p.write_bytes(b"")],
