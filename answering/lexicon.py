@@ -133,6 +133,7 @@ PRONOUN = (
 )
 LATEST = r"最新|最近一年|最近的|最近那年|最新一年|最新的"
 RELATIVE = r"去年|上一年|前一年|上年|头一年"
+FOLLOWING = r"下一年|后一年|次年"  # “那下一年呢？”: one year on from the year asked before
 YEAR = r"((?:19|20)\d\d)\s*(?:年|年度)"
 # “2018、2019、2020这三年”: years listed, each closed by 年 or by the next one
 YEAR_IN_LIST = r"((?:19|20)\d\d)(?=\s*(?:年|、|，|,|和|与|及|跟|这|两|三|至|到))"
@@ -185,8 +186,9 @@ NOUN_SUFFIXES = ("信息", "班")  # a counted noun as asked may carry these (�
 ITEM_WRAPPERS = ("方面的信息", "方面信息", "类的信息", "类信息", "的信息", "方面", "类")
 # A question naming one item that way (几条机构职能方面的信息, 人事方面有多少条) asks the item's stated figure, never
 # how many kinds the list holds (几个方面, 哪几类): two characters at least before the wrapper, no question word.
+# 类 closing a word of its own (按内容分类的信息, 各种类, 门类) is no wrapper: the words before it name no item.
 NAMED_ITEM = (
-    r"(?P<item>[^，。？?\d几多少哪个条项各些了的是\s]{2,8})(?:方面|类)(?:的?信息|(?=有|共有|一共有))"
+    r"(?P<item>[^，。？?\d几多少哪个条项各些了的是\s]{2,8})(?:方面|(?<![分种门归])类)(?:的?信息|(?=有|共有|一共有))"
 )
 NOT_ITEMS = frozenset({"主要", "重要", "不同", "具体", "哪些", "以下", "下列"})  # “几个主要方面”: no item named
 # Right after a noun, where it plainly ends: a joiner, a sum or question word, punctuation or the end.
@@ -409,3 +411,13 @@ PROBLEMS_SAY = r"存在的(?:主要)?问题|问题(?:为|是|有)[：:]|不足�
 LEANING = (
     r"分别|各自|各|一共|共计|总共|合计|总计|加起来|相差|差|多|少|是|有|为|的|了|呢|吧|那|又|还|都|其中|[？?，,；;。\s]"
 )
+
+
+# ---------------------------------------------------------------- what a body did in its year (answering/passages.py)
+WORK_DONE_HEADINGS = ("采取的措施",)
+# the verbs and markers a report's own measures are written with (“一是加强…”, “完善…机制”)
+WORK_DONE_WORDS = ("一是", "加强", "完善", "健全", "落实", "建立", "开展", "推进", "规范", "强化")
+
+# ---------------------------------------------------------------- kinds listed with counts (answering/passages.py)
+TALLY_LEAD = r"^(?:其中|包括|包含|含|分别为|分别是|即)[：:]?"  # what may open a run of “<kind><count>” clauses
+TALLY_TOTAL = r"共计|合计|总计|总共|一共|共(?:发布|公开)|累计|各类"  # a clause that totals the kinds is no kind

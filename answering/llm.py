@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from answering.models import Answer
+from indexing.normalize import chinese_number
 from nianbao.config import PROMPTS_DIR
 
 ENV_BASE_URL = "NIANBAO_LLM_BASE_URL"
@@ -89,24 +90,6 @@ def numbers_in(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
-def _cn_value(run: str) -> float | None:
-    """一百二十三 → 123, 九九九 → 999, 三万五千 → 35000; None for what is not a number."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    if all(c in digits for c in run):
-        return float("".join(str(digits[c]) for c in run))
-    total, section, current = 0, 0, 0
-    for c in run:
-        if c in digits:
-            current = digits[c]
-        elif c in "十百千":
-            section += (current or 1) * {"十": 10, "百": 100, "千": 1000}[c]
-            current = 0
-        else:  # 万 亿
-            total += (section + current) * (10_000 if c == "万" else 100_000_000)
-            section, current = 0, 0
-    return float(total + section + current)
-
-
 def chinese_numbers_in(text: str) -> list[tuple[str, float]]:
     """Figures written in Chinese numerals (九百九十九, 九九九). Single words below eleven (一是, 两个平台, 进一步,
     十分) are ordinary prose, and 一一 (one by one) is not a number; years (二〇二一年) are not figures either."""
@@ -115,9 +98,9 @@ def chinese_numbers_in(text: str) -> list[tuple[str, float]]:
         run = m.group(0)
         if run == "一一" or (len(run) == 2 and all(c in _CN_DIGITS for c in run) and run[0] == run[1]):
             continue
-        value = _cn_value(run)
+        value = chinese_number(run)  # cn2an, as the parser reads prose numbers
         if value is not None and value > 10:
-            out.append((run, value))
+            out.append((run, float(value)))
     return out
 
 

@@ -32,7 +32,7 @@ _NOISE = re.compile(
     r"[?？。，,!！“”\"'‘’《》()（）、\s]|□"
 )
 _GENERIC = {"信息", "政府", "政府信息", "政务", "工作", "政务信息", "消息", "内容", "全年", "本年", "设置"}
-_UNIT = r"(?:条|篇|件|个|次|项|家|张|万张|车次|场次|场|期|人次|名|万元|元)"
+_UNIT = rf"(?:{lx.MEASURE_WORDS}|万元|元)"  # the lexicon's measure words (two-character units first), and money
 _APPROX = rf"\s*({lx.APPROXIMATE_AFTER})?\s*"  # “80余车次”: a rough figure (group 2 of the number patterns)
 _TAIL = rf"(?:{lx.APPROXIMATE_TAIL})?"  # “20车次左右”: quoted whole
 _CLAUSE_GAP = r"[^，。；;,、\d]{0,12}?"
@@ -271,7 +271,7 @@ def _noun_of(matched: str) -> str:
 
 def _unit_of(matched: str, *, scaled: bool) -> str:
     """The unit as written, less 万 when the value was scaled out of it (24万张 → 240000 张)."""
-    m = re.search(r"\d(?:\.\d+)?\s*(" + _UNIT[3:-1] + ")", matched)
+    m = re.search(r"\d(?:\.\d+)?\s*(" + _UNIT + ")", matched)
     unit = m.group(1) if m else ""
     return unit[1:] if scaled and unit.startswith("万") and unit != "万元" else unit
 

@@ -28,8 +28,7 @@ IN_TOPIC = 2.0  # the section a topic lives in (problems → 5) counts like two 
 # What a body did in its report year (“采取了哪些措施”): read as a topic of its own — the sections on that year's work
 # (总体情况, 其他需要报告的事项), the words its measures are said in — never the next year's plans.
 WORK_DONE = "work_done"
-_TOPICS = {**TOPICS, WORK_DONE: (("采取的措施",), ("overview", "other"),
-                                 ("一是", "加强", "完善", "健全", "落实", "建立", "开展", "推进", "规范", "强化"))}
+_TOPICS = {**TOPICS, WORK_DONE: (lx.WORK_DONE_HEADINGS, ("overview", "other"), lx.WORK_DONE_WORDS)}
 
 # Words that carry no meaning for matching a question to a sentence.
 _QUESTION_NOISE = re.compile(
@@ -409,8 +408,7 @@ def enumerations(text: str) -> list[Enumeration]:
 _COUNT_UNIT = r"[条篇件个项次期]"
 _TALLY_ITEM = re.compile(rf"^[^\d，,。；;、：:“”（）()]{{2,16}}?\d+(?:\.\d+)?{_COUNT_UNIT}$")
 MIN_TALLY = 3
-_TALLY_LEAD = r"^(?:其中|包括|包含|含|分别为|分别是|即)[：:]?"
-_TALLY_TOTAL = re.compile(r"共计|合计|总计|总共|一共|共(?:发布|公开)|累计|各类")
+_TALLY_TOTAL = re.compile(lx.TALLY_TOTAL)
 
 
 def _tallies(text: str) -> list[Enumeration]:
@@ -419,7 +417,7 @@ def _tallies(text: str) -> list[Enumeration]:
     out = []
     for sentence in re.split(r"(?<=[。；;！？])|\n+", text):
         # “包括机构职能3条”: the item without its lead-in word
-        clauses = [re.sub(_TALLY_LEAD, "", c.strip()) for c in re.split(r"[，,]", sentence.strip().rstrip("。；;"))]
+        clauses = [re.sub(lx.TALLY_LEAD, "", c.strip()) for c in re.split(r"[，,]", sentence.strip().rstrip("。；;"))]
         run: list[int] = []
         for i, clause in enumerate([*clauses, ""]):
             if _TALLY_ITEM.match(clause) and not _TALLY_TOTAL.search(clause):  # a total is no kind of its own

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from rapidfuzz import fuzz
 
-from answering.lexicon import ANAPHORA, RELATIVE, REPORTS_QUANTIFIED, SITE_AFTER
+from answering.lexicon import ANAPHORA, FOLLOWING, RELATIVE, REPORTS_QUANTIFIED, SITE_AFTER
 from answering.models import Condition, Query
 from answering.vocabulary import MEASURE_BY_KEY, find_measure, find_measures, find_topic
 from indexing.models import Report
@@ -441,7 +441,7 @@ def understand(question: str, catalog: Catalog, previous: Query | None = None,
         if bodies and not (years or q.unknown_years) and not any(
                 (b, y) in catalog.body_years for b in q.bodies for y in q.years):
             q.years = []  # “侯家镇呢？” after a 米山镇 2022 question: 侯家镇's own report, not a 2022 it lacks
-        back, ahead = re.search(RELATIVE, folded), re.search(r"下一年|后一年|次年", folded)
+        back, ahead = re.search(RELATIVE, folded), re.search(FOLLOWING, folded)
         step = -1 if back else 1 if ahead else 0
         if step and previous.years and not _YEAR.search(folded):
             # “那上一年呢？” steps from the year the last turn asked about, not from the corpus's newest year

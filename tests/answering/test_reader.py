@@ -159,6 +159,15 @@ def test_a_count_of_kinds_naming_no_item_stays_a_count_of_kinds(catalog, questio
     assert plan_of(catalog, question).op == "count_listed"
 
 
+@pytest.mark.parametrize("question", [
+    "侯家镇2021年按内容分类的信息里，至少有5条的类别有几个？",  # 分类: a word of its own, no item 按内容分
+    "侯家镇2021年按内容分类的信息中，超过4条的有几类？",
+    "侯家镇2021年按门类的信息统计，有几类在5条以上？",
+])
+def test_a_word_ending_in_lei_names_no_item(catalog, question):
+    assert plan_of(catalog, question).op == "count_listed"
+
+
 @pytest.mark.parametrize("follow, order", [
     ("按总条数从多到少排一下。", "desc"),
     ("按数量从少到多排一下", "asc"),
