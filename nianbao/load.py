@@ -23,7 +23,6 @@ import math
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from nianbao.serving import free_port, stop
 
 ORDINARY, LONG, UPLOAD = "ordinary", "long", "upload"
 CLASSES = (ORDINARY, LONG, UPLOAD)
@@ -157,11 +158,6 @@ def write_upload_file(path: Path, size: int = UPLOAD_BYTES) -> Path:
 
 
 # ---------------------------------------------------------------- the server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @contextlib.contextmanager
 def running_server(index_dir: Path | None, corpus_dir: Path, workdir: Path, say: Callable[[str], None]):
@@ -194,12 +190,7 @@ def running_server(index_dir: Path | None, corpus_dir: Path, workdir: Path, say:
         say(f"app up on {url}")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 

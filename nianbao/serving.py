@@ -4,6 +4,8 @@ who may reach a server without a key, and how a conversation's earlier questions
 from __future__ import annotations
 
 import ipaddress
+import socket
+import subprocess
 from collections.abc import Callable, Sequence
 
 from answering.limits import MAX_REPLAYED_TURNS
@@ -27,3 +29,20 @@ def replay(ask: Callable[..., Answer], question: str, earlier: Sequence[str]) ->
     for turn in list(earlier)[-MAX_REPLAYED_TURNS:]:
         history.append(ask(turn, history=list(history)))
     return ask(question, history=history)
+
+
+def free_port() -> int:
+    """A port on loopback nobody listens on now (for servers the load bench and the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a server started as a child: asked first, killed if it does not go within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from nianbao.serving import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = PROJECT_ROOT / "corpus"
@@ -30,11 +31,6 @@ INJECT_CHANGES = {
     "一是存在信息公开不够全面": f"一是存在信息公开不够全面{INJECT_MARKUP}",
 }
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def variant_report(sample: str, changes: dict[str, str], dest: Path) -> Path:

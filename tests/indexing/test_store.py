@@ -4,7 +4,6 @@ and the sentence-transformers backend."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,6 +15,7 @@ import indexing.store as store_module
 from indexing.parser import parse_file
 from indexing.pipeline import ingest_paths
 from indexing.store import Index, IndexConfig
+from nianbao.serving import free_port, stop
 from tests.conftest import PROJECT_ROOT, SAMPLES
 
 
@@ -85,18 +85,13 @@ def test_chroma_never_runs_its_default_embedding_model(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- the Chroma server path
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def chroma_server(tmp_path):
     binary = PROJECT_ROOT / ".venv" / "bin" / "chroma"
     if not binary.exists():
         pytest.skip(f"no chroma binary at {binary}: cannot start a Chroma server")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "chroma.log").open("w")
     proc = subprocess.Popen(
         [str(binary), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
@@ -118,12 +113,7 @@ def chroma_server(tmp_path):
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 

@@ -23,6 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 from answering.models import Answer
 from indexing.schema import LEVELS
 from nianbao.mcp_server import MAX_CONCURRENT_ANSWERS, MAX_HISTORY_ITEMS, build_server, is_loopback, refuse_host
+from nianbao.serving import free_port, stop
 from tests.conftest import PROJECT_ROOT
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
@@ -248,11 +249,6 @@ def test_a_missing_index_is_refused_not_created(tmp_path):
 
 
 # ---------------------------------------------------------------- streamable HTTP
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _wait_for_port(port: int, server: subprocess.Popen, seconds: float) -> None:
     deadline = time.monotonic() + seconds
@@ -268,7 +264,7 @@ def _wait_for_port(port: int, server: subprocess.Popen, seconds: float) -> None:
 
 @pytest.mark.slow
 def test_streamable_http_answers_on_loopback(corpus_index_config, assistant, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [NIANBAO, "mcp", "--transport", "http", "--port", str(port), "--index", str(corpus_index_config.index_dir)],
@@ -293,12 +289,7 @@ def test_streamable_http_answers_on_loopback(corpus_index_config, assistant, tmp
             urllib.request.build_opener(urllib.request.ProxyHandler({})).open(rebound, timeout=30)  # no proxy
         assert refused.value.code == 421
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+        stop(server)
         log.close()
     assert got["items"] == ["侯家镇", "港口乡", "白奎镇"]
     assert got["citations"] == assistant.ask(HEADLINE).to_json()["citations"]
@@ -307,7 +298,7 @@ def test_streamable_http_answers_on_loopback(corpus_index_config, assistant, tmp
 @pytest.mark.slow
 def test_http_on_a_public_address_is_refused_without_allow_remote(corpus_index_config):
     run = subprocess.run(
-        [NIANBAO, "mcp", "--transport", "http", "--host", "0.0.0.0", "--port", str(_free_port()),
+        [NIANBAO, "mcp", "--transport", "http", "--host", "0.0.0.0", "--port", str(free_port()),
          "--index", str(corpus_index_config.index_dir)],
         capture_output=True, text=True, stdin=subprocess.DEVNULL, env=_clean_env(), timeout=120,
     )
