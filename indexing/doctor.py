@@ -313,7 +313,7 @@ def read_records(db_path: Path) -> SalvagedRecords:
             docs[rid] = value
     for rid in sorted(set(docs) | set(sources)):
         try:
-            report = Report.from_dict(json.loads(docs.get(rid) or ""))
+            report = Report.from_document(docs.get(rid) or "")
             if report.report_id != rid:
                 raise ValueError(f"record {rid} holds {report.report_id}")
         except (ValueError, TypeError, KeyError, AttributeError):

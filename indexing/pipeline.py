@@ -13,11 +13,15 @@ lock (`guard.index_lock`); a second one waits for it, then fails naming the hold
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,12 +39,15 @@ from indexing.guard import (
 from indexing.identity import Hints
 from indexing.models import ReadError, Report
 from indexing.store import Index, IndexConfig, source_key
+from indexing.vectors import VectorProgress, embed_pending
 
 Progress = Callable[[str], None] | None
 SLOW_ENV = "NIANBAO_TEST_SLOW_INGEST"  # seconds to sleep after each file (tests interrupt an ingest mid-way)
 # A copy of each indexed file, under sources/<content hash>/<file name>: what 重新解析 (reparse_report) reads again.
 # Uploads arrive in temporary folders that are gone an hour later, so the path alone would not do.
 SOURCES_DIR = "sources"
+PARSE_WORKERS = max(1, min(4, os.cpu_count() or 1))  # parse processes of one ingest
+RECORD_BATCH = 50  # records committed together (one lexical transaction, one Chroma upsert)
 
 
 def stored_source(index_dir: Path, report: Report) -> Path | None:
@@ -81,6 +88,7 @@ class IngestSummary:
     embedded: int = 0  # passages actually sent to the model (the rest came from the cache)
     files: int = 0
     seconds: float = 0.0
+    records_seconds: float = 0.0  # until every record was committed (answerable), before the vectors
 
     def describe(self) -> str:
         return (
@@ -143,6 +151,35 @@ def _parse(worker, path: Path, manifest: dict[str, Hints], fixes: dict[str, dict
     return corrections.apply(report, fixes.get(report.content_hash, {}))
 
 
+def _parsed_ahead(files: list[Path], workers: list, parse: Callable[[object, Path], Report]):
+    """(path, future of its Report) in file order, with every parse worker busy on the files ahead while the caller
+    writes: the workers are processes, so parsing runs on the other cores. At most two files per worker are read
+    ahead, so memory stays flat however many files there are."""
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for worker in workers:
+        free.put(worker)
+
+    def job(path: Path) -> Report:
+        worker = free.get()
+        try:
+            return parse(worker, path)
+        finally:
+            free.put(worker)
+
+    with ThreadPoolExecutor(max_workers=len(workers), thread_name_prefix="nianbao-parse") as pool:
+        window: deque = deque()
+        try:
+            for path in files:
+                window.append((path, pool.submit(job, path)))
+                if len(window) > 2 * len(workers):
+                    yield window.popleft()
+            while window:
+                yield window.popleft()
+        finally:
+            for _, future in window:  # the caller stopped early (an error, a kill): parse nothing more
+                future.cancel()
+
+
 def ingest_paths(
     paths: Iterable[Path],
     config: IndexConfig,
@@ -151,21 +188,46 @@ def ingest_paths(
     index: Index | None = None,
     manifest: dict[str, Hints] | None = None,
     limits: ParseLimits | None = None,
+    embed: bool = True,
 ) -> IngestSummary:
-    """Ingest files and directories into the index at `config`. Pass an open `index` to have it refreshed too;
-    `manifest` (read_manifest) gives what a crawl knows of each file (agency, region, year); `limits` the per-file
-    parse bounds. When another writer holds the index past guard.LOCK_WAIT_SECONDS, nothing is done and the
-    summary's one failure names the holder."""
+    """Ingest files and directories into the index at `config`, records first: every report is committed with its
+    record and lexical rows (answerable from then on), then — with `embed`, after the write lock is let go — the
+    passages of every report still waiting get their vectors (indexing.vectors; without `embed` they wait for
+    `nianbao embed` or the app). Pass an open `index` to have it refreshed too; `manifest` (read_manifest) gives
+    what a crawl knows of each file (agency, region, year); `limits` the per-file parse bounds. When another writer
+    holds the index past guard.LOCK_WAIT_SECONDS, nothing is done and the summary's one failure names the holder."""
     started = time.perf_counter()
     say = progress or (lambda _m: None)
     try:
         with index_lock(config.index_dir, say=say, what="写入"):
-            summary = _ingest(paths, config, say, index, manifest or {}, limits or ParseLimits())
+            summary, idx = _ingest(paths, config, say, index, manifest or {}, limits or ParseLimits())
     except IndexBusy as exc:
         summary = IngestSummary(failures=[(str(config.index_dir), str(exc))])
         say(f"失败：{exc}")
+        idx = None
+    summary.records_seconds = time.perf_counter() - started
+    if embed and idx is not None and (waiting := len(idx.waiting_for_vectors())):
+        say(f"记录已全部写入（{summary.records_seconds:.1f} 秒），表格数字与关键词检索已可用；"
+            f"正在为 {waiting} 份报告补齐语义检索…")
+        done = embed_pending(idx, progress=every_few_seconds(say))
+        summary.embedded = done.embedded
+        say(done.describe())
+    if index is not None:
+        index.refresh()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def every_few_seconds(say: Callable[[str], None], seconds: float = 5.0) -> Callable[[VectorProgress], None]:
+    """A vector-progress callback that speaks at most every few seconds (a 10,000-report catch-up is long)."""
+    last = [0.0]
+
+    def report(state: VectorProgress) -> None:
+        if state.done == state.total or time.perf_counter() - last[0] >= seconds:
+            last[0] = time.perf_counter()
+            say(state.describe())
+
+    return report
 
 
 def _ingest(
@@ -175,9 +237,10 @@ def _ingest(
     index: Index | None,
     manifest: dict[str, Hints],
     limits: ParseLimits,
-) -> IngestSummary:
-    # The worker starts (imports the parser) while the index opens.
-    with parse_worker(limits.memory_bytes) as worker:
+) -> tuple[IngestSummary, Index]:
+    # The workers start (import the parser) while the index opens.
+    with contextlib.ExitStack() as stack:
+        workers = [stack.enter_context(parse_worker(limits.memory_bytes)) for _ in range(PARSE_WORKERS)]
         summary = IngestSummary()
         idx = index if index is not None else Index.open(config)
         cleaned = idx.reconcile()
@@ -188,21 +251,18 @@ def _ingest(
         files = _report_files(paths)
         summary.files = len(files)
         say(f"共 {len(files)} 个文件")
-        meta = idx.record_meta()
-        by_hash = {m.get("content_hash"): rid for rid, m in meta.items()}
-        sources = {rid: m.get("source", "") for rid, m in meta.items()}
-        by_version: dict[str, list[str]] = {}
-        for rid, m in meta.items():
-            key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
-            by_version.setdefault(key, []).append(rid)
+        books = _Books.of(idx)
+        by_hash, sources, by_version = books.by_hash, books.sources, books.by_version
         from_file: dict[str, str] = {}  # version key → the file of this batch that holds it
         fixes = corrections.load(config.index_dir)
         slow = float(os.environ.get(SLOW_ENV, "0") or 0)
-        for n, path in enumerate(files, start=1):
+        batch: list[_Written] = []
+        ahead = _parsed_ahead(files, workers, lambda w, p: _parse(w, p, manifest, fixes, limits))
+        for n, (path, parsing) in enumerate(ahead, start=1):
             name = path.name
             step = f"[{n}/{len(files)}] {name}"
             try:
-                report = _parse(worker, path, manifest, fixes, limits)
+                report = parsing.result()
             except ReadError as exc:
                 summary.failures.append((exc.source or str(path), exc.reason))
                 say(f"{step}：失败（{exc.reason}）")
@@ -220,6 +280,8 @@ def _ingest(
             if key in from_file and from_file[key] != name:
                 say(f"注意：{name} 与 {from_file[key]} 是同一单位同一年度的报告，保留后读入的 {name}")
             from_file[key] = name
+            if any(w.key == key for w in batch):  # the version it supersedes must be committed before it is judged
+                _commit(idx, batch, summary, books, say)
             if by_hash.get(report.content_hash) in sources:  # still indexed (not superseded earlier in this run)
                 kept = by_hash[report.content_hash]
                 # Versions this file supersedes but that are still there (a run killed before it deleted them).
@@ -237,40 +299,90 @@ def _ingest(
                 continue
 
             older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
-            misses_before = idx.embedder.misses
             try:
                 chunks = chunk_report(report) if report.identified else []  # unidentified: library only
-                vectors = idx.embed_chunks(chunks)
                 # before the record: a committed report has its copy
                 _keep_source(config.index_dir, path, report.content_hash, report.source)
-                idx.put_report(report, chunks, vectors)  # the new version first: a failure here keeps the old one
             except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
                 summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
                 say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
                 continue
-            for rid in older:
-                _drop_source(idx, rid)
-                idx.delete_report(rid)
-                sources.pop(rid, None)  # its content hash no longer means “already indexed”
-                summary.removed.append(rid)
-            summary.chunks += len(chunks)
-            summary.embedded += idx.embedder.misses - misses_before
-            (summary.replaced if older else summary.added).append(report.report_id)
+            batch.append(_Written(report, chunks, older, step, name, key))
             by_hash[report.content_hash] = report.report_id
             sources[report.report_id] = name
             by_version[key] = [report.report_id]
-            pending = "" if report.identified else "（单位或年度未知：已入库并标记，补正前不参与问答；见 nianbao fix）"
-            say(
-                f"{step}：{'更新' if older else '新增'} {report.short_name or report.source} {report.year or ''}，"
-                f"块 {len(chunks)} 个，新嵌入 {idx.embedder.misses - misses_before} 个{pending}"
-            )
-            del report, chunks, vectors
+            if len(batch) >= RECORD_BATCH:
+                _commit(idx, batch, summary, books, say)
             if slow:
+                _commit(idx, batch, summary, books, say)
                 time.sleep(slow)
+        _commit(idx, batch, summary, books, say)
+    return summary, idx
 
-    if index is not None:
-        index.refresh()
-    return summary
+
+@dataclass
+class _Books:
+    """What the index holds, kept current through a run: by content hash, file name, and version key."""
+
+    by_hash: dict[str, str]
+    sources: dict[str, str]
+    by_version: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, idx: Index) -> _Books:
+        meta = idx.record_meta()
+        by_version: dict[str, list[str]] = {}
+        for rid, m in meta.items():
+            key = version_key(m.get("region", ""), m.get("agency", ""), m.get("year"), m.get("source", ""))
+            by_version.setdefault(key, []).append(rid)
+        return cls(
+            by_hash={m.get("content_hash"): rid for rid, m in meta.items()},
+            sources={rid: m.get("source", "") for rid, m in meta.items()},
+            by_version=by_version,
+        )
+
+
+@dataclass
+class _Written:
+    """A parsed report on its way into the index, and what it replaces."""
+
+    report: Report
+    chunks: list
+    older: list[str]  # report_ids of the versions it supersedes
+    step: str  # “[n/N] file name”, for the progress line
+    name: str
+    key: str  # version_key
+
+
+def _commit(idx: Index, batch: list[_Written], summary: IngestSummary, books: _Books, say) -> None:
+    """Records first: the batch's records and lexical rows in one write (answerable from here on), then the versions
+    they supersede removed. Vectors follow (indexing.vectors). A failed write keeps the old versions; the batch is
+    emptied either way."""
+    if not batch:
+        return
+    items, batch[:] = list(batch), []
+    try:
+        idx.put_records([(w.report, w.chunks) for w in items])
+    except Exception as exc:  # noqa: BLE001  (a write failure must not stop the files after it or lose the old)
+        for w in items:
+            summary.failures.append((w.name, f"写入索引出错：{exc.__class__.__name__}: {exc}"))
+            books.sources.pop(w.report.report_id, None)
+            books.by_version[w.key] = [*w.older, *books.by_version.get(w.key, [])[1:]]
+            say(f"{w.step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
+        return
+    for w in items:
+        for rid in w.older:
+            _drop_source(idx, rid)
+            idx.delete_report(rid)
+            books.sources.pop(rid, None)  # its content hash no longer means “already indexed”
+            summary.removed.append(rid)
+        summary.chunks += len(w.chunks)
+        (summary.replaced if w.older else summary.added).append(w.report.report_id)
+        pending = "" if w.report.identified else "（单位或年度未知：已入库并标记，补正前不参与问答；见 nianbao fix）"
+        say(
+            f"{w.step}：{'更新' if w.older else '新增'} {w.report.short_name or w.report.source} "
+            f"{w.report.year or ''}，块 {len(w.chunks)} 个{pending}"
+        )
 
 
 def remove_reports(keys: Iterable[str], config: IndexConfig, *, index: Index | None = None) -> list[str]:

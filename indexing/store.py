@@ -19,6 +19,11 @@ A record is written after its chunks (vectors and lexical rows): it is the commi
 are never returned and are deleted at the next ingest. Table chunks are searched lexically only: their numbers are
 answered from the records, so they are never embedded.
 
+Records first (`put_records`): an ingest commits a batch of records with their lexical rows before any passage is
+embedded, so every number and every keyword search is answerable minutes into a large ingest. Such a record carries
+`vectors: "pending"` in its metadata until `put_vectors` has written its passages to Chroma (indexing/vectors.py
+does that in the background, resuming from the records after a kill); until then search finds it lexically only.
+
 Each store file is checked at open, before Chroma or the cache touch it (indexing/doctor.py): a damaged Chroma file
 (or a missing/empty one where an ingest left its traces) raises `IndexDamaged`, naming the file and the way out;
 nothing is replaced. A damaged embedding cache is dropped and rebuilt (it is only a cache). A record whose JSON
@@ -63,6 +68,8 @@ GENERATION = "nianbao_generation"  # server path only: one document, the token o
 PAGE = 5000  # Chroma get() with metadata fails above ~32k rows: always page
 CANDIDATES = 50  # per retriever, before fusion
 CATCH_UP_BATCH = 100  # records read and written to the lexical store at a time when it is filled in
+VECTORS = "vectors"  # record metadata: "pending" while the report's passages wait for their vectors
+PENDING = "pending"
 
 
 @dataclass
@@ -99,8 +106,14 @@ def source_key(source: str) -> str:
 
 
 def record_metadata(report: Report) -> dict[str, Any]:
-    """The record's small metadata: the chunks' identity fields, with the source as the file name `remove` takes."""
-    return {**identity_metadata(report), "source": source_key(report.source)}
+    """The record's small metadata: the chunks' identity fields, with the source as the file name `remove` takes,
+    and a fresh stamp per write (a re-parse rewrites a record under the same id: readers see it by the stamp)."""
+    return {**identity_metadata(report), "source": source_key(report.source), "written": uuid.uuid4().hex}
+
+
+def _identity(meta: dict[str, Any] | None) -> dict[str, Any]:
+    """What tells a record's version: its metadata without the vectors' state (which changes, the record not)."""
+    return {k: v for k, v in (meta or {}).items() if k != VECTORS}
 
 
 __all__ = ["CHUNKS", "GENERATION", "RECORDS", "Index", "IndexConfig", "IndexDamaged", "record_metadata", "source_key"]
@@ -152,6 +165,8 @@ class Index:
                 raise self._damaged_or(exc) from exc
         self._lock = threading.RLock()
         self._reports: dict[str, Report] | None = None
+        self._loaded_as: dict[str, dict[str, Any]] = {}  # report_id → its metadata when its record was read
+        self._stale = False  # records may have changed: re-read the ones whose metadata did, keep the rest
         self._record_meta: dict[str, dict[str, Any]] | None = None
         self._lexical: LexicalStore | None = None
         self._lexical_current = False  # checked against the records since the last refresh
@@ -174,7 +189,7 @@ class Index:
 
     def _parse_record(self, rid: str, doc: str | None) -> Report:
         try:
-            return Report.from_dict(json.loads(doc or ""))
+            return Report.from_document(doc or "")
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise IndexDamaged(
                 self._store_path(),
@@ -183,9 +198,11 @@ class Index:
             ) from exc
 
     def refresh(self) -> None:
-        """Forget what was cached (after an ingest or remove through another handle)."""
+        """Forget what was cached (after an ingest or remove through another handle). The records already read are
+        kept: the next `reports()` reads again only those whose metadata changed, so a reload after one upload costs
+        one record, not the corpus."""
         with self._lock:
-            self._reports = None
+            self._stale = True
             self._record_meta = None
             self._lexical_current = False
 
@@ -214,19 +231,38 @@ class Index:
             return self._record_meta
 
     def reports(self) -> list[Report]:
-        """Every record, loaded once and cached, sorted by report_id."""
+        """Every record, loaded once and cached, sorted by report_id; after a change only the changed ones are read
+        (unchanged reports stay the same objects, so what is built on them — the name catalog — is kept too)."""
         with self._lock:
             if self._reports is None:
                 loaded: dict[str, Report] = {}
-                for got in self._page(self.records, ["documents"]):
-                    for rid, doc in zip(got["ids"], got["documents"], strict=True):
+                self._loaded_as = {}
+                for got in self._page(self.records, ["documents", "metadatas"]):
+                    for rid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                         loaded[rid] = self._parse_record(rid, doc)
-                self._reports = dict(sorted(loaded.items()))
+                        self._loaded_as[rid] = _identity(m)
+                self._reports, self._stale = dict(sorted(loaded.items())), False
+            elif self._stale:
+                self._reports, self._stale = self._changed_records(self._reports), False
             return list(self._reports.values())
+
+    def _changed_records(self, had: dict[str, Report]) -> dict[str, Report]:
+        """`had` brought up to date: records gone dropped, new or rewritten ones read (by id, a page at a time)."""
+        now = {rid: _identity(m) for rid, m in self.record_meta().items()}
+        kept = {rid: r for rid, r in had.items() if rid in now and self._loaded_as.get(rid) == now[rid]}
+        wanted = sorted(set(now) - set(kept))
+        if not wanted and len(kept) == len(had):
+            return had
+        for i in range(0, len(wanted), PAGE):
+            got = self.records.get(ids=wanted[i : i + PAGE], include=["documents"])
+            for rid, doc in zip(got["ids"], got["documents"], strict=True):
+                kept[rid] = self._parse_record(rid, doc)
+        self._loaded_as = {rid: now[rid] for rid in kept if rid in now}
+        return dict(sorted(kept.items()))
 
     def report(self, report_id: str) -> Report | None:
         with self._lock:
-            if self._reports is not None:
+            if self._reports is not None and not self._stale:
                 return self._reports.get(report_id)
         got = self.records.get(ids=[report_id], include=["documents"])
         return self._parse_record(report_id, got["documents"][0]) if got["ids"] else None
@@ -291,12 +327,78 @@ class Index:
         self.records.upsert(
             ids=[rid],
             embeddings=[np.ones(1, dtype=np.float32)],
-            documents=[json.dumps(report.to_dict(), ensure_ascii=False)],
+            documents=[report.to_document()],
             metadatas=[record_metadata(report)],
         )
         self._bump_generation()
         self._set_pending([p for p in self._pending() if p != rid])
         self._invalidate()
+
+    def put_records(self, items: list[tuple[Report, list[Chunk]]]) -> None:
+        """Records first: the lexical rows (one transaction) and then the records of a batch, each marked as waiting
+        for its vectors when it has passages to embed. Chunks an earlier version of the same report_id left in
+        Chroma are deleted first; nothing is embedded here."""
+        if not items:
+            return
+        ids = [r.report_id for r, _ in items]
+        self._set_pending([*self._pending(), *ids])
+        known = self.record_meta()
+        for rid in ids:
+            if rid in known:
+                self.chunks.delete(where={"report_id": rid})
+        self._lexical_write(lambda store: store.put_reports(items))
+        self.records.upsert(
+            ids=ids,
+            embeddings=[np.ones(1, dtype=np.float32)] * len(ids),
+            documents=[r.to_document() for r, _ in items],
+            metadatas=[
+                {**record_metadata(r), **({VECTORS: PENDING} if any(c.embedded for c in chunks) else {})}
+                for r, chunks in items
+            ],
+        )
+        self._bump_generation()
+        self._set_pending([p for p in self._pending() if p not in set(ids)])
+        self._invalidate()
+
+    def waiting_for_vectors(self) -> list[str]:
+        """report_ids of committed reports whose passages are not in Chroma yet (records first), sorted."""
+        return sorted(rid for rid, m in self.record_meta().items() if m.get(VECTORS) == PENDING)
+
+    def put_vectors(self, items: list[tuple[Report, list[Chunk], np.ndarray]]) -> list[str]:
+        """Write the passages of reports committed records-first, then mark them done. A report removed or replaced
+        since its vectors were computed (another content hash now) is skipped. Returns the report_ids written.
+        The records themselves do not change, so the loaded reports stay cached (no reload per batch)."""
+        ids = [r.report_id for r, _, _ in items]
+        got = self.records.get(ids=ids, include=["metadatas"])
+        current = {rid: dict(m or {}) for rid, m in zip(got["ids"], got["metadatas"], strict=True)}
+        live = [(r, c, v) for r, c, v in items
+                if r.report_id in current and current[r.report_id].get("content_hash") == r.content_hash]
+        if not live:
+            return []
+        for r, _, _ in live:  # partial writes of a killed earlier attempt
+            self.chunks.delete(where={"report_id": r.report_id})
+        chunks = [c for _, cs, _ in live for c in cs if c.embedded]
+        vectors = [np.asarray(v, dtype=np.float32) for _, cs, vs in live for v in vs]
+        if len(vectors) != len(chunks):
+            raise ValueError(f"{len(vectors)} vectors for {len(chunks)} embedded chunks")
+        for i in range(0, len(chunks), 500):
+            part = chunks[i : i + 500]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[i : i + 500],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata for c in part],
+            )
+        done = [r.report_id for r, _, _ in live]
+        metas = [{k: v for k, v in current[rid].items() if k != VECTORS} for rid in done]
+        # Chroma merges metadata on update: the key is set to "done" rather than dropped
+        self.records.update(ids=done, metadatas=[{**m, VECTORS: "done"} for m in metas])
+        with self._lock:
+            if self._record_meta is not None:
+                for rid, m in zip(done, metas, strict=True):
+                    if rid in self._record_meta:
+                        self._record_meta[rid] = {**m, VECTORS: "done"}
+        return done
 
     def delete_report(self, report_id: str) -> None:
         """Record first (un-commit), then its chunks: a crash in between leaves orphans that reconcile() removes."""
@@ -323,7 +425,7 @@ class Index:
 
     def _invalidate(self) -> None:
         with self._lock:
-            self._reports = None
+            self._stale = True
             self._record_meta = None
 
     # ------------------------------------------------------------ the lexical store
@@ -373,7 +475,7 @@ class Index:
                 if missing:
                     log.info("lexical index: adding %d report(s) from their records", len(missing))
                 for i in range(0, len(missing), CATCH_UP_BATCH):
-                    store.put_reports(self._chunked_records(missing[i : i + CATCH_UP_BATCH]))
+                    store.put_reports(self.chunked_records(missing[i : i + CATCH_UP_BATCH]))
                 if prune and (extra := have - set(committed)):
                     store.delete_reports(sorted(extra))
             except LexicalUnreadable as exc:
@@ -385,7 +487,8 @@ class Index:
             self._lexical_current = True
             return missing
 
-    def _chunked_records(self, report_ids: list[str]):
+    def chunked_records(self, report_ids: list[str]):
+        """(report, its chunks) for each of these committed reports, read in one get."""
         from indexing.chunking import chunk_report
 
         got = self.records.get(ids=report_ids, include=["documents"])

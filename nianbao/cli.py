@@ -56,12 +56,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"错误 {exc}", file=sys.stderr)
         return 2
     summary = ingest_paths(
-        args.paths, _index_config(args), progress=None if args.quiet else _stderr, manifest=manifest
+        args.paths, _index_config(args), progress=None if args.quiet else _stderr, manifest=manifest,
+        embed=not args.no_embed,
     )
     for source, reason in summary.failures:
         print(f"错误 {source}: {reason}", file=sys.stderr)
     print(summary.describe())
     return 1 if summary.failures else 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Give every report committed records-first its passage vectors (resumes a killed or --no-embed ingest)."""
+    from indexing.pipeline import every_few_seconds
+    from indexing.store import Index
+    from indexing.vectors import embed_pending
+
+    index = Index.open(_index_config(args))
+    say = (lambda _m: None) if args.quiet else _stderr
+    done = embed_pending(index, progress=every_few_seconds(say))
+    print(done.describe())
+    return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -245,8 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--manifest", type=Path, default=None, help="CSV of a crawl: file, agency, region, year, url")
+    p.add_argument("--no-embed", action="store_true",
+                   help="records and keyword search only; passage vectors later (nianbao embed, or the app)")
     _index_args(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("embed", help="embed the passages of reports still waiting for vectors (resumes an ingest)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    _index_args(p)
+    p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("fix", help="correct a report's body, region or year (kept across re-ingest)")
     p.add_argument("report_id")

@@ -184,37 +184,65 @@ def test_bad_files_are_named_and_good_ones_stored_once(tmp_path, make_docx):
 
 
 def test_interrupted_write_leaves_no_visible_orphans_and_rerun_completes(tmp_path, monkeypatch):
-    """Chunks written, record not: the record is the commit marker, so search ignores the chunks until a re-run."""
+    """Lexical rows written, records not: the record is the commit marker, so search ignores the rows until a
+    re-run, which cleans them and completes."""
     corpus = _copy_samples(tmp_path / "corpus", [0, 1])
     config = IndexConfig(index_dir=tmp_path / "index")
     index = Index.open(config)
 
-    class DiesOnSecondRecord:
+    class DiesOnRecordWrite:
         def __init__(self, real):
-            self.real, self.calls = real, 0
+            self.real = real
 
         def upsert(self, *args, **kwargs):
-            self.calls += 1
-            if self.calls == 2:
-                raise KeyboardInterrupt("killed")
-            return self.real.upsert(*args, **kwargs)
+            raise KeyboardInterrupt("killed")
 
         def __getattr__(self, name):
             return getattr(self.real, name)
 
-    monkeypatch.setattr(index, "records", DiesOnSecondRecord(index.records))
+    monkeypatch.setattr(index, "records", DiesOnRecordWrite(index.records))
     with pytest.raises(KeyboardInterrupt):
         ingest_paths([corpus], config, index=index)
 
     reopened = Index.open(config)
-    committed = {r.report_id for r in reopened.reports()}
-    assert len(committed) == 1
-    orphans = {i.rsplit(":", 2)[0] for i in _chunk_ids(reopened)} - committed
-    assert len(orphans) == 1  # the half-written report is on disk ...
-    assert all(h.report_id in committed for h in reopened.search("政府信息公开", k=30))  # ... but never returned
+    assert reopened.reports() == []
+    assert len(reopened.lexical().report_ids()) == 2  # the half-written reports are on disk ...
+    assert reopened.search("政府信息公开", k=30) == []  # ... but never returned
 
     summary = ingest_paths([corpus], config)
-    assert len(summary.added) == 1 and len(summary.unchanged) == 1
+    assert len(summary.added) == 2
+    _assert_consistent(config, sorted(corpus.iterdir()))
+
+
+def test_ingest_killed_while_writing_vectors_resumes_from_the_records(tmp_path, monkeypatch):
+    """Records committed, vectors half written: the reports are answerable (lexically) at once, wait for their
+    vectors in their metadata, and the next run writes exactly the missing ones — no duplicate, nothing lost."""
+    corpus = _copy_samples(tmp_path / "corpus", [0, 1, 2])
+    config = IndexConfig(index_dir=tmp_path / "index")
+    index = Index.open(config)
+    real_upsert = index.chunks.upsert
+    calls = []
+
+    def dies_on_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return real_upsert(*args, **kwargs)
+
+    monkeypatch.setattr("indexing.vectors.BATCH_PASSAGES", 1)  # one report a batch
+    monkeypatch.setattr(index.chunks, "upsert", dies_on_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths([corpus], config, index=index)
+
+    reopened = Index.open(config)
+    assert len(reopened.reports()) == 3
+    waiting = reopened.waiting_for_vectors()
+    assert len(waiting) == 2  # the first report's vectors landed; two wait
+    assert {h.report_id for h in reopened.search("政府信息公开", k=50, mode="bm25")} >= set(waiting)
+
+    again = ingest_paths([corpus], config)
+    assert len(again.unchanged) == 3 and not again.added
+    assert Index.open(config).waiting_for_vectors() == []
     _assert_consistent(config, sorted(corpus.iterdir()))
 
 
