@@ -194,9 +194,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.what == "parse":  # no index: generated reports (or DIR/truth.jsonl) through the parser
         result = run_bench("parse", None, corpus_dir=args.corpus, n=args.n, seed=args.seed)
-    elif args.what == "scale":  # generated reports, records only (issue 12): no index, no embeddings
+    elif args.what == "scale":  # generated reports (issue 12): records only, or --full through a real index
         sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
-        result = run_bench("scale", None, corpus_dir=None, sizes=sizes, records_only=True, progress=_stderr)
+        result = run_bench("scale", None, corpus_dir=None, sizes=sizes, records_only=not args.full, full=args.full,
+                           embed_seconds=args.embed_seconds, progress=_stderr)
     elif args.what == "load":  # the app on a loopback port over a temporary copy of --index (or one built from corpus)
         corpus = args.corpus or DEFAULT_CORPUS_DIR
         result = run_bench("load", _index_config(args), corpus_dir=corpus, users=args.users, seconds=args.seconds)
@@ -352,7 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=60.0, help="load: seconds of each phase (baseline, loaded)")
     p.add_argument("--sizes", default="1000,10000", help="scale: corpus sizes, comma-separated")
     p.add_argument("--records-only", action="store_true",
-                   help="scale: records without embeddings (the only mode measured so far; the default too)")
+                   help="scale: derived records without an index or embeddings (the default)")
+    p.add_argument("--full", action="store_true",
+                   help="scale: generated files through ingest, embed, add/remove, load, questions and the app")
+    p.add_argument("--embed-seconds", type=float, default=None,
+                   help="scale --full: stop the embedding catch-up after S seconds (its rate projects the rest)")
     p.add_argument("--json", action="store_true")
     _index_args(p)
     p.set_defaults(func=cmd_bench)
