@@ -238,9 +238,11 @@ def _ingest(
     manifest: dict[str, Hints],
     limits: ParseLimits,
 ) -> tuple[IngestSummary, Index]:
-    # The workers start (import the parser) while the index opens.
+    files = _report_files(paths)
+    # The workers start (import the parser) while the index opens; one file needs one.
     with contextlib.ExitStack() as stack:
-        workers = [stack.enter_context(parse_worker(limits.memory_bytes)) for _ in range(PARSE_WORKERS)]
+        workers = [stack.enter_context(parse_worker(limits.memory_bytes))
+                   for _ in range(max(1, min(PARSE_WORKERS, len(files))))]
         summary = IngestSummary()
         idx = index if index is not None else Index.open(config)
         cleaned = idx.reconcile()
@@ -248,7 +250,6 @@ def _ingest(
             say(f"清理上次中断写入的 {len(cleaned)} 份报告的残留块")
         if filled := idx.catch_up_lexical(prune=True):  # an index from before the lexical store: converted once
             say(f"词法索引已补入 {len(filled)} 份报告")
-        files = _report_files(paths)
         summary.files = len(files)
         say(f"共 {len(files)} 个文件")
         books = _Books.of(idx)
