@@ -103,7 +103,7 @@ def test_a_tiny_full_run_measures_every_item_and_answers_right():
     assert ready["right"] and ready["before_any_vector"] and ready["reports_waiting_for_vectors"] > 0
     assert size["records_ready_s"] >= ready["ingest_s"] > 0 and size["ingest"]["peak_rss_mb"] > 0
     floor, caught = size["embedding"]["floor"], size["embedding"]["catch_up"]
-    assert floor["passages"] == 64 and floor["passages_per_s"] > 0
+    assert floor["before"]["passages"] == floor["after"]["passages"] == 64 and floor["passages_per_s"] > 0
     # stopped mid-way, having written some passages and never a table chunk
     assert caught["stopped_after_s"] == 12 and not caught["complete"] and caught["reports_waiting"] > 0
     assert 0 < caught["passages_written"] < caught["passages_total"] and caught["efficiency"] > 0
@@ -112,11 +112,12 @@ def test_a_tiny_full_run_measures_every_item_and_answers_right():
     changed = size["add_remove"]
     assert changed["vectors_written"] and changed["removed"] and changed["add_passages"] > 0
     assert changed["add_records_s"] > 0 and changed["add_embedding_s"] > 0 and changed["remove_s"] > 0
-    assert size["load_s"] > 0 and size["rss_mb"] > 0
+    assert size["load_s"] > 0 and size["first_prose_question_s"] > 0 and size["rss_mb"] > 0
     assert size["app"]["right"] and size["app"]["rss_mb"] > 0
     assert size["questions"]["structured"] > 0 and size["questions"]["prose"] > 0
     assert size["wrong"] == [] and size["correct"] == 1.0
     assert size["structured_ms"]["p50"] > 0 and size["prose_ms"]["p50"] > 0
     assert not size["vectors_complete_when_asked"]
+    assert size["done_when"]["correct"]["met"] is True and size["done_when"]["stated_for"] == 10_000
     gaps = " ".join(result["not_measured"])
     assert "10,000" in gaps and "projected" in gaps and "Chroma server" in gaps
