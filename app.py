@@ -58,6 +58,7 @@ from indexing.models import Report
 from indexing.pipeline import IngestSummary, fix_report, ingest_paths, remove_reports, reparse_report
 from indexing.retrieve import SearchFilters
 from indexing.store import Index, IndexConfig
+from nianbao.catchup import CatchUp
 from nianbao.config import DEFAULT_CORPUS_DIR, DEFAULT_EMBEDDER, DEFAULT_INDEX_DIR
 from nianbao.data_tab import AnswerLink, data_api, data_tab
 from nianbao.downloads import prune_folders
@@ -415,6 +416,9 @@ class AppState:
     With `chroma_url`, apps on other index directories write the same server: the shared generation (Index.generation,
     one small get, at most every SHARED_POLL_SECONDS) tells their changes, and the reload then re-reads the records
     and catches up the local lexical rows of those reports only (no rebuild, no embedding).
+    Records first (issue 12): an upload returns once its records are written; `catch_up` (nianbao/catchup.py) then
+    embeds the passages of every report still waiting for vectors on a background thread, started here and after each
+    reload. It takes no lock of this class, so no question waits for it; `close()` stops it.
     Lock order, everywhere: the index lock first, then `lock` (an upload holds the index lock across its read side).
     """
 
@@ -435,6 +439,14 @@ class AppState:
         self.version = 0
         self.download_dir = Path(tempfile.mkdtemp(prefix="nianbao-app-"))
         weakref.finalize(self, shutil.rmtree, str(self.download_dir), True)  # removed when the server stops
+        # Records first: reports whose passages still wait for vectors are embedded in the background (nianbao/
+        # catchup.py), now and after every reload that leaves some waiting; questions never wait for it.
+        self.catch_up = CatchUp(lambda: self.assistant.index)
+        self.catch_up.start()
+
+    def close(self) -> None:
+        """Stop the background embedder after its current batch (the server is stopping)."""
+        self.catch_up.stop()
 
     # ------------------------------------------------------------ questions
     def ask(self, question: str, history: list[Answer] | None = None, filters: SearchFilters | None = None) -> Answer:
@@ -465,9 +477,10 @@ class AppState:
             self._reopen()
         self.shared_generation = self._read_shared_generation()  # before the records: a later change moves it again
         self.assistant.index.refresh()
-        self.assistant.catalog()
+        self.assistant.catalog()  # rebuilt only when a record changed: unchanged Report objects are kept
         self.generation = index_generation(self.config.index_dir)
         self.version += 1
+        self.catch_up.start()  # an upload's reports, or another process's --no-embed ingest, wait for vectors
 
     def _catch_up(self) -> None:
         # caller holds the index lock and the write side: another process's change is read before acting, so a fix,
@@ -484,9 +497,14 @@ class AppState:
 
             SharedSystemClient.clear_system_cache()
         try:
-            self.assistant.index = Index.open(self.config)
+            fresh = Index.open(self.config)
         except Exception:  # a damaged index is reported by its own tools; answer from the handle we have
             log.exception("reopening the index after an outside change failed")
+            return
+        # the records read so far come along: only those another process changed are read again (a vectors-only
+        # write, e.g. `nianbao embed`, reads none), and the catalog built on the unchanged ones is kept
+        fresh.adopt_records(self.assistant.index)
+        self.assistant.index = fresh
 
     def _read_shared_generation(self) -> str | None:
         if not self.config.chroma_url:  # a local index: its files' fingerprint tells every change
@@ -557,13 +575,16 @@ class AppState:
                     self._reload()
 
     def ingest(self, paths: list[Path], progress: Callable[[str], None] | None = None):
-        # Reading, screening, parsing and embedding take seconds to minutes: questions go on meanwhile (a report is
-        # answerable only once its record — the commit marker — is written, so none sees half a report; writers are
-        # serialised by the index's own lock). Only swapping in the new records and names takes the write side.
+        # Reading, screening and parsing take seconds to minutes: questions go on meanwhile (a report is answerable
+        # only once its record — the commit marker — is written, so none sees half a report; writers are serialised
+        # by the index's own lock). Only swapping in the new records and names takes the write side. Records first:
+        # the upload returns once they are written; their vectors follow in the background (the reload starts it).
         try:
             with index_lock(self.config.index_dir, say=progress, what="写入"):
                 with self.lock.read():
-                    summary = ingest_paths(paths, self.config, progress=progress, index=self.assistant.index)
+                    summary = ingest_paths(
+                        paths, self.config, progress=progress, index=self.assistant.index, embed=False
+                    )
                 with self.lock.write():
                     self._reload()
         except IndexBusy as exc:
@@ -588,6 +609,7 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
         title="年报问答 · 政府信息公开工作年度报告", analytics_enabled=False, delete_cache=(1800, 3600)
     ) as demo:
         gr.Markdown("## 年报问答\n就政府信息公开工作年度报告提问：数字取自报告表格和正文，每个回答都附来源。")
+        refresh_catch_up = catch_up_line(state, demo)
         data_link = AnswerLink(state.report)  # “在数据页查看” under an answer whose figure is a table cell
         with gr.Tab("问答", id="chat") as chat_page:
             refresh_filters = chat_tab(state, data_link, tab=chat_page)
@@ -596,7 +618,7 @@ def build_app(assistant_or_config: Assistant | IndexConfig, *, llm: LLMConfig | 
         with gr.Tab("报告库", id="corpus") as corpus_page:
             refresh_listing = corpus_tab(state, demo, tab=corpus_page)
         with gr.Tab("上传报告", id="upload"):
-            upload_tab(state, after=[refresh_filters, refresh_listing])
+            upload_tab(state, after=[refresh_filters, refresh_listing, refresh_catch_up])
         with gr.Tab("设置", id="settings"):
             settings_tab(state)
 
@@ -1079,6 +1101,29 @@ def chat_tab(state: AppState, data_link: AnswerLink | None = None, tab: gr.Tab |
     return (lambda: refresh()), [*filter_outputs, seen]
 
 
+CATCH_UP_TICK_SECONDS = 3.0  # the catch-up line is read again this often, only while reports wait for vectors
+
+
+def catch_up_view(state: AppState) -> tuple[Any, Any]:
+    """The catch-up line (hidden when every report has its vectors) and its timer, running only while it has news."""
+    text = state.catch_up.status()
+    return gr.Markdown(_esc(text), visible=bool(text)), gr.Timer(active=state.catch_up.running)
+
+
+def catch_up_line(state: AppState, demo: gr.Blocks) -> Refresher:
+    """Under the title, on every tab: how far semantic search is in catching up with the records. Read when the page
+    loads and after an upload; a timer reads it again every few seconds while a catch-up runs, then stops."""
+    line = gr.Markdown("", visible=False, elem_id="nb-catch-up")
+    timer = gr.Timer(CATCH_UP_TICK_SECONDS, active=False)
+
+    def show() -> tuple[Any, Any]:
+        return catch_up_view(state)
+
+    demo.load(show, None, [line, timer], api_visibility="private")
+    timer.tick(show, None, [line, timer], api_visibility="private", show_progress="hidden")
+    return show, [line, timer]
+
+
 def check_upload(path: Path) -> str | None:
     """Why an uploaded file is refused before it reaches the index, or None when it may go in."""
     if path.suffix.lower() not in UPLOAD_SUFFIXES:
@@ -1112,6 +1157,8 @@ def upload_report_files(state: AppState, files: list[str] | None) -> str:
         # the per-file lines (新增 / 未变 / 更新); failures are listed above with their reasons
         lines.extend(m for m in progress if m.startswith("[") and "：失败" not in m)
         lines.append(summary.describe())
+        if catching_up := state.catch_up.status():  # answerable now; semantic search follows
+            lines.append(catching_up)
     else:
         lines.append("没有可入库的文件。")
     return "\n".join(lines).strip()
@@ -1161,12 +1208,13 @@ def _llm_status(llm: LLMConfig | None) -> str:
 
 # ================================================================ start
 def ensure_index(index: Index, corpus_dir: Path, *, out=sys.stderr) -> None:
-    """On first start the index is empty: build it from the corpus, showing progress."""
+    """On first start the index is empty: build it from the corpus, showing progress. Records first: the app starts
+    once they are written, and embeds the passages in the background (AppState.catch_up)."""
     if index.reports():
         return
     print(f"索引为空，正在从 {corpus_dir} 建立索引……", file=out, flush=True)
     summary = ingest_paths(
-        [Path(corpus_dir)], index.config, progress=lambda m: print(m, file=out, flush=True), index=index
+        [Path(corpus_dir)], index.config, progress=lambda m: print(m, file=out, flush=True), index=index, embed=False
     )
     for source, reason in summary.failures:
         print(f"错误 {source}: {reason}", file=out, flush=True)
@@ -1219,7 +1267,10 @@ def serve(
     api, note = mounted_api(demo.nianbao_state, host=host, api_key=api_key, no_auth=api_no_auth)
     print(f"年报问答已启动：http://{host}:{port}", file=sys.stderr, flush=True)
     print(note, file=sys.stderr, flush=True)
-    launch(demo, host, port, api=api)
+    try:
+        launch(demo, host, port, api=api)
+    finally:
+        demo.nianbao_state.close()
 
 
 def main() -> None:

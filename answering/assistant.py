@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
+from answering import catching_up
 from answering import lexicon as lx
 from answering.about import answer_about
 from answering.combine import answer_combined
@@ -231,7 +232,8 @@ class Assistant:
         question, refused = bound_question(question)  # issue 11: length and control characters, on the server
         if refused is not None:
             return refused
-        answer = self._answer(question.strip(), history, filters)
+        with catching_up.collecting() as waiting:
+            answer = catching_up.with_note(self._answer(question.strip(), history, filters), waiting)
         if answer.kind == "unknown" and filters is not None and self._answer(question.strip(), history, None).kind != (
                 "unknown"):
             # The corpus does answer it; the filters left the report out. Say so, or users conclude it was never filed.

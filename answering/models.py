@@ -143,6 +143,9 @@ class Answer:
     # The optional LLM's part in this answer: {"used", "model", "unsupported_numbers", "note"} (answering/llm.py);
     # None when no model was asked to word it. In to_json only when set, so the contract without an LLM is unchanged.
     llm: dict[str, Any] | None = None
+    # Reports its passage search found by keywords only, their vectors still on the way (records first; answering/
+    # catching_up.py). In to_json only when nonzero.
+    catching_up: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -156,6 +159,7 @@ class Answer:
             "rows": [dict(r) for r in self.rows],
             **({"options": list(self.options)} if self.options else {}),
             **({"llm": dict(self.llm)} if self.llm is not None else {}),
+            **({"catching_up": self.catching_up} if self.catching_up else {}),
         }
 
     def render_text(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from answering import catching_up
 from answering import lexicon as lx
 from answering.compose import Sources, announces, body_year, chained, display_name, passage_citation, unknown
 from answering.foreign import fragment
@@ -147,6 +148,7 @@ def gather(query: Query, reports: list[Report], index, filters) -> list[Passage]
                 if key not in seen:
                     seen.add(key)
                     found.append(Passage(report, h.section, whole or h.text, len(found)))
+        catching_up.searched(index, ids)  # the answer says so when some of them still wait for vectors
         return found
     out = []
     for r in selected:

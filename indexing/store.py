@@ -206,6 +206,16 @@ class Index:
             self._record_meta = None
             self._lexical_current = False
 
+    def adopt_records(self, other: Index) -> None:
+        """Take over the records an older handle on the same index has read, as stale: a handle opened anew after
+        another process wrote reads again only the records whose metadata changed (none, when only vectors were
+        written), and the unchanged Report objects — and the name catalog built on them — are kept."""
+        with other._lock:
+            reports, loaded_as = other._reports, dict(other._loaded_as)
+        with self._lock:
+            if reports is not None and self._reports is None:
+                self._reports, self._loaded_as, self._stale = dict(reports), loaded_as, True
+
     # ------------------------------------------------------------ records
     def _page(self, collection, include: list[str], where: dict | None = None):
         offset = 0
