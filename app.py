@@ -470,9 +470,9 @@ class AppState:
         with self.lock.write():
             self._reload()
 
-    def _reload(self, *, reopen: bool = False) -> None:
+    def _reload(self, *, reopen: bool = False, embed: bool = True) -> None:
         # caller holds the write lock (and the index lock); the catalog is rebuilt here so concurrent questions never
-        # rebuild it
+        # rebuild it. `embed`: start the background embedder when reports wait for vectors.
         if reopen:
             self._reopen()
         self.shared_generation = self._read_shared_generation()  # before the records: a later change moves it again
@@ -480,7 +480,8 @@ class AppState:
         self.assistant.catalog()  # rebuilt only when a record changed: unchanged Report objects are kept
         self.generation = index_generation(self.config.index_dir)
         self.version += 1
-        self.catch_up.start()  # an upload's reports, or another process's --no-embed ingest, wait for vectors
+        if embed:  # an upload's reports, or another process's --no-embed ingest, wait for vectors
+            self.catch_up.start()
 
     def _catch_up(self) -> None:
         # caller holds the index lock and the write side: another process's change is read before acting, so a fix,
@@ -532,8 +533,9 @@ class AppState:
                     self._reload(reopen=True)
                 elif (shared := self._read_shared_generation()) != self.shared_generation:
                     # another directory's app wrote the shared server: its reports' lexical rows are added here, the
-                    # removed ones' dropped (prune is safe: this directory's writers are kept out by the index lock)
-                    self._reload()
+                    # removed ones' dropped (prune is safe: this directory's writers are kept out by the index lock).
+                    # Their vectors are that app's to write (its own catch-up): two apps never embed the same report.
+                    self._reload(embed=False)
                     self.assistant.index.catch_up_lexical(prune=True)
                     log.info("shared index changed (%s): reloaded", shared)
                 else:

@@ -56,7 +56,14 @@ class CatchUp:
         with self._lock:
             if self._thread is not None:
                 return True
-            if self._stop.is_set() or not (waiting := self._index.waiting_for_vectors()):
+            if self._stop.is_set():
+                return False
+            try:
+                waiting = self._index.waiting_for_vectors()
+            except Exception:  # the records cannot be read now (a shared server away): the next reload looks again
+                log.exception("could not tell which reports wait for vectors")
+                return False
+            if not waiting:
                 return False
             self.progress, self.failure = VectorProgress(total=len(waiting)), ""
             self._thread = threading.Thread(target=self._run, name="nianbao-vectors", daemon=True)

@@ -65,6 +65,7 @@ def test_a_report_uploaded_through_one_app_is_answered_by_the_other(tmp_path, ch
     print(f"\nreport uploaded through A answered by B after {seconds:.2f} s")
     (rid,) = added.added
     assert written[b.config.index_dir][5:] == [rid]  # B's lexical store: that report only, no rebuild
+    assert a.catch_up.wait(120)  # records first: A's upload returned before its vectors, A's catch-up writes them
     assert b.assistant.index.embedder.misses == 0  # B embedded no passage: A's vectors are on the server
     hit = b.assistant.index.search("测试镇 微信公众号 发布", k=3, mode="vector")[0]
     assert hit.short_name == "测试镇"  # B's vector half reads the chunks A wrote
