@@ -1268,6 +1268,7 @@ def serve(
     # the OpenAI-compatible endpoint answers through the page's own state: it sees uploads and corrections at once
     api, note = mounted_api(demo.nianbao_state, host=host, api_key=api_key, no_auth=api_no_auth)
     print(f"年报问答已启动：http://{host}:{port}", file=sys.stderr, flush=True)
+    demo.nianbao_state.catch_up.say = lambda line: print(line, file=sys.stderr, flush=True)  # 语义检索：x/y …
     print(note, file=sys.stderr, flush=True)
     try:
         launch(demo, host, port, api=api)

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 
 from indexing.guard import IndexBusy
+from indexing.pipeline import every_few_seconds
 from indexing.store import Index
 from indexing.vectors import VectorProgress, embed_pending
 
@@ -46,6 +47,8 @@ class CatchUp:
         self._stop = threading.Event()
         self.progress = VectorProgress()  # of the run under way (or the last one)
         self.failure = ""  # why the last run ended early, for the status line
+        self.say: Callable[[str], None] | None = None  # progress lines every few seconds (nianbao serve: stderr)
+        self._told = every_few_seconds(self._say)
 
     @property
     def running(self) -> bool:
@@ -121,6 +124,11 @@ class CatchUp:
 
     def _seen(self, progress: VectorProgress) -> None:
         self.progress = progress
+        self._told(progress)
+
+    def _say(self, line: str) -> None:
+        if self.say is not None:
+            self.say(line)
 
 
 def _yield_cores() -> None:

@@ -74,12 +74,17 @@ def _embed_one(index, report_id: str) -> None:
 
 
 # ================================================================ the thread
-def test_the_app_embeds_what_waits_in_the_background_then_stops(records_only):
+def test_the_app_embeds_what_waits_in_the_background_then_stops(records_only, monkeypatch):
     import app
 
+    gate = Gate(monkeypatch)
     state = app.AppState(records_only)
     try:
+        said: list[str] = []
+        state.catch_up.say = said.append  # what nianbao serve prints
+        gate.open.set()
         assert state.catch_up.wait(WAIT), "the background run did not end"
+        assert said and said[-1].startswith("语义检索：5/5 份报告已嵌入")
         index = state.assistant.index
         assert index.waiting_for_vectors() == []
         assert (state.catch_up.progress.done, state.catch_up.progress.total) == (5, 5)
