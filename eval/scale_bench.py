@@ -603,6 +603,8 @@ def score(checks: list[Check], found: dict[str, Any]) -> dict[str, Any]:
         "structured_ms": _spread(structured),
         "prose_ms": _spread(prose),
         "by_kind_ms": {k: {"p50": percentile(ts, 0.5), "max": round(max(ts), 2)} for k, ts in sorted(times.items())},
+        "slowest": [{"kind": c.kind, "question": c.question, "ms": ms}
+                    for c, ms in sorted(zip(checks, found["ms"], strict=True), key=lambda cm: -max(cm[1]))[:3]],
         "correct": round((len(checks) - len(wrong)) / len(checks), 4) if checks else 0.0,
         "wrong": wrong[:20],
         "vectors_complete_when_asked": found["reports_waiting_for_vectors"] == 0,
