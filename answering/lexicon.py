@@ -241,6 +241,8 @@ COUNTED_NOUN_END = (
 APPROXIMATE_AFTER = r"余|多|来"
 APPROXIMATE_BEFORE = r"约|近|大约|将近|超过|逾"
 APPROXIMATE_TAIL = r"左右|上下"
+# The asker's own hedge before the question word (“大概多少”, “差不多有几场”): asks the figure, exact or not.
+HEDGE = r"大概|大约|大致|差不多|约莫|估计|粗略|大体"
 COUNTED_NOUN: tuple[str, ...] = (
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回张册本部台]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
@@ -253,6 +255,7 @@ NOUN_TRIM = (
     r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度"
     r"|按照?|以|根据|总)+"  # “按总条数排”: the sort key's own words
     r"|(?:活动|工作|情况|啊|呀|呢)$"
+    r"|(?:" + HEDGE + r")$"  # “广播车大概多少车次”: the asker's hedge, not part of what is counted
 )
 # Nouns a typed prose fact counts (indexing.facts): asked by these words, answered from that fact.
 TYPED_NOUNS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻发布会": "press_conferences",

@@ -75,6 +75,7 @@ def _terms_with_left(query: Query) -> dict[str, str]:
 def _noun_terms(text: str, blanks: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     # Cached: one question asks for its terms once per report it looks at; jieba's tagging is the cost.
     text = re.sub(r"(?:19|20)\d\d年?", "□", _blank(text, blanks))
+    text = re.sub(lx.HEDGE, "□", text)  # “广播车大概多少车次”: the asker's hedge is no part of a noun
     # a measure word left over where a cue took its 多少 (“公开了多少|条人事信息”) is not part of the noun
     runs = [re.sub(r"^[条篇件个次项家张名]", "", r) for r in _NOISE.split(text)]
     runs = [r for r in runs if len(r) >= 2]
