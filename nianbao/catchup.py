@@ -46,7 +46,7 @@ class CatchUp:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.progress = VectorProgress()  # of the run under way (or the last one)
-        self.failure = ""  # why the last run ended early, for the status line
+        self.failure = ""  # the kind of error that ended the last run early, for the status line
         self.say: Callable[[str], None] | None = None  # progress lines every few seconds (nianbao serve: stderr)
         self._told = every_few_seconds(self._say)
 
@@ -94,7 +94,7 @@ class CatchUp:
             p = self.progress
             return f"语义检索补齐中：已嵌入 {p.done}/{p.total} 份报告（补齐前这些报告只按关键词检索，表格数字不受影响）"
         if self.failure:
-            return f"语义检索补齐已暂停（{self.failure}），下次上传或重启时继续。"
+            return f"语义检索补齐已暂停（出错：{self.failure}，详情已记入服务器日志），下次上传或重启时继续。"
         return ""
 
     # ------------------------------------------------------------ the thread
@@ -118,7 +118,7 @@ class CatchUp:
                     break
         except Exception as exc:  # a run's failure must not take the app down: logged, said, resumed next time
             log.exception("embedding the reports that wait for vectors failed")
-            self.failure = f"{exc.__class__.__name__}: {exc}"[:200]
+            self.failure = exc.__class__.__name__  # the details (paths among them) stay in the server's log
         with self._lock:
             self._thread = None
 
