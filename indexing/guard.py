@@ -259,7 +259,7 @@ class ParseWorker:
         (the worker is then killed), or the parser's own exception (re-raised here) for a parser bug."""
         source = Path(path).name
         self._start()
-        request = pickle.dumps((str(path), hints, delay))
+        request = pickle.dumps(("parse", str(path), hints, delay))
         try:
             assert self.proc.stdin is not None
             self.proc.stdin.write(struct.pack("<I", len(request)) + request)
@@ -280,6 +280,24 @@ class ParseWorker:
             self.kill()  # a process that hit its limit is not trusted with the next file
             raise ReadError(source, f"解析所需内存超过上限（{human_size(self.memory_bytes)}），已中止")
         raise ParserCrash(str(rest[0]))
+
+    def tokenize(self, texts: list[str], *, seconds: float = PARSE_SECONDS) -> list[str] | None:
+        """Each text's lexical tokens (indexing.retrieve.lexical_tokens), computed in the worker so an ingest's
+        writer does not spend its own core on jieba; None when the worker fails at it (the caller tokenizes)."""
+        self._start()
+        request = pickle.dumps(("tokenize", list(texts)))
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(struct.pack("<I", len(request)) + request)
+            self.proc.stdin.flush()
+            answer = self._receive(seconds)
+        except (BrokenPipeError, EOFError, OSError):
+            self.kill()
+            return None
+        if answer is None or answer[0] != "ok":
+            self.kill()
+            return None
+        return answer[1]
 
     def _death_reason(self) -> str:
         code = self.proc.poll()
@@ -347,6 +365,11 @@ class _Respawning:
             self._holder[0] = ParseWorker(self._holder[0].memory_bytes)
         return self._holder[0].parse(path, hints, seconds=seconds, delay=delay)
 
+    def tokenize(self, texts: list[str], *, seconds: float = PARSE_SECONDS) -> list[str] | None:
+        if not self._holder[0].alive():
+            self._holder[0] = ParseWorker(self._holder[0].memory_bytes)
+        return self._holder[0].tokenize(texts, seconds=seconds)
+
 
 def _shutdown_idle() -> None:
     with _idle_lock:
@@ -388,6 +411,9 @@ def _worker_main(memory_bytes: int) -> None:
 
     import nianbao  # noqa: F401  (pins the process offline, as every entry point does)
     from indexing.parser import parse_file
+    from indexing.retrieve import lexical_tokens
+
+    lexical_tokens("政府信息公开")  # jieba's dictionary loads now, outside the memory limit
 
     if memory_bytes > 0:
         limit = _address_space() + memory_bytes
@@ -396,9 +422,19 @@ def _worker_main(memory_bytes: int) -> None:
     while True:
         try:
             (size,) = struct.unpack("<I", _read_exact(requests, 4))
-            path, hints, delay = pickle.loads(_read_exact(requests, size))
+            kind, *request = pickle.loads(_read_exact(requests, size))
         except EOFError:
             return
+        if kind == "tokenize":
+            try:
+                send(("ok", [lexical_tokens(t) for t in request[0]]))
+            except MemoryError:
+                send(("memory",))
+                return
+            except Exception as exc:  # noqa: BLE001  (the parent tokenizes itself then)
+                send(("crash", f"{type(exc).__name__}: {exc}"))
+            continue
+        path, hints, delay = request
         try:
             if delay:
                 time.sleep(delay)

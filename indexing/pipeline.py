@@ -89,12 +89,14 @@ class IngestSummary:
     files: int = 0
     seconds: float = 0.0
     records_seconds: float = 0.0  # until every record was committed (answerable), before the vectors
+    waiting: int = 0  # reports left waiting for their vectors (ingest without embed)
 
     def describe(self) -> str:
+        vectors = (f"{self.waiting} 份报告的语义检索向量稍后补齐" if self.waiting
+                   else f"新计算嵌入 {self.embedded} 个")
         return (
             f"新增 {len(self.added)} 份，更新 {len(self.replaced)} 份，未变 {len(self.unchanged)} 份，"
-            f"失败 {len(self.failures)} 份；块 {self.chunks} 个"
-            f"（新计算嵌入 {self.embedded} 个），用时 {self.seconds:.1f} 秒"
+            f"失败 {len(self.failures)} 份；块 {self.chunks} 个（{vectors}），用时 {self.seconds:.1f} 秒"
         )
 
 
@@ -151,15 +153,30 @@ def _parse(worker, path: Path, manifest: dict[str, Hints], fixes: dict[str, dict
     return corrections.apply(report, fixes.get(report.content_hash, {}))
 
 
-def _parsed_ahead(files: list[Path], workers: list, parse: Callable[[object, Path], Report]):
-    """(path, future of its Report) in file order, with every parse worker busy on the files ahead while the caller
-    writes: the workers are processes, so parsing runs on the other cores. At most two files per worker are read
-    ahead, so memory stays flat however many files there are."""
+def _read(worker, path: Path, manifest: dict[str, Hints], fixes: dict[str, dict], limits: ParseLimits) -> _Read:
+    """A file parsed, chunked and its chunks tokenized — the tokens by the worker too, so the writer's core is free."""
+    report = _parse(worker, path, manifest, fixes, limits)
+    chunks = chunk_report(report) if report.identified else []  # unidentified: library only
+    tokens = worker.tokenize([c.text for c in chunks], seconds=limits.seconds) if chunks else []
+    return _Read(report, chunks, tokens)
+
+
+@dataclass
+class _Read:
+    report: Report
+    chunks: list
+    tokens: list[str] | None  # lexical_tokens of each chunk (None: the worker failed at it; the writer tokenizes)
+
+
+def _parsed_ahead(files: list[Path], workers: list, parse: Callable[[object, Path], _Read]):
+    """(path, future of what `parse` read) in file order, with every parse worker busy on the files ahead while the
+    caller writes: the workers are processes, so parsing runs on the other cores. At most two files per worker are
+    read ahead, so memory stays flat however many files there are."""
     free: queue.SimpleQueue = queue.SimpleQueue()
     for worker in workers:
         free.put(worker)
 
-    def job(path: Path) -> Report:
+    def job(path: Path) -> _Read:
         worker = free.get()
         try:
             return parse(worker, path)
@@ -206,12 +223,15 @@ def ingest_paths(
         say(f"失败：{exc}")
         idx = None
     summary.records_seconds = time.perf_counter() - started
-    if embed and idx is not None and (waiting := len(idx.waiting_for_vectors())):
+    waiting = len(idx.waiting_for_vectors()) if idx is not None else 0
+    if embed and waiting:
         say(f"记录已全部写入（{summary.records_seconds:.1f} 秒），表格数字与关键词检索已可用；"
             f"正在为 {waiting} 份报告补齐语义检索…")
         done = embed_pending(idx, progress=every_few_seconds(say))
         summary.embedded = done.embedded
+        waiting = len(idx.waiting_for_vectors())
         say(done.describe())
+    summary.waiting = waiting
     if index is not None:
         index.refresh()
     summary.seconds = time.perf_counter() - started
@@ -258,12 +278,13 @@ def _ingest(
         fixes = corrections.load(config.index_dir)
         slow = float(os.environ.get(SLOW_ENV, "0") or 0)
         batch: list[_Written] = []
-        ahead = _parsed_ahead(files, workers, lambda w, p: _parse(w, p, manifest, fixes, limits))
+        ahead = _parsed_ahead(files, workers, lambda w, p: _read(w, p, manifest, fixes, limits))
         for n, (path, parsing) in enumerate(ahead, start=1):
             name = path.name
             step = f"[{n}/{len(files)}] {name}"
             try:
-                report = parsing.result()
+                read = parsing.result()
+                report = read.report
             except ReadError as exc:
                 summary.failures.append((exc.source or str(path), exc.reason))
                 say(f"{step}：失败（{exc.reason}）")
@@ -301,14 +322,14 @@ def _ingest(
 
             older = [rid for rid in by_version.get(key, []) if rid != report.report_id]
             try:
-                chunks = chunk_report(report) if report.identified else []  # unidentified: library only
+                chunks = read.chunks
                 # before the record: a committed report has its copy
                 _keep_source(config.index_dir, path, report.content_hash, report.source)
             except Exception as exc:  # noqa: BLE001  (one file's failure must not stop the batch or lose the old)
                 summary.failures.append((str(path), f"写入索引出错：{exc.__class__.__name__}: {exc}"))
                 say(f"{step}：失败（{exc.__class__.__name__}），已索引的旧版本保留")
                 continue
-            batch.append(_Written(report, chunks, older, step, name, key))
+            batch.append(_Written(report, chunks, older, step, name, key, read.tokens))
             by_hash[report.content_hash] = report.report_id
             sources[report.report_id] = name
             by_version[key] = [report.report_id]
@@ -353,6 +374,7 @@ class _Written:
     step: str  # “[n/N] file name”, for the progress line
     name: str
     key: str  # version_key
+    tokens: list[str] | None = None  # the chunks' lexical tokens, when the parse worker computed them
 
 
 def _commit(idx: Index, batch: list[_Written], summary: IngestSummary, books: _Books, say) -> None:
@@ -363,7 +385,7 @@ def _commit(idx: Index, batch: list[_Written], summary: IngestSummary, books: _B
         return
     items, batch[:] = list(batch), []
     try:
-        idx.put_records([(w.report, w.chunks) for w in items])
+        idx.put_records([(w.report, w.chunks) for w in items], [w.tokens for w in items])
     except Exception as exc:  # noqa: BLE001  (a write failure must not stop the files after it or lose the old)
         for w in items:
             summary.failures.append((w.name, f"写入索引出错：{exc.__class__.__name__}: {exc}"))

@@ -90,6 +90,11 @@ def tokenize(text: str) -> list[str]:
     return [t for t in (t.strip() for t in tokens) if t and _WORD.search(t) and t not in _STOPWORDS]
 
 
+def lexical_tokens(text: str) -> str:
+    """A chunk's row in the FTS5 table: its tokens, space-separated (“∅” for a chunk with none)."""
+    return " ".join(tokenize(text)) or "∅"
+
+
 # ---------------------------------------------------------------- fusion
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
     """Reciprocal-rank fusion: score(d) = Σ 1/(k + rank), rank from 1; ties keep first-seen order."""
@@ -203,10 +208,17 @@ class LexicalStore:
             self.db.execute("COMMIT")
 
     # ------------------------------------------------------------ writes
-    def put_reports(self, items: Iterable[tuple[Report, list[Chunk]]]) -> None:
+    def put_reports(self, items: Iterable[tuple[Report, list[Chunk]]],
+                    tokens: Sequence[Sequence[str] | None] | None = None) -> None:
         """Replace each report's rows (its chunks may be none: an unidentified report keeps only its report row).
-        Tokens are computed before the write transaction opens; all items commit together."""
-        prepared = [(report, [(c, " ".join(tokenize(c.text)) or "∅") for c in chunks]) for report, chunks in items]
+        `tokens`, when given, holds each item's chunks' `lexical_tokens` computed elsewhere (an ingest has its parse
+        workers do it), None for an item to tokenize here. Tokens are computed before the write transaction opens;
+        all items commit together."""
+        items = list(items)
+        given = list(tokens) if tokens is not None else [None] * len(items)
+        prepared = [(report, list(zip(chunks, toks if toks is not None else [lexical_tokens(c.text) for c in chunks],
+                                      strict=True)))
+                    for (report, chunks), toks in zip(items, given, strict=True)]
         with self._transaction():
             for report, rows in prepared:
                 self._delete(report.report_id)

@@ -334,41 +334,41 @@ class Index:
                 metadatas=[c.metadata for c in part],
             )
         self._lexical_write(lambda store: store.put_report(report, chunks))
+        meta = record_metadata(report)
         self.records.upsert(
             ids=[rid],
             embeddings=[np.ones(1, dtype=np.float32)],
             documents=[report.to_document()],
-            metadatas=[record_metadata(report)],
+            metadatas=[meta],
         )
         self._bump_generation()
         self._set_pending([p for p in self._pending() if p != rid])
-        self._invalidate()
+        self._noted({rid: meta})
 
-    def put_records(self, items: list[tuple[Report, list[Chunk]]]) -> None:
+    def put_records(self, items: list[tuple[Report, list[Chunk]]],
+                    tokens: list[list[str] | None] | None = None) -> None:
         """Records first: the lexical rows (one transaction) and then the records of a batch, each marked as waiting
         for its vectors when it has passages to embed. Chunks an earlier version of the same report_id left in
-        Chroma are deleted first; nothing is embedded here."""
+        Chroma are deleted first; nothing is embedded here. `tokens`: each item's chunks' lexical tokens when they
+        were computed already (retrieve.lexical_tokens), else None."""
         if not items:
             return
         ids = [r.report_id for r, _ in items]
         self._set_pending([*self._pending(), *ids])
-        known = self.record_meta()
-        for rid in ids:
-            if rid in known:
-                self.chunks.delete(where={"report_id": rid})
-        self._lexical_write(lambda store: store.put_reports(items))
+        for rid in self.records.get(ids=ids, include=[])["ids"]:  # by id: never a read of every record per batch
+            self.chunks.delete(where={"report_id": rid})
+        self._lexical_write(lambda store: store.put_reports(items, tokens))
+        metas = [{**record_metadata(r), **({VECTORS: PENDING} if any(c.embedded for c in chunks) else {})}
+                 for r, chunks in items]
         self.records.upsert(
             ids=ids,
             embeddings=[np.ones(1, dtype=np.float32)] * len(ids),
             documents=[r.to_document() for r, _ in items],
-            metadatas=[
-                {**record_metadata(r), **({VECTORS: PENDING} if any(c.embedded for c in chunks) else {})}
-                for r, chunks in items
-            ],
+            metadatas=metas,
         )
         self._bump_generation()
         self._set_pending([p for p in self._pending() if p not in set(ids)])
-        self._invalidate()
+        self._noted(dict(zip(ids, metas, strict=True)))
 
     def waiting_for_vectors(self) -> list[str]:
         """report_ids of committed reports whose passages are not in Chroma yet (records first), sorted."""
@@ -418,7 +418,7 @@ class Index:
         self.chunks.delete(where={"report_id": report_id})
         self._lexical_write(lambda store: store.delete_reports([report_id]))
         self._set_pending([p for p in self._pending() if p != report_id])
-        self._invalidate()
+        self._noted({report_id: None})
 
     def reconcile(self) -> list[str]:
         """Delete chunks of reports whose write was interrupted (no record). Returns the report_ids cleaned."""
@@ -433,10 +433,18 @@ class Index:
         self._set_pending([])
         return cleaned
 
-    def _invalidate(self) -> None:
+    def _noted(self, changed: dict[str, dict[str, Any] | None]) -> None:
+        """This handle wrote these records (None: deleted): its metadata map is kept current in place — a writer of
+        10,000 reports must not read every record's metadata again after each batch — and the loaded records are
+        brought up to date at the next reports()."""
         with self._lock:
             self._stale = True
-            self._record_meta = None
+            if self._record_meta is not None:
+                for rid, meta in changed.items():
+                    if meta is None:
+                        self._record_meta.pop(rid, None)
+                    else:
+                        self._record_meta[rid] = dict(meta)
 
     # ------------------------------------------------------------ the lexical store
     def _lexical_path(self) -> Path:
