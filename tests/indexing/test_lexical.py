@@ -299,3 +299,29 @@ def test_a_filtered_query_never_passes_over_every_chunk(config, monkeypatch):
         assert not [step for step in plan if step.startswith("SCAN chunks")], plan
         assert sum("chunk_tokens VIRTUAL TABLE" in step for step in plan) == 1, plan
         assert any("USING" in step and "INDEX chunks_" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("worker_fails", [False, True])
+def test_lexical_rows_are_the_same_whether_the_parse_worker_or_the_writer_tokenizes(tmp_path, monkeypatch,
+                                                                                     worker_fails):
+    """An ingest has its parse workers compute each chunk's lexical tokens (the writer's core only writes); a worker
+    that fails at it (None) leaves it to the writer. Either way the rows are exactly lexical_tokens of the chunk."""
+    from indexing.guard import ParseWorker, parse_worker
+    from indexing.pipeline import ingest_paths
+    from indexing.retrieve import lexical_tokens
+    from tests.conftest import SAMPLES
+
+    texts = ["2021年本机关共收到政府信息公开申请0件。", "通过“侯家镇”微信公众号发布信息36条", "", "！？"]
+    with parse_worker() as worker:
+        assert worker.tokenize(texts) == [lexical_tokens(t) for t in texts]
+        worker._holder[0].kill()  # a dead worker is replaced before the next request
+        assert worker.tokenize(texts[:1]) == [lexical_tokens(texts[0])]
+
+    if worker_fails:
+        monkeypatch.setattr(ParseWorker, "tokenize", lambda self, texts, seconds=0: None)
+    config = IndexConfig(index_dir=tmp_path / "index")
+    ingest_paths([SAMPLES[0]], config, embed=False)
+    index = Index.open(config)
+    rows = list(index.lexical().all_rows())
+    assert len(rows) == len(chunk_report(index.reports()[0]))
+    assert all(index.lexical().tokens_of(r.chunk_id) == lexical_tokens(f"{r.header}\n{r.body}") for r in rows)
