@@ -42,10 +42,10 @@ def test_a_report_uploaded_through_one_app_is_answered_by_the_other(tmp_path, ch
     put = LexicalStore.put_reports
     written: dict[Path, list[str]] = {}
 
-    def spy(self, items):
+    def spy(self, items, tokens=None):
         items = list(items)
         written.setdefault(self.path.parent, []).extend(report.report_id for report, _ in items)
-        return put(self, items)
+        return put(self, items, tokens)
 
     monkeypatch.setattr(LexicalStore, "put_reports", spy)
 
