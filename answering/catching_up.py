@@ -40,8 +40,10 @@ def searched(index, report_ids: Iterable[str] | None) -> None:
     seen = _searched.get()
     if seen is None or index is None:
         return
-    waiting = index.waiting_for_vectors()
-    seen.update(waiting if report_ids is None else set(waiting).intersection(report_ids))
+    if report_ids is None:
+        seen.update(index.waiting_for_vectors())
+    else:  # a scoped search: look up its reports only, not every record's state on every question
+        seen.update(rid for rid in report_ids if index.is_waiting_for_vectors(rid))
 
 
 def rests_on_cells(answer: Answer) -> bool:

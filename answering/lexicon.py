@@ -255,7 +255,6 @@ NOUN_TRIM = (
     r"^(?:共计|一共|总共|累计|合计|共|各自|分别|加起来|发布了?|公开了?|开展了?|组织了?|举办了?|召开了?|推送了?|的|了|年|度"
     r"|按照?|以|根据|总)+"  # “按总条数排”: the sort key's own words
     r"|(?:活动|工作|情况|啊|呀|呢)$"
-    r"|(?:" + HEDGE + r")$"  # “广播车大概多少车次”: the asker's hedge, not part of what is counted
 )
 # Nouns a typed prose fact counts (indexing.facts): asked by these words, answered from that fact.
 TYPED_NOUNS: dict[str, str] = {"政策解读": "policy_interpretations", "新闻发布会": "press_conferences",

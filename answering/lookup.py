@@ -22,7 +22,7 @@ from indexing.normalize import fold
 _NOISE = re.compile(
     lx.REPORTS_QUANTIFIED + "|"  # “五份报告里”: the scope, never a noun counted
     # A measure word goes only with its number or 多少/几: the 条 of 条文 and the 件 of 文件 stay in their nouns.
-    r"(?:多少|几|\d+(?:\.\d+)?)\s*(?:车次|人次|场次|[条篇件个次项家张名])?|是否|是|有|的|了|过|在|年度?|公开|发布|推送|通过|共|一共|总共|"
+    rf"(?:多少|几|\d+(?:\.\d+)?)\s*(?:{lx.MEASURE_WORDS})?|是否|是|有|的|了|过|在|年度?|公开|发布|推送|通过|共|一共|总共|"
     r"数量|数|情况|哪些|什么|报告|中|上|里|其中|最多|最少|最高|最低|更多|更少|哪个|哪家|谁|各|乡镇|街道|"
     r"占比|比例|比重|占|以及|和|与|及|分别|"
     # the operation's and the condition's own words (“不少于365条的乡镇”, “平均”, “排名”)

@@ -254,17 +254,21 @@ class ParseWorker:
             raise WorkerFailed(f"解析子进程未能启动（退出码 {self.proc.returncode}）")
         self.ready = True
 
+    def _ask(self, request: tuple, seconds: float):
+        """Send one request to the child and wait up to `seconds` for its answer (None when time runs out)."""
+        self._start()
+        body = pickle.dumps(request)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(struct.pack("<I", len(body)) + body)
+        self.proc.stdin.flush()
+        return self._receive(seconds)
+
     def parse(self, path: Path, hints=None, *, seconds: float = PARSE_SECONDS, delay: float = 0.0):
         """The Report of `path`; raises ReadError(file name, reason) for a file that is not one or passes a limit
         (the worker is then killed), or the parser's own exception (re-raised here) for a parser bug."""
         source = Path(path).name
-        self._start()
-        request = pickle.dumps(("parse", str(path), hints, delay))
         try:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(struct.pack("<I", len(request)) + request)
-            self.proc.stdin.flush()
-            answer = self._receive(seconds)
+            answer = self._ask(("parse", str(path), hints, delay), seconds)
         except (BrokenPipeError, EOFError, OSError):
             self.kill()
             raise ReadError(source, self._death_reason()) from None
@@ -284,13 +288,8 @@ class ParseWorker:
     def tokenize(self, texts: list[str], *, seconds: float = PARSE_SECONDS) -> list[str] | None:
         """Each text's lexical tokens (indexing.retrieve.lexical_tokens), computed in the worker so an ingest's
         writer does not spend its own core on jieba; None when the worker fails at it (the caller tokenizes)."""
-        self._start()
-        request = pickle.dumps(("tokenize", list(texts)))
         try:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(struct.pack("<I", len(request)) + request)
-            self.proc.stdin.flush()
-            answer = self._receive(seconds)
+            answer = self._ask(("tokenize", list(texts)), seconds)
         except (BrokenPipeError, EOFError, OSError):
             self.kill()
             return None
@@ -359,6 +358,15 @@ class _Respawning:
     @property
     def pid(self) -> int:
         return self._holder[0].pid
+
+    def _ask(self, request: tuple, seconds: float):
+        """Send one request to the child and wait up to `seconds` for its answer (None when time runs out)."""
+        self._start()
+        body = pickle.dumps(request)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(struct.pack("<I", len(body)) + body)
+        self.proc.stdin.flush()
+        return self._receive(seconds)
 
     def parse(self, path: Path, hints=None, *, seconds: float = PARSE_SECONDS, delay: float = 0.0):
         if not self._holder[0].alive():

@@ -371,6 +371,9 @@ class Index:
         self._set_pending([p for p in self._pending() if p not in set(ids)])
         self._noted(dict(zip(ids, metas, strict=True)))
 
+    def is_waiting_for_vectors(self, report_id: str) -> bool:
+        return self.record_meta().get(report_id, {}).get(VECTORS) == PENDING
+
     def waiting_for_vectors(self) -> list[str]:
         """report_ids of committed reports whose passages are not in Chroma yet (records first), sorted."""
         return sorted(rid for rid, m in self.record_meta().items() if m.get(VECTORS) == PENDING)

@@ -12,10 +12,9 @@ passage several reports share (the same boilerplate section) is embedded once.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -59,39 +58,6 @@ def _batches(index: Index, report_ids: list[str]):
         yield group
 
 
-def _ahead(batches: Iterator, depth: int = 2) -> Iterator:
-    """The batches, read by a thread of their own up to `depth` ahead: records are read, unpacked and chunked while
-    the model embeds (its C code runs without the GIL), not between two of its batches."""
-    done = object()
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    quit_ = threading.Event()
-
-    def read() -> None:
-        try:
-            for batch in batches:
-                while not quit_.is_set():
-                    try:
-                        ready.put(batch, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if quit_.is_set():
-                    return
-            ready.put(done)
-        except BaseException as exc:  # noqa: BLE001  (handed to the consumer, raised there)
-            ready.put(exc)
-
-    reader = threading.Thread(target=read, name="nianbao-vectors-read", daemon=True)
-    reader.start()
-    try:
-        while (item := ready.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        quit_.set()
-
-
 def embed_pending(
     index: Index,
     *,
@@ -122,7 +88,7 @@ def embed_pending(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-vectors") as writer:
         in_flight: Future | None = None
-        for group in _ahead(_batches(index, waiting)):
+        for group in _batches(index, waiting):
             if stopped():
                 break
             texts = [c.embed_text for _, chunks in group for c in chunks if c.embedded]
