@@ -319,32 +319,14 @@ class Index:
         return self.embedder.embed_passages([c.embed_text for c in chunks if c.embedded])
 
     def put_report(self, report: Report, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Write chunks (vectors of the embedded ones, `embed_chunks`; lexical rows of all), then the record (the
-        commit marker). The lexical rows of this report are replaced in one transaction; no other report's are read."""
-        rid = report.report_id
-        embedded = [c for c in chunks if c.embedded]
-        if len(vectors) != len(embedded):
-            raise ValueError(f"{len(vectors)} vectors for {len(embedded)} embedded chunks of {rid}")
-        self._set_pending([*self._pending(), rid])
-        self.chunks.delete(where={"report_id": rid})  # leftovers of an interrupted earlier attempt
-        for i in range(0, len(embedded), 500):
-            part = embedded[i : i + 500]
-            self.chunks.upsert(
-                ids=[c.chunk_id for c in part],
-                embeddings=[np.asarray(v, dtype=np.float32) for v in vectors[i : i + 500]],
-                metadatas=[c.metadata for c in part],
-            )
-        self._lexical_write(lambda store: store.put_report(report, chunks))
-        meta = record_metadata(report)
-        self.records.upsert(
-            ids=[rid],
-            embeddings=[np.ones(1, dtype=np.float32)],
-            documents=[report.to_document()],
-            metadatas=[meta],
-        )
-        self._bump_generation()
-        self._set_pending([p for p in self._pending() if p != rid])
-        self._noted({rid: meta})
+        """One report with its vectors (`embed_chunks`): its record and lexical rows, then its passages — the
+        records-first path for a single report (a correction, a re-parse, a repair)."""
+        embedded = sum(c.embedded for c in chunks)
+        if len(vectors) != embedded:  # refused before anything is written
+            raise ValueError(f"{len(vectors)} vectors for {embedded} embedded chunks of {report.report_id}")
+        self.put_records([(report, chunks)])
+        if embedded:
+            self.put_vectors([(report, chunks, vectors)])
 
     def put_records(self, items: list[tuple[Report, list[Chunk]]],
                     tokens: list[list[str] | None] | None = None) -> None:
