@@ -132,7 +132,7 @@ def gather(query: Query, reports: list[Report], index, filters) -> list[Passage]
         ids = [r.report_id for r in selected] if narrowed or filters is not None else None
         if ids == []:
             return []
-        by_id = {r.report_id: r for r in reports}
+        by_id = {r.report_id: r for r in (selected if ids is not None else reports)}  # hits come from ids only
         found: list[Passage] = []
         seen: set[str] = set()
         for secs, k in ([(sections, 4), (None, 8)] if sections else [(None, 8)]):

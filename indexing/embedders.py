@@ -14,12 +14,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 import nianbao  # noqa: F401  (offline environment before any model library loads)
+
+QUERY_CACHE = 256  # query vectors kept in memory (a question searches with its text more than once)
 
 
 @runtime_checkable
@@ -126,6 +129,8 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.hits = 0
         self.misses = 0
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(cache_path), check_same_thread=False)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
@@ -135,7 +140,22 @@ class CachedEmbedder:
         return hashlib.sha256(f"{self.name}\n{text}".encode()).hexdigest()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self.inner.embed_queries(texts)
+        """Query vectors, the last QUERY_CACHE kept in memory: one question searches more than once with the same
+        text (every section, then its topic's), and the model costs ~12 ms a query."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._queries_lock:
+            have = {t: self._queries[t] for t in texts if t in self._queries}
+        missing = list(dict.fromkeys(t for t in texts if t not in have))
+        if missing:
+            have.update(zip(missing, self.inner.embed_queries(missing), strict=True))
+        with self._queries_lock:
+            for t in dict.fromkeys(texts):
+                self._queries[t] = have[t]
+                self._queries.move_to_end(t)
+            while len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return np.stack([have[t] for t in texts]).astype(np.float32)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         keys = [self._key(t) for t in texts]

@@ -284,6 +284,19 @@ class LexicalStore:
         clause = self.allowed_sql(filters)
         return None if clause is None else {r[0] for r in self._run(*clause)}
 
+    def passage_ids(self, filters: SearchFilters | None, cap: int) -> list[str] | None:
+        """The embedded chunks (not table text) the filters let through, at most `cap` of them (None: no filter
+        narrows the reports, every passage is allowed)."""
+        clause = self.allowed_sql(filters)
+        if clause is None:
+            return None
+        sql = f"SELECT chunk_id FROM chunks WHERE kind != 'table' AND report_id IN ({clause[0]})"  # noqa: S608
+        args = list(clause[1])
+        if filters is not None and filters.sections:  # unary +: SQLite would walk the section's index (every report)
+            sql += " AND +section IN (SELECT value FROM json_each(?))"
+            args.append(_as_list(filters.sections))
+        return [r[0] for r in self._run(sql + " ORDER BY chunk_id LIMIT ?", [*args, cap])]
+
     def rank(self, query: str, limit: int, filters: SearchFilters | None = None) -> list[str]:
         """chunk_ids by BM25 over jieba tokens, best first; the filters are the query's own WHERE (no pass over every
         chunk: FTS5 visits only the rows holding a query token)."""
@@ -300,8 +313,8 @@ class LexicalStore:
         if clause is not None:
             conds.append(f"report_id IN ({clause[0]})")
             args += clause[1]
-        if filters is not None and filters.sections:
-            conds.append("section IN (SELECT value FROM json_each(?))")
+        if filters is not None and filters.sections:  # with a report filter, use its index (+)
+            conds.append(f"{'+' if clause is not None else ''}section IN (SELECT value FROM json_each(?))")
             args.append(_as_list(filters.sections))
         if conds:
             sql += " AND +rowid IN (SELECT id FROM chunks WHERE " + " AND ".join(conds) + ")"

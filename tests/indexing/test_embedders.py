@@ -20,7 +20,8 @@ class CountingEmbedder:
         self.name, self.dim, self.seen = name, 3, []
 
     def embed_queries(self, texts):
-        return np.ones((len(texts), 3), dtype=np.float32)
+        self.queried = [*getattr(self, "queried", []), *texts]
+        return np.array([[len(t), 0.0, 1.0] for t in texts], dtype=np.float32)
 
     def embed_passages(self, texts):
         self.seen.extend(texts)
@@ -57,6 +58,23 @@ def test_cache_embeds_each_text_once_and_survives_reopening(tmp_path):
     assert other_model.misses == 1  # keyed by model name + text
 
 
+def test_query_vectors_are_kept_in_memory_up_to_a_bound(tmp_path, monkeypatch):
+    import indexing.embedders as embedders
+
+    monkeypatch.setattr(embedders, "QUERY_CACHE", 3)
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, tmp_path / "cache.sqlite")
+    first = cached.embed_queries(["甲", "乙乙", "甲"])
+    assert inner.queried == ["甲", "乙乙"]  # a text asked twice in one call is embedded once
+    assert np.array_equal(first[0], first[2]) and first[1][0] == 2
+    again = cached.embed_queries(["乙乙"])
+    assert inner.queried == ["甲", "乙乙"] and np.array_equal(again[0], first[1])
+    cached.embed_queries(["丙丙丙", "丁丁丁丁"])  # four texts seen, three kept: 甲 (least recent) goes
+    cached.embed_queries(["乙乙", "甲"])
+    assert inner.queried == ["甲", "乙乙", "丙丙丙", "丁丁丁丁", "甲"]
+    assert cached.embed_queries([]).shape == (0, 3)
+
+
 def test_unknown_or_missing_models_are_refused_without_downloading(tmp_path):
     with pytest.raises(ValueError, match="未知的嵌入模型"):
         make_embedder("openai:text-embedding-3")
@@ -83,4 +101,4 @@ def test_chroma_adapter_embeds_with_ours():
     assert not ef.is_legacy() and ef.name() == "nianbao" and ef.get_config() == {"spec": "counting"}
     out = ef(["甲", "乙乙"])
     assert [float(v[0]) for v in out] == [1.0, 2.0] and inner.seen == ["甲", "乙乙"]
-    assert [float(v[0]) for v in ef.embed_query(["任何"])] == [1.0]  # the query side
+    assert [float(v[2]) for v in ef.embed_query(["任何"])] == [1.0]  # the query side (passages have 0 there)

@@ -301,6 +301,65 @@ def test_a_filtered_query_never_passes_over_every_chunk(config, monkeypatch):
         assert any("USING" in step and "INDEX chunks_" in step for step in plan), plan
 
 
+
+def _explained(store, sql: str, args) -> list[str]:
+    return [row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", args)]
+
+
+def test_a_report_filter_reaches_the_chunks_by_report_even_with_a_section_filter(config, monkeypatch):
+    """Without table statistics SQLite would walk the section's index — every report's rows of that section, the
+    whole corpus — when a question names both a report and a section; the report's index is the narrow one."""
+    index = Index.open(config)
+    store = index.lexical()
+    seen: list[tuple[str, list]] = []
+    run = store._run
+    monkeypatch.setattr(store, "_run", lambda sql, args=(): seen.append((sql, list(args))) or run(sql, args))
+    for filters in (SearchFilters(report_ids=[_report(0).report_id], sections=["problems"]),
+                    SearchFilters(regions=["东区"], sections=["problems", "overview"]),
+                    SearchFilters(years=[2021], sections=["overview"])):
+        seen.clear()
+        assert store.rank("培训 微信公众号", 10, filters)
+        assert store.passage_ids(filters, cap=100)
+        for sql, args in [(q, a) for q, a in seen if "section" in q]:
+            plan = _explained(store, sql, args)
+            assert not any("INDEX chunks_section" in step for step in plan), (sql, plan)
+            assert any("INDEX chunks_report" in step for step in plan), (sql, plan)
+
+
+@pytest.mark.parametrize("filters", [
+    SearchFilters(report_ids=["青石镇-2021-00000000"]),
+    SearchFilters(regions=["东区"]),
+    SearchFilters(regions=["东区"], sections=["problems"]),
+    SearchFilters(years=[2022], sections=["overview", "problems"]),
+])
+def test_a_narrow_filter_ranks_its_passages_as_the_filtered_vector_query_does(config, monkeypatch, filters):
+    """Few allowed passages: their stored vectors are fetched by id and ranked here (Chroma's `where` query scans
+    every chunk's metadata). The order is the filtered query's, table text is never among them, and a report whose
+    vectors are still pending is found lexically only."""
+    index = Index.open(config)
+    waiting = _report(2)
+    index.put_records([(waiting, chunk_report(waiting))])
+    store = index.lexical()
+    queried = []
+    query = index.chunks.query
+    monkeypatch.setattr(index.chunks, "query", lambda **kw: queried.append(kw) or query(**kw))
+    for text in ("培训", "微信公众号发布信息", "公开内容不够丰富", "申请数量"):
+        exact = index._vector_rank(text, 50, filters, store)
+        assert not queried  # ranked without Chroma's filtered query
+        monkeypatch.setattr(store_module, "EXACT_RANK_CHUNKS", 0)
+        by_chroma = index._vector_rank(text, 50, filters, store)
+        monkeypatch.setattr(store_module, "EXACT_RANK_CHUNKS", 2000)
+        assert len(queried) == 1 and queried.pop()["where"]
+        assert exact and exact == by_chroma
+        rows = store.rows(exact)
+        assert all(rows[c].kind != "table" for c in exact)
+        assert all(rows[c].report_id != waiting.report_id for c in exact)
+    both = SearchFilters(report_ids=[waiting.report_id, _report(0).report_id])
+    assert {store.rows([c])[c].report_id for c in index._vector_rank("抖音号", 50, both, store)} == {
+        _report(0).report_id}
+    assert index.search("抖音号短视频", k=3, filters=SearchFilters(report_ids=[waiting.report_id]), mode="bm25")
+    assert index._vector_rank("抖音号", 50, SearchFilters(report_ids=[waiting.report_id]), store) == []
+
 @pytest.mark.parametrize("worker_fails", [False, True])
 def test_lexical_rows_are_the_same_whether_the_parse_worker_or_the_writer_tokenizes(tmp_path, monkeypatch,
                                                                                      worker_fails):
