@@ -34,6 +34,8 @@ cannot be read raises `IndexDamaged` when it is read.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import logging
 import shutil
@@ -120,6 +122,13 @@ def _identity(meta: dict[str, Any] | None) -> dict[str, Any]:
 
 
 __all__ = ["CHUNKS", "GENERATION", "RECORDS", "Index", "IndexConfig", "IndexDamaged", "record_metadata", "source_key"]
+
+
+def release_freed_memory() -> None:
+    """Give the heap glibc keeps after a large load back to the system: the pages of records read, unpacked and
+    dropped (~90 MB at 10,000 reports) stay in the process's RSS otherwise. A no-op where there is no glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Index:
@@ -249,12 +258,17 @@ class Index:
         with self._lock:
             if self._reports is None:
                 loaded: dict[str, Report] = {}
+                meta: dict[str, dict[str, Any]] = {}
                 self._loaded_as = {}
                 for got in self._page(self.records, ["documents", "metadatas"]):
                     for rid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                         loaded[rid] = self._parse_record(rid, doc)
+                        meta[rid] = dict(m or {})
                         self._loaded_as[rid] = _identity(m)
                 self._reports, self._stale = dict(sorted(loaded.items())), False
+                if self._record_meta is None:  # read with the records: a second pass over them costs ~0.4 s at 10k
+                    self._record_meta = meta
+                release_freed_memory()
             elif self._stale:
                 self._reports, self._stale = self._changed_records(self._reports), False
             return list(self._reports.values())

@@ -242,3 +242,22 @@ def test_format_value():
     assert format_value(0) == "0"
     assert format_value(3.0) == "3"
     assert format_value(1.5) == "1.5"
+
+
+def test_a_record_reads_back_whole_however_it_was_stored():
+    """Packed (base64, or base85 as earlier indexes wrote it) or plain JSON; a number JSON may hold that the fast
+    reader refuses (json.dumps writes inf as Infinity) still reads back."""
+    import base64
+    import json
+    import zlib
+
+    report = make_report(tables={"requests": {"new_received": {"total": 7}}},
+                         facts={"hotline": Fact("hotline", float("inf"), "热线全年无休。", "overview")})
+    plain = json.dumps(report.to_dict(), ensure_ascii=False)
+    b85 = "z85:" + base64.b85encode(zlib.compress(plain.encode("utf-8"))).decode("ascii")
+    for doc in (report.to_document(), plain, b85):
+        assert Report.from_document(doc) == report
+    assert report.to_document().startswith("z64:")
+    for broken in ("z64:" + report.to_document()[4:-8], "{\"report_id\": ", "z85:~~~~"):
+        with pytest.raises(ValueError):
+            Report.from_document(broken)

@@ -3,9 +3,11 @@ only when they changed, and records stored packed (old plain-JSON records still 
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import threading
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from answering.assistant import Assistant
 from indexing.chunking import chunk_report
 from indexing.parser import parse_file
 from indexing.pipeline import ingest_paths, remove_reports
-from indexing.store import VECTORS, Index, IndexConfig
+from indexing.store import VECTORS, Index, IndexConfig, IndexDamaged
 from indexing.vectors import embed_pending
 from tests.conftest import SAMPLES
 
@@ -148,3 +150,11 @@ def test_records_are_packed_and_plain_json_records_still_read(tmp_path):
     # an index written before records were packed
     index.records.update(ids=got["ids"], documents=[json.dumps(report.to_dict(), ensure_ascii=False)])
     assert Index.open(config).reports() == [report]
+    # and one packed with base85 (before base64: b85decode is pure Python, the whole load's cost at 10,000)
+    raw = zlib.compress(json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8"))
+    index.records.update(ids=got["ids"], documents=["z85:" + base64.b85encode(raw).decode("ascii")])
+    assert Index.open(config).reports() == [report]
+    for broken in ("z64:" + base64.b64encode(raw[:-9]).decode("ascii"), "z85:" + "~" * 12, "z64:@@@"):
+        index.records.update(ids=got["ids"], documents=[broken])
+        with pytest.raises(IndexDamaged, match="unreadable"):
+            Index.open(config).reports()

@@ -194,3 +194,16 @@ def test_doctor_reports_lexical_pending_and_corrections(index_dir):
     (index_dir / "corrections.json").write_text("{oops", encoding="utf-8")
     bad = {c.path for c in diagnose(IndexConfig(index_dir=index_dir)) if not c.ok}
     assert bad == {index_dir / "lexical.sqlite", index_dir / "pending.json", index_dir / "corrections.json"}
+
+
+def test_opening_an_index_reads_the_chroma_file_through_once(corpus_index_config, monkeypatch):
+    """quick_check reads the whole Chroma file (~0.8 s at 10,000 reports): the open-time check runs it once and
+    decides both 'damaged' and 'never finished' from that one result."""
+    import indexing.doctor as doctor
+
+    checked: list[Path] = []
+    real = doctor.sqlite_problem
+    monkeypatch.setattr(doctor, "sqlite_problem",
+                        lambda path, *a, **kw: checked.append(Path(path)) or real(path, *a, **kw))
+    Index.open(corpus_index_config)
+    assert [p.name for p in checked].count("chroma.sqlite3") == 1
