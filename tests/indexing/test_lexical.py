@@ -340,6 +340,7 @@ def test_a_narrow_filter_ranks_its_passages_as_the_filtered_vector_query_does(co
     waiting = _report(2)
     index.put_records([(waiting, chunk_report(waiting))])
     store = index.lexical()
+    default = store_module.EXACT_RANK_CHUNKS
     queried = []
     query = index.chunks.query
     monkeypatch.setattr(index.chunks, "query", lambda **kw: queried.append(kw) or query(**kw))
@@ -348,7 +349,7 @@ def test_a_narrow_filter_ranks_its_passages_as_the_filtered_vector_query_does(co
         assert not queried  # ranked without Chroma's filtered query
         monkeypatch.setattr(store_module, "EXACT_RANK_CHUNKS", 0)
         by_chroma = index._vector_rank(text, 50, filters, store)
-        monkeypatch.setattr(store_module, "EXACT_RANK_CHUNKS", 2000)
+        monkeypatch.setattr(store_module, "EXACT_RANK_CHUNKS", default)
         assert len(queried) == 1 and queried.pop()["where"]
         assert exact and exact == by_chroma
         rows = store.rows(exact)
