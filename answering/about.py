@@ -8,9 +8,9 @@ import re
 from dataclasses import replace
 
 from answering import lexicon as lx
-from answering.compose import Sources, body_year, passage_citation, unknown
+from answering.compose import Sources, body_year, paged, passage_citation, text_row, unknown
 from answering.models import Answer, Query
-from answering.structured import paged, scope_text, select
+from answering.structured import scope_text, select
 from indexing.models import Report
 from indexing.normalize import fold
 from indexing.schema import PREFACE
@@ -137,15 +137,16 @@ def _which_signed(query: Query, reports: list[Report], filters, text: str) -> An
     s = Sources()
     dated = [(r, d) for r in selected if (d := _signature_date(r)) is not None]
     undated = [r for r in selected if _signature_date(r) is None]
-    with_date = "、".join(f"{body_year(r)}（{d}{s.mark([passage_citation(r, 'other', _signature_lines(r, d))])}）"
-                          for r, d in dated)
-    without = "、".join(f"{body_year(r)}{s.mark(_naming_citations(r))}" for r in undated)
+    with_date = paged(dated, lambda rd: f"{body_year(rd[0])}（{rd[1]}"
+                      f"{s.mark([passage_citation(rd[0], 'other', _signature_lines(*rd))])}）", "、")
+    without = paged(undated, lambda r: f"{body_year(r)}{s.mark(_naming_citations(r))}", "、")
     said_with = f"写有落款日期的：{with_date}。" if dated else "没有一份报告写有落款日期。"
     said_without = f"没有落款日期（报告末尾没有署名日期）的：{without}。" if undated else "每份报告都写有落款日期。"
     asked = undated if missing_asked else [r for r, _ in dated]
     text_out = said_without + said_with if missing_asked else said_with + said_without
     return Answer(query.text, text_out, "list",
-                  items=list(dict.fromkeys(r.short_name for r in asked)), citations=s.citations, query=query)
+                  items=list(dict.fromkeys(r.short_name for r in asked)), citations=s.citations, query=query,
+                  rows=[text_row(r, d) for r, d in dated] + [text_row(r, "没有落款日期") for r in undated])
 
 
 def _report_years(query: Query, reports: list[Report], filters) -> Answer:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from answering.compose import MAX_SHOWN
 from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
 from answering.vocabulary import MEASURES, measure_by_key
@@ -82,7 +83,7 @@ def row_pairs(rows: list[dict[str, Any]], answer: Answer | None = None) -> list[
 
 
 def _row_unit(row: dict[str, Any], shared: str) -> str:
-    if isinstance(row.get("value"), bool):
+    if isinstance(row.get("value"), bool | str):  # yes/no, or what a report says (a sentence, names)
         return ""
     if row.get("unit") is not None:
         return str(row["unit"])
@@ -156,9 +157,10 @@ def answer_markdown(answer: Answer, lookup: Lookup | None = None) -> str:
         blocks.append(f"**注意：**以下数字在引用材料中找不到，请核实：{md_escape('、'.join(answer.unsupported_numbers))}")
     if answer.options:
         blocks.append("可以这样问（任选其一）：\n" + "\n".join(f"- {md_escape(o)}" for o in answer.options))
-    if answer.rows:
-        pairs = row_pairs(answer.rows, answer)
-        blocks.append("\n".join(f"- {md_escape(label)}：{md_escape(value)}" for label, value in pairs))
+    if answer.rows:  # the first MAX_SHOWN: the 明细 table and its CSV hold them all (thousands at 10,000 reports)
+        pairs = row_pairs(answer.rows[:MAX_SHOWN], answer)
+        more = [f"- ……（共{len(answer.rows)}项，完整列表见明细表）"] if len(answer.rows) > MAX_SHOWN else []
+        blocks.append("\n".join([*(f"- {md_escape(label)}：{md_escape(value)}" for label, value in pairs), *more]))
     if answer.citations:
         numbered = [f"{n}. {source_line(c, lookup)}" for n, c in enumerate(answer.citations, 1)]
         blocks.append("**来源**\n\n" + "\n".join(numbered))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from answering.models import Answer, Citation, Query, fmt_number
 from indexing.models import Report
@@ -14,19 +16,44 @@ class Sources:
     """The numbered source list of one answer; the same passage or cell is numbered once."""
 
     citations: list[Citation] = field(default_factory=list)
+    _numbers: dict[tuple, int] = field(default_factory=dict, repr=False, compare=False)  # key → its [n]
 
     def mark(self, cites: list[Citation]) -> str:
+        if len(self._numbers) != len(self.citations):  # citations given or changed from outside: index them anew
+            self._numbers = {}
+            for i, old in enumerate(self.citations, 1):
+                self._numbers.setdefault(_key(old), i)
         marks = []
         for c in cites:
-            key = (c.report_id, c.table, c.row, c.column, c.text)
-            for i, old in enumerate(self.citations, 1):
-                if (old.report_id, old.table, old.row, old.column, old.text) == key:
-                    marks.append(i)
-                    break
-            else:
+            key = _key(c)
+            if key not in self._numbers:  # a dict, not a scan: an answer listing 3,000 reports cited each once
                 self.citations.append(c)
-                marks.append(len(self.citations))
+                self._numbers[key] = len(self.citations)
+            marks.append(self._numbers[key])
         return "".join(f"[{i}]" for i in marks)
+
+
+def _key(c: Citation) -> tuple:
+    return (c.report_id, c.table, c.row, c.column, c.text)
+
+
+T = TypeVar("T")
+MAX_SHOWN = 20  # entries an answer writes out; its rows hold every one (the app's 明细 table and its CSV download)
+
+
+def paged(items: Sequence[T], render: Callable[[T], str], sep: str, *, in_rows: bool = True) -> str:
+    """The first MAX_SHOWN items (one report each) written out — only those are rendered, so only those are cited —
+    then how many there are in all: at 10,000 reports a list of thousands is read in the 明细 table, not here.
+    `in_rows`: the answer's rows hold every item (else the text says how many and no more)."""
+    shown = sep.join(render(x) for x in items[:MAX_SHOWN])
+    if len(items) <= MAX_SHOWN:
+        return shown
+    return f"{shown}{sep}……（共{len(items)}份报告{'，完整列表见明细表' if in_rows else ''}）"
+
+
+def text_row(report: Report, said: str) -> dict[str, Any]:
+    """A 明细 row whose value is what the report says (a list of names, a sentence), not a number."""
+    return {"body": report.short_name, "year": report.year, "value": said, "report_id": report.report_id}
 
 
 def body_year(report: Report) -> str:

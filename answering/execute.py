@@ -13,7 +13,7 @@ from collections.abc import Callable
 from answering import lexicon as lx
 from answering.chart import chart_reports
 from answering.claims import Claim, Support, claim_of, support
-from answering.compose import Sources, body_year, join_names, number, passage_citation
+from answering.compose import Sources, body_year, join_names, number, paged, passage_citation, text_row
 from answering.lookup import head_words
 from answering.models import Answer, fmt_number
 from answering.passages import sentences as prose_sentences
@@ -76,7 +76,9 @@ def _counted_in_prose(report: Report, noun: str) -> Value | None:
     if len(noun) < 3:
         return None  # a short noun (站点, 村) is too common to pin one count on
     pattern = re.compile(rf"(\d+)\s*({lx.PROSE_CLASSIFIER})\s*{re.escape(noun)}")
-    hits = [(int(m.group(1)), m.group(2), key, sent) for key, text in report.sections.items()
+    # a sentence is part of its section's text: a section without the noun is not split at all (a question over
+    # every report otherwise splits the whole corpus into sentences)
+    hits = [(int(m.group(1)), m.group(2), key, sent) for key, text in report.sections.items() if noun in text
             for sent in prose_sentences(text) for m in pattern.finditer(sent)
             if not re.search(rf"(?:{lx.APPROXIMATE_BEFORE})$", sent[:m.start()])]  # “约12个”: rough, no count
     if not hits or len({h[0] for h in hits}) != 1:
@@ -247,7 +249,8 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
     known = [v for v in values if v.known]
     if not known:
         return Answer(question, f"报告未披露{label(figure)}。", "unknown")
-    parts = "；".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in values)
+    parts = paged(values, lambda v: f"{body_year(v.report)}{shown(v, figure, s)}", "；",
+                  in_rows=len(known) == len(values))
     if plan.per == "month":
         if len(known) != 1:
             return Answer(question, "按月平均需要一个单位一年的数字，请说明单位和年份。", "unknown")
@@ -257,7 +260,7 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
         return Answer(question, text, "value", value=avg, items=[known[0].report.short_name], citations=s.citations)
     avg = round(sum(v.value for v in known) / len(known), 2)
     left_out = [v.report.short_name for v in values if not v.known]
-    note = f"（{join_names(left_out)}未披露，未计入）" if left_out else ""
+    note = f"（{paged(left_out, str, '、', in_rows=False)}未披露，未计入）" if left_out else ""
     per = "每年" if plan.per == "year" else "每个单位"
     text = f"{parts}。{per}平均{fmt_number(avg)}{unit(figure)}（{len(known)}份报告）{note}。"
     return Answer(question, text, "value", value=avg, citations=s.citations, rows=[row(v, figure) for v in known])
@@ -326,9 +329,10 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
     values = [value_of(r, figure) for r in selected]
     known = [v for v in values if v.known]
     if not known:
-        names = join_names([body_year(v.report) for v in values])
+        names = paged([body_year(v.report) for v in values], str, "、", in_rows=False)
         return Answer(question, f"{names}报告未披露“{label(figure)}”的数量。", "unknown")
-    listed = "；".join(f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}" for v in values)
+    listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
+                   in_rows=len(known) == len(values))
     if plan.op in ("max", "min") and len(values) > 1:
         pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value)
         return Answer(question, f"{pick.report.short_name}{'最多' if plan.op == 'max' else '最少'}。{listed}。", "list",
@@ -349,7 +353,7 @@ def noun_sum(plan: Plan, reports: list[Report], question: str) -> Answer:
         return _none(plan, question, "所问单位和年份", reports)
     s = Sources()
     values = [(value_of(r, f), f) for r in selected for f in plan.figures]
-    listed = "；".join(f"{body_year(v.report)}{label(f)}{shown(v, f, s)}" for v, f in values)
+    listed = paged(values, lambda vf: f"{body_year(vf[0].report)}{label(vf[1])}{shown(*vf, s)}", "；", in_rows=False)
     if not all(v.known for v, _ in values):
         return Answer(question, f"{listed}；有一项未披露，不能相加。", "unknown", citations=s.citations)
     total = sum(v.value for v, _ in values)
@@ -438,12 +442,12 @@ def rank_position(plan: Plan, reports: list[Report], question: str) -> Answer:
     known = sorted((v for v in values if v.known), key=lambda v: v.value, reverse=plan.order != "asc")
     position = 1 + sum(1 for v in known if (v.value > mine.value if plan.order != "asc" else v.value < mine.value))
     left_out = [v.report.short_name for v in values if not v.known]
-    note = f"（{join_names(left_out)}未披露，未参与排名）" if left_out else ""
+    note = f"（{paged(left_out, str, '、', in_rows=False)}未披露，未参与排名）" if left_out else ""
     order = "从多到少" if plan.order != "asc" else "从少到多"
     text = (f"{body_year(mine.report)}{label(figure)}{shown(mine, figure, s)}，在{len(known)}个有数字的单位中{order}"
             f"排第{position}{note}。")
-    # the position rests on every number it was ranked against: each shown and cited
-    ranked = "、".join(f"{body_year(v.report)}{shown(v, figure, s)}" for v in known)
+    # the position rests on every number it was ranked against: each in the rows, the first ones shown and cited
+    ranked = paged(known, lambda v: f"{body_year(v.report)}{shown(v, figure, s)}", "、")
     text += f"参与排名：{ranked}。"
     return Answer(question, text, "value", value=position, items=[mine.report.short_name], citations=s.citations,
                   rows=[row(v, figure) for v in known])
@@ -459,13 +463,14 @@ def every(plan: Plan, reports: list[Report], question: str) -> Answer:
     failing = [v for v in values if v.known and not _holds(plan, v.value)]
     unknowns = [v for v in values if not v.known]
     if failing:
-        names = join_names([f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in failing])
+        names = paged(failing, lambda v: f"{body_year(v.report)}（{shown(v, figure, s)}）", "、", in_rows=False)
         return Answer(question, f"否。{names}不符合。", "yesno", value=False, citations=s.citations)
     if unknowns:
-        names = join_names([body_year(v.report) for v in unknowns])
+        names = paged([body_year(v.report) for v in unknowns], str, "、", in_rows=False)
         return Answer(question, f"无法确定：{names}的{label(figure)}报告未披露；其余单位均符合。", "unknown",
                       citations=s.citations)
-    listed = "；".join(f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}" for v in values)
+    listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
+                   in_rows=False)
     return Answer(question, f"是。{listed}。", "yesno", value=True, citations=s.citations)
 
 
@@ -523,12 +528,13 @@ def list_against(plan: Plan, reports: list[Report], question: str) -> Answer:
     word = "多" if more else "少"
     head = f"{body_year(ref)}{label(figure)}{shown(base, figure, s)}。"
     if not hits:
-        checked = "、".join(f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in others if v.known)
+        checked = paged([v for v in others if v.known], lambda v: f"{body_year(v.report)}（{shown(v, figure, s)}）",
+                        "、", in_rows=False)
         return Answer(question, f"{head}没有比它{word}的单位。已核对：{checked or '无其他单位的数字'}。", "list",
                       citations=s.citations)
-    listed = "、".join(f"{body_year(v.report)}（{shown(v, figure, s)}）" for v in hits)
+    listed = paged(hits, lambda v: f"{body_year(v.report)}（{shown(v, figure, s)}）", "、")
     return Answer(question, f"{head}比它{word}的有：{listed}。", "list", items=[v.report.short_name for v in hits],
-                  citations=s.citations)
+                  citations=s.citations, rows=[row(v, figure) for v in hits])
 
 
 def replace_scope(plan: Plan, **slots) -> Plan:
@@ -562,10 +568,10 @@ def mentions(plan: Plan, reports: list[Report], question: str) -> Answer:
     found = [(r, hit) for r, hit in found if hit[2]]  # a body that says it did not is not one that did
     if not found:
         return Answer(question, f"已查找{len(selected)}份报告，没有报告提到“{what}”。", "unknown")
-    listed = "；".join(f"{body_year(r)}：{sent}{s.mark([passage_citation(r, sec, sent)])}"
-                      for r, (sec, sent, _) in found)
+    listed = paged(found, lambda f: f"{body_year(f[0])}：{f[1][1]}{s.mark([passage_citation(f[0], *f[1][:2])])}", "；")
     return Answer(question, f"提到“{what}”的有{len(found)}份报告。{listed}", "list",
-                  items=[r.short_name for r, _ in found], citations=s.citations)
+                  items=[r.short_name for r, _ in found], citations=s.citations,
+                  rows=[text_row(r, sent) for r, (_, sent, _) in found])
 
 
 def _stated(report: Report, term: str, claim: Claim) -> tuple[str, str, bool] | None:

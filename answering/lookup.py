@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from answering import lexicon as lx
-from answering.compose import Sources, body_year, passage_citation, unknown
+from answering.compose import Sources, body_year, paged, passage_citation, unknown
 from answering.models import Answer, Query
 from answering.structured import Figure, answer_figures, select
 from answering.vocabulary import MEASURE_BY_KEY, Measure
@@ -217,11 +217,12 @@ def answer_figure_not_found(query: Query, reports: list[Report], filters=None) -
     if query.unknown_years and not query.years:
         years = "、".join(f"{y}年" for y in query.unknown_years)
         return unknown(query.text, f"语料中没有找到{years}的报告。", query)
-    searched = [body_year(r) for r in select(reports, query, filters)]
+    searched = [body_year(r) for r in select(reports, query, filters)]  # written out up to MAX_SHOWN
     terms = [noun for _, noun in _counted_nouns(query)] or asked_terms(query)  # 多少个村设置了…: 村, not 村设置
     noun = re.sub(r"^[名位](?=..)", "", terms[0]) if terms else ""  # “多少名工作人员”: 名 is the measure word
     thing = f"“{noun}”的数量" if noun else "这个数字"
-    where = f"已查找{'、'.join(searched)}报告的表格和正文" if searched else "语料中没有符合条件的报告"
+    listed = paged(searched, str, "、", in_rows=False)
+    where = f"已查找{listed}报告的表格和正文" if searched else "语料中没有符合条件的报告"
     return unknown(query.text, f"报告未披露{thing}：{where}，没有找到相应数字。", query)
 
 

@@ -7,12 +7,10 @@ named as unknown — never counted as zero.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 
 from answering.chart import CHART_FACTS, SOURCE_YEAR, chart_reports
-from answering.compose import Sources, body_year, join_names, number, passage_citation, unknown
+from answering.compose import MAX_SHOWN, Sources, body_year, join_names, number, paged, passage_citation, unknown
 from answering.models import Answer, Citation, Query
 from answering.records import body_years, candidates
 from answering.vocabulary import Measure, cell_text, fact_label, measure_by_key
@@ -235,28 +233,15 @@ def _missing_scope(query: Query, reports: list[Report]) -> str | None:
     return None
 
 
-T = TypeVar("T")
-MAX_SHOWN = 20  # figures an answer writes out; its rows hold every one (the app's 明细 table and its CSV download)
-
-
-def paged(items: Sequence[T], render: Callable[[T], str], sep: str) -> str:
-    """The first MAX_SHOWN items (one report each) written out — only those are rendered, so only those are cited —
-    then how many there are in all: at 10,000 reports a list of thousands is read in the 明细 table, not here."""
-    shown = sep.join(render(x) for x in items[:MAX_SHOWN])
-    if len(items) <= MAX_SHOWN:
-        return shown
-    return f"{shown}{sep}……（共{len(items)}份报告，完整列表见明细表）"
-
-
 def _unknown_note(unknowns: list[Figure]) -> str:
     if not unknowns:
         return ""
-    names = paged(unknowns, lambda f: f"{body_year(f.report)}：{f.note}", "；")
+    names = paged(unknowns, lambda f: f"{body_year(f.report)}：{f.note}", "；", in_rows=False)
     return f"以下报告未披露该数字，未计入：{names}。"
 
 
 def _all_unknown(query: Query, measure: Measure, figures: list[Figure]) -> Answer:
-    names = paged(figures, lambda f: f"{body_year(f.report)}{f.note}", "；")
+    names = paged(figures, lambda f: f"{body_year(f.report)}{f.note}", "；", in_rows=False)
     return unknown(query.text, f"语料中没有找到{scope_text(query)}{measure.label}的数字：{names}。", query)
 
 

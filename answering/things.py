@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from answering import lexicon as lx
-from answering.compose import Sources, body_year, passage_citation
+from answering.compose import Sources, body_year, paged, passage_citation, text_row
 from answering.models import Answer, Query
 from answering.passages import enumerations, sentences
 from answering.structured import select
@@ -200,24 +200,29 @@ def answer_channel_bodies(query: Query, reports: list[Report], filters=None) -> 
     if not heads:
         return None
     selected = sorted(select(reports, query, filters), key=lambda r: (r.short_name, r.year or 0))
-    s = Sources()
-    found, bodies = [], []
+    found: list[tuple[Report, list[Thing]]] = []
     for report in selected:
         said = [t for t in mentions(report) if all(fold(h) in _key(t.name) for h in heads)]
         if said:
             # each name cited to the first sentence publishing through it (“通过“假日米山”微信公众号发布消息306条”),
             # else the first naming it (or a part of it)
-            cited = [min((t for t in said if _key(t.name) in _key(name)), key=lambda t: not _published(t))
-                     for name in _distinct([t.name for t in said])]
-            marks = "、".join(f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in cited)
-            found.append(f"{body_year(report)}（{marks}）")
-            bodies.append(report.short_name)
+            found.append((report, [min((t for t in said if _key(t.name) in _key(name)), key=lambda t: not _published(t))
+                                   for name in _distinct([t.name for t in said])]))
     asked = "".join(heads)
     if not found:
         return Answer(query.text, f"已查找{len(selected)}份报告，没有报告写到{asked}（没有写到，不等于没有）。",
                       "unknown", query=query)
-    text = f"报告写到{asked}的有：{'、'.join(found)}。"
-    return Answer(query.text, text, "list", items=list(dict.fromkeys(bodies)), citations=s.citations, query=query)
+    s = Sources()
+
+    def entry(item: tuple[Report, list[Thing]]) -> str:
+        report, cited = item
+        marks = "、".join(f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in cited)
+        return f"{body_year(report)}（{marks}）"
+
+    text = f"报告写到{asked}的有：{paged(found, entry, '、')}。"
+    return Answer(query.text, text, "list", items=list(dict.fromkeys(r.short_name for r, _ in found)),
+                  citations=s.citations, query=query,
+                  rows=[text_row(r, "、".join(t.name for t in cited)) for r, cited in found])
 
 
 def _published(thing: Thing) -> bool:
@@ -237,15 +242,18 @@ def answer_channels(query: Query, reports: list[Report], filters=None, earlier: 
         kind = channels_asked(earlier)
     if kind is None:
         return None
-    s = Sources()
-    lines, bodies = [], []
-    for report in sorted(select(reports, query, filters), key=lambda r: (r.short_name, r.year or 0)):
-        things = report_things(report, kind)
-        if not things:
-            continue
-        items = [f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in things]
-        lines.append(f"{body_year(report)}报告写到的{kind}有：{'、'.join(items)}。")
-        bodies.append(report.short_name)
-    if not lines:
+    found = [(report, things) for report in sorted(select(reports, query, filters),
+                                                   key=lambda r: (r.short_name, r.year or 0))
+             if (things := report_things(report, kind))]
+    if not found:
         return None
-    return Answer(query.text, "".join(lines), "text", items=bodies, citations=s.citations, query=query)
+    s = Sources()
+
+    def entry(item: tuple[Report, list[Thing]]) -> str:
+        report, things = item
+        items = [f"{t.name}{s.mark([passage_citation(report, t.section, t.sentence)])}" for t in things]
+        return f"{body_year(report)}报告写到的{kind}有：{'、'.join(items)}。"
+
+    return Answer(query.text, paged(found, entry, ""), "text", items=[r.short_name for r, _ in found],
+                  citations=s.citations, query=query,
+                  rows=[text_row(r, "、".join(t.name for t in things)) for r, things in found])

@@ -65,6 +65,8 @@ def uncited_numbers(answer: Answer) -> list[str]:
         allowed.add(_fmt(answer.value))
         allowed.add(_fmt(abs(answer.value)) if isinstance(answer.value, int | float) else "")
         allowed.add(str(len(answer.rows)))
+    if answer.rows:  # “共60份报告”: how many reports a list or a paged answer holds is its own count
+        allowed.add(str(len(answer.rows)))
     allowed |= _shown_sums(text)
     return [n for n in _NUMBER.findall(text) if n not in allowed]
 

@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 
 from answering.assistant import Assistant
-from answering.structured import MAX_SHOWN
+from answering.citing import answer_markdown
+from answering.compose import MAX_SHOWN
 from indexing.schema import REQUEST_COLUMNS, REQUEST_ROWS_2021
 
 from .conftest import assert_cited, make_report
@@ -70,3 +71,54 @@ def test_a_sum_names_its_first_parts_and_counts_them_all(assistant):
 def test_a_short_list_is_written_out_whole(assistant):
     answer = assistant.ask(f"2021年{TOWNS[0]}和{TOWNS[2]}的政府信息公开申请一共多少件？")
     assert "完整列表见明细表" not in answer.answer and TOWNS[0] in answer.answer and TOWNS[2] in answer.answer
+
+
+# ---------------------------------------------------------------- lists read from the prose, at the same scale
+PROSE_TOWNS = [f"{a}{b}乡" for a in "东西南北青白红黄" for b in "山水林田湖草沙石"][:N]
+
+
+@pytest.fixture(scope="module")
+def prose_assistant() -> Assistant:
+    """Every town names its own WeChat account and platforms and says it held an open day (written anew, in the
+    shapes the real reports use); none states a count of 政策解读 or signs with a date."""
+    return Assistant.from_reports([
+        make_report(town, 2022, sections={"overview": (
+            f"依托{town}人民政府网站、“{town[:2]}之声”微信公众号和政务微博两个平台发布工作动态{i + 3}条。"
+            f"全年组织开展“政府开放日”活动{i % 3 + 1}次，邀请群众代表走进机关。")})
+        for i, town in enumerate(PROSE_TOWNS)
+    ])
+
+
+def _written_out(answer) -> set[str]:
+    return {t for t in PROSE_TOWNS if t in answer.answer}
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇开通了微信公众号？",  # which bodies use a named channel
+    "各乡镇都通过哪些平台发布信息？",  # each body's channels, item by item
+    "有哪些乡镇在报告中提到了开展“政府开放日”活动？",  # which reports state a practice
+    "哪些报告提到了政府开放日？",
+])
+def test_a_long_list_read_from_prose_is_paged_with_every_report_in_its_rows(prose_assistant, question):
+    answer = prose_assistant.ask(question)
+    assert answer.kind in ("list", "text"), answer.answer[:200]
+    assert len(_written_out(answer)) == MAX_SHOWN  # the first MAX_SHOWN written out …
+    assert f"共{N}份报告，完整列表见明细表" in answer.answer  # … then how many, and where the rest are
+    assert {r["body"] for r in answer.rows} == set(PROSE_TOWNS)  # the 明细 table holds every report
+    assert all(r["value"] not in (None, "") for r in answer.rows)  # what each report says (names, a sentence, a count)
+    assert {c.report_id for c in answer.citations} <= {f"{t}-2022-test" for t in _written_out(answer)}
+    assert_cited(answer)
+    markdown = answer_markdown(answer)  # the chat message shows the first rows and says where the rest are
+    assert markdown.count("\n- ") <= MAX_SHOWN + 1 and f"共{N}项，完整列表见明细表" in markdown
+
+
+@pytest.mark.parametrize(("question", "in_rows"), [
+    ("2022年各乡镇微信公众号发布信息多少条？", False),  # a figure no report states: the reports searched
+    ("哪些乡镇的报告写有落款日期？", True),  # none signs with a date: the reports checked, each in the rows
+])
+def test_a_long_list_of_reports_searched_is_cut_short_and_says_how_many(prose_assistant, question, in_rows):
+    answer = prose_assistant.ask(question)
+    assert len(_written_out(answer)) == MAX_SHOWN, answer.answer[:300]
+    assert f"共{N}份报告" in answer.answer and len(answer.answer) < 2000
+    # the text sends the reader to the 明细 table only when the rows hold every report
+    assert ("完整列表见明细表" in answer.answer) == in_rows == ({r["body"] for r in answer.rows} == set(PROSE_TOWNS))
