@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from answering.chart import chart_reports
-from answering.compose import Sources, body_year, number
+from answering.compose import MAX_SHOWN, Sources, body_year, number
 from answering.lookup import asked_terms, stated_figure
 from answering.models import Answer, Query
 from answering.structured import Figure, add_up, asks_for_year_without_report, resolve, select, show
@@ -57,12 +57,15 @@ def answer_combined(query: Query, reports: list[Report], filters=None) -> Answer
         selected = sorted(latest.values(), key=lambda r: (r.short_name, r.year or 0))
     s = Sources()
     lines, rows, values = [], [], []
-    for report in selected:
-        line, value, report_rows = _one_report(query, report, parts, s)
-        lines.append(line)
+    for i, report in enumerate(selected):
+        # past the first MAX_SHOWN a report's figures go to the rows only, its citations to a scratch list
+        line, value, report_rows = _one_report(query, report, parts, s if i < MAX_SHOWN else Sources())
+        if i < MAX_SHOWN:
+            lines.append(line)
         rows.extend(report_rows)
         values.append(value)
-    text = "".join(lines)
+    more = f"……（共{len(selected)}份报告，完整列表见明细表）" if len(selected) > MAX_SHOWN else ""
+    text = "".join(lines) + more
     if len(selected) == 1:
         value = values[0]
         kind = "unknown" if value is None and (query.operation == "ratio" or _sums(query)) else "value"

@@ -249,8 +249,9 @@ def average(plan: Plan, reports: list[Report], question: str) -> Answer:
     known = [v for v in values if v.known]
     if not known:
         return Answer(question, f"报告未披露{label(figure)}。", "unknown")
-    parts = paged(values, lambda v: f"{body_year(v.report)}{shown(v, figure, s)}", "；",
-                  in_rows=len(known) == len(values))
+    # the known figures first: the ones averaged are the ones written out (and cited) before the paging cuts
+    parts = paged(sorted(values, key=lambda v: not v.known), lambda v: f"{body_year(v.report)}{shown(v, figure, s)}",
+                  "；", in_rows=len(known) == len(values))
     if plan.per == "month":
         if len(known) != 1:
             return Answer(question, "按月平均需要一个单位一年的数字，请说明单位和年份。", "unknown")
@@ -331,12 +332,16 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
     if not known:
         names = paged([body_year(v.report) for v in values], str, "、", in_rows=False)
         return Answer(question, f"{names}报告未披露“{label(figure)}”的数量。", "unknown")
-    listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
-                   in_rows=len(known) == len(values))
     if plan.op in ("max", "min") and len(values) > 1:
         pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value)
-        return Answer(question, f"{pick.report.short_name}{'最多' if plan.op == 'max' else '最少'}。{listed}。", "list",
+        # the pick is written out and cited first, whether or not the paged list below reaches it
+        lead = f"{body_year(pick.report)}{'最多' if plan.op == 'max' else '最少'}（{shown(pick, figure, s)}）。"
+        listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
+                       in_rows=len(known) == len(values))
+        return Answer(question, f"{lead}{listed}。", "list",
                       items=[pick.report.short_name], citations=s.citations, rows=[row(v, figure) for v in known])
+    listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
+                   in_rows=len(known) == len(values))
     if len(values) == 1:
         v = values[0]
         return Answer(question, f"{listed}。", "value", value=v.value, items=[v.report.short_name],

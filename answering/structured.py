@@ -301,7 +301,7 @@ def _list(query: Query, measure: Measure, figures: list[Figure], listing: bool =
                 text += f"不符合的：{shown_misses}{more}。"
         else:
             text = f"{head}：没有。已核对：" + paged(
-                known, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、") + "。"
+                known, lambda f: f"{body_year(f.report)}（{show(f, measure, s)}）", "、", in_rows=False) + "。"
     note = _unknown_note(unknowns)
     if note:
         text += note
@@ -508,10 +508,10 @@ def answer_undisclosed(query: Query, reports: list[Report], filters=None) -> Ans
         return f"{body_year(f.report)}（{show(f, measure, s)}）"
 
     if zeros:  # said apart so that no one reads a zero as a blank
-        text += "披露为零（已披露，不属未披露）的：" + paged(zeros, shown, "、") + "。"
+        text += "披露为零（已披露，不属未披露）的：" + paged(zeros, shown, "、", in_rows=False) + "。"
     others = [f for f in figures if f.known and f.value != 0]
     if others:  # what else was checked, with its number
-        text += "其余已披露的：" + paged(others, shown, "、") + "。"
+        text += "其余已披露的：" + paged(others, shown, "、", in_rows=False) + "。"
     kind = "count" if query.operation == "count" else "list"
     if kind == "count":
         text = f"共{len(left_out)}份。{text}"

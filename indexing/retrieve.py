@@ -285,8 +285,8 @@ class LexicalStore:
         return None if clause is None else {r[0] for r in self._run(*clause)}
 
     def passage_ids(self, filters: SearchFilters | None, cap: int) -> list[str] | None:
-        """The embedded chunks (not table text) the filters let through, at most `cap` of them (None: no filter
-        narrows the reports, every passage is allowed)."""
+        """The embedded chunks (not table text) the filters let through, at most `cap` of them, in no set order
+        (None: no filter narrows the reports, every passage is allowed)."""
         clause = self.allowed_sql(filters)
         if clause is None:
             return None
@@ -295,7 +295,7 @@ class LexicalStore:
         if filters is not None and filters.sections:  # unary +: SQLite would walk the section's index (every report)
             sql += " AND +section IN (SELECT value FROM json_each(?))"
             args.append(_as_list(filters.sections))
-        return [r[0] for r in self._run(sql + " ORDER BY chunk_id LIMIT ?", [*args, cap])]
+        return [r[0] for r in self._run(sql + " LIMIT ?", [*args, cap])]  # no ORDER BY: SQLite stops at the cap
 
     def rank(self, query: str, limit: int, filters: SearchFilters | None = None) -> list[str]:
         """chunk_ids by BM25 over jieba tokens, best first; the filters are the query's own WHERE (no pass over every

@@ -65,8 +65,10 @@ def uncited_numbers(answer: Answer) -> list[str]:
         allowed.add(_fmt(answer.value))
         allowed.add(_fmt(abs(answer.value)) if isinstance(answer.value, int | float) else "")
         allowed.add(str(len(answer.rows)))
-    if answer.rows:  # “共60份报告”: how many reports a list or a paged answer holds is its own count
-        allowed.add(str(len(answer.rows)))
+    # how many reports a paged list holds (“……（共60份报告）”) or a list answer names (“有60份报告”): its own count
+    text = re.sub(r"……（共\d+份报告[^）]*）", " ", text)
+    if answer.rows:
+        text = re.sub(rf"(?<=有){len(answer.rows)}(?=份报告)", " ", text)
     allowed |= _shown_sums(text)
     return [n for n in _NUMBER.findall(text) if n not in allowed]
 

@@ -122,3 +122,17 @@ def test_a_long_list_of_reports_searched_is_cut_short_and_says_how_many(prose_as
     assert f"共{N}份报告" in answer.answer and len(answer.answer) < 2000
     # the text sends the reader to the 明细 table only when the rows hold every report
     assert ("完整列表见明细表" in answer.answer) == in_rows == ({r["body"] for r in answer.rows} == set(PROSE_TOWNS))
+
+
+@pytest.mark.parametrize("question", [
+    "2021年哪些乡镇收到的政府信息公开申请超过1000件？",  # none does: the reports checked
+    "2021年哪些乡镇没有披露政府信息公开申请数量？",  # none: those at zero and the rest, as checked
+    "2021年各乡镇本年新收政府信息公开申请和已公开的数量分别是多少？",  # two figures of every report
+    "2021年各乡镇本年新收政府信息公开申请和上年结转申请加起来是多少？",  # each report's two parts and their sum
+])
+def test_every_long_list_says_where_the_rest_is_only_when_its_rows_hold_it(assistant, question):
+    answer = assistant.ask(question)
+    assert len(answer.answer) < 2500 and len(named(answer)) <= 2 * MAX_SHOWN, answer.answer[:300]
+    assert f"共{N}份报告" in answer.answer or f"共{N - N // 6}份报告" in answer.answer
+    assert ("完整列表见明细表" in answer.answer) == ({r["body"] for r in answer.rows} == set(TOWNS))
+    assert_cited(answer)
