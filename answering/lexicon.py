@@ -265,7 +265,7 @@ MODIFIER_GAPS = ("", "的", "了", "过")  # a figure this close before a noun q
 PHRASE_DROPPED = (r"[□?？。!！，,]|有哪些|有哪几个|有哪个|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门"
                   r"|在年报中|年报里|报告中|提到了?要?")
 DONE_VERB = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
-             r"|提及|存在|纳入|把)了?过?")
+             r"|提及|存在|纳入|发放|印发|出动|张贴|悬挂|播放|把)了?过?")
 # The frame of a prose claim asked about (“哪些乡镇在报告中明确说明当年未收取…”, “有没有把…纳入…吗”): what is left
 # is the thing done. NEGATION: the words that say a thing was not done.
 CLAIM_FRAME = (
@@ -283,7 +283,7 @@ DOING = r"实行|实施|推行|开展|举办|组织|落实|采用|使用|利用|
 COUNT_INSIDE = r"(?<![多少])(公开|发布|公布)(了?(?:几|多少)[条篇件个]?)((?:的)?(?:政府|政务)?信息)"  # not 多发布了多少
 TITLE = r"《[^》]{1,40}》"  # a document's title: its words name no figure
 QUOTE_MARKS = r"[“”\"'《》]"
-AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取).*$"
+AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取|发放|印发|出动|张贴|悬挂|播放).*$"
 THING_TAIL = r"(?:活动|工作|情况|的问题|问题)$"
 CLASSIFIER_HEAD = r"^[万千]?[张条篇件次个份场期项](?=..)"
 

@@ -87,7 +87,9 @@ def _noun_terms(text: str, blanks: tuple[str, ...]) -> tuple[tuple[str, str], ..
             for j in range(i + 1, len(tokens) + 1):
                 term = "".join(tokens[i:j])
                 # A Chinese noun ends in its head: 业务动态 is not 业务; 政策解读(信息) may drop a generic tail.
-                head_kept = all(t in _GENERIC or t == "类" for t in tokens[j:])
+                # … and a verb after it is the question's, not the noun's (广播车|出动, 政府开放日活动|开展)
+                head_kept = all(t in _GENERIC or t == "类" or tag.startswith("v") and tag != "vn"
+                                for t, tag in tagged[j:])
                 if len(term) >= 2 and term not in _GENERIC and head_kept:
                     # the noun before it (政策|解读) must stay before it; a verb (发放|明白纸) need not
                     noun_before = i and len(tokens[i - 1]) >= 2 and tagged[i - 1][1] in _NOUNISH
@@ -129,7 +131,8 @@ def _sentences(report: Report) -> list[tuple[str, str, str]]:
     for key, text in report.sections.items():
         for s in re.split(r"(?<=[。！？；])|\n+", text):
             if s.strip():
-                out.append((key, s.strip(), fold(s.strip())))
+                # quotes dropped from the matching form: “开展“政府开放日”活动9次” states 开展政府开放日活动 9
+                out.append((key, s.strip(), re.sub(lx.QUOTE_MARKS, "", fold(s.strip()))))
     return out
 
 
