@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from answering.compose import MAX_SHOWN
+from answering.compose import MAX_SHOWN, more_than_shown
 from answering.models import Answer, Citation, fmt_number
 from answering.models import section_title as answer_section_title
 from answering.vocabulary import MEASURES, measure_by_key
@@ -159,7 +159,7 @@ def answer_markdown(answer: Answer, lookup: Lookup | None = None) -> str:
         blocks.append("可以这样问（任选其一）：\n" + "\n".join(f"- {md_escape(o)}" for o in answer.options))
     if answer.rows:  # the first MAX_SHOWN: the 明细 table and its CSV hold them all (thousands at 10,000 reports)
         pairs = row_pairs(answer.rows[:MAX_SHOWN], answer)
-        more = [f"- ……（共{len(answer.rows)}项，完整列表见明细表）"] if len(answer.rows) > MAX_SHOWN else []
+        more = [f"- {more_than_shown(len(answer.rows), counted='项')}"] if len(answer.rows) > MAX_SHOWN else []
         blocks.append("\n".join([*(f"- {md_escape(label)}：{md_escape(value)}" for label, value in pairs), *more]))
     if answer.citations:
         numbered = [f"{n}. {source_line(c, lookup)}" for n, c in enumerate(answer.citations, 1)]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from answering.chart import chart_reports
-from answering.compose import MAX_SHOWN, Sources, body_year, number
+from answering.compose import MAX_SHOWN, Sources, body_year, more_than_shown, number
 from answering.lookup import asked_terms, stated_figure
 from answering.models import Answer, Query
 from answering.structured import Figure, add_up, asks_for_year_without_report, resolve, select, show
@@ -64,7 +64,7 @@ def answer_combined(query: Query, reports: list[Report], filters=None) -> Answer
             lines.append(line)
         rows.extend(report_rows)
         values.append(value)
-    more = f"……（共{len(selected)}份报告，完整列表见明细表）" if len(selected) > MAX_SHOWN else ""
+    more = more_than_shown(len(selected)) if len(selected) > MAX_SHOWN else ""
     text = "".join(lines) + more
     if len(selected) == 1:
         value = values[0]

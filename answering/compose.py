@@ -46,9 +46,12 @@ def paged(items: Sequence[T], render: Callable[[T], str], sep: str, *, in_rows: 
     then how many there are in all: at 10,000 reports a list of thousands is read in the 明细 table, not here.
     `in_rows`: the answer's rows hold every item (else the text says how many and no more)."""
     shown = sep.join(render(x) for x in items[:MAX_SHOWN])
-    if len(items) <= MAX_SHOWN:
-        return shown
-    return f"{shown}{sep}……（共{len(items)}份报告{'，完整列表见明细表' if in_rows else ''}）"
+    return shown if len(items) <= MAX_SHOWN else f"{shown}{sep}{more_than_shown(len(items), in_rows=in_rows)}"
+
+
+def more_than_shown(total: int, *, in_rows: bool = True, counted: str = "份报告") -> str:
+    """What follows the first MAX_SHOWN of `total`: how many, and where the rest are when the rows hold them."""
+    return f"……（共{total}{counted}{'，完整列表见明细表' if in_rows else ''}）"
 
 
 def text_row(report: Report, said: str) -> dict[str, Any]:

@@ -332,16 +332,16 @@ def noun_values(plan: Plan, reports: list[Report], question: str) -> Answer:
     if not known:
         names = paged([body_year(v.report) for v in values], str, "、", in_rows=False)
         return Answer(question, f"{names}报告未披露“{label(figure)}”的数量。", "unknown")
-    if plan.op in ("max", "min") and len(values) > 1:
-        pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value)
-        # the pick is written out and cited first, whether or not the paged list below reaches it
-        lead = f"{body_year(pick.report)}{'最多' if plan.op == 'max' else '最少'}（{shown(pick, figure, s)}）。"
-        listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
-                       in_rows=len(known) == len(values))
-        return Answer(question, f"{lead}{listed}。", "list",
-                      items=[pick.report.short_name], citations=s.citations, rows=[row(v, figure) for v in known])
+    picks = plan.op in ("max", "min") and len(values) > 1
+    pick = (max if plan.op == "max" else min)(known, key=lambda v: v.value) if picks else None
+    # the pick is written out and cited first, whether or not the paged list below reaches it
+    most = "最多" if plan.op == "max" else "最少"
+    lead = f"{body_year(pick.report)}{most}（{shown(pick, figure, s)}）。" if pick else ""
     listed = paged(values, lambda v: f"{body_year(v.report)}{label(figure)}{shown(v, figure, s)}", "；",
                    in_rows=len(known) == len(values))
+    if pick is not None:
+        return Answer(question, f"{lead}{listed}。", "list",
+                      items=[pick.report.short_name], citations=s.citations, rows=[row(v, figure) for v in known])
     if len(values) == 1:
         v = values[0]
         return Answer(question, f"{listed}。", "value", value=v.value, items=[v.report.short_name],

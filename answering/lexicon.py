@@ -243,10 +243,14 @@ APPROXIMATE_BEFORE = r"约|近|大约|将近|超过|逾"
 APPROXIMATE_TAIL = r"左右|上下"
 # The asker's own hedge before the question word (“大概多少”, “差不多有几场”): asks the figure, exact or not.
 HEDGE = r"大概|大约|大致|差不多|约莫|估计|粗略|大体"
+# Verbs of an action whose count a report states (发放明白纸24万张, 出动广播车80车次): before or after the thing in a
+# question (发放明白纸 / 明白纸发放了), they are the question's, not part of the thing.
+COUNTED_ACTION = r"发放|印发|出动|张贴|悬挂|播放"
 COUNTED_NOUN: tuple[str, ...] = (
     r"(?P<noun>[\u4e00-\u9fff]{2,10}?)的?(?:篇数|条数|次数|场次|件数|期数|份数)",
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回张册本部台]?(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:[?？。!！]|呢|吗|$)",
-    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|发|有|做)?了?"
+    r"(?P<noun>[\u4e00-\u9fff]{2,10}?)(?:一共|共|总共|总计)?(?:发布|公开|开展|举办|组织|召开|推送|" + COUNTED_ACTION
+    + r"|发|有|做)?了?"
     r"(?<!哪)(?:多少|几)[条篇件次场份项个期回张册本部台]",  # 哪几个 asks which, not how many
     # “在几个社区服务点设了公开栏”: the counted noun, then what was done there
     r"(?<!哪)(?:多少|几)(?:个|处|家|所)(?P<noun>[\u4e00-\u9fff]{3,8}?)(?:都|均|各|分别)?(?:设|建|安装|配备|张贴|放置)",
@@ -265,7 +269,7 @@ MODIFIER_GAPS = ("", "的", "了", "过")  # a figure this close before a noun q
 PHRASE_DROPPED = (r"[□?？。!！，,]|有哪些|有哪几个|有哪个|哪些|哪个|哪几个|哪一个|哪家|单位|乡镇|镇|乡|街道|部门"
                   r"|在年报中|年报里|报告中|提到了?要?")
 DONE_VERB = (r"^(?:开展|举办|组织|召开|成立|设立|建立|设了|设置|实行|实施|推行|落实|制定|出台|开通|利用|写了|提到|提出"
-             r"|提及|存在|纳入|发放|印发|出动|张贴|悬挂|播放|把)了?过?")
+             r"|提及|存在|纳入|" + COUNTED_ACTION + r"|把)了?过?")
 # The frame of a prose claim asked about (“哪些乡镇在报告中明确说明当年未收取…”, “有没有把…纳入…吗”): what is left
 # is the thing done. NEGATION: the words that say a thing was not done.
 CLAIM_FRAME = (
@@ -283,7 +287,7 @@ DOING = r"实行|实施|推行|开展|举办|组织|落实|采用|使用|利用|
 COUNT_INSIDE = r"(?<![多少])(公开|发布|公布)(了?(?:几|多少)[条篇件个]?)((?:的)?(?:政府|政务)?信息)"  # not 多发布了多少
 TITLE = r"《[^》]{1,40}》"  # a document's title: its words name no figure
 QUOTE_MARKS = r"[“”\"'《》]"
-AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取|发放|印发|出动|张贴|悬挂|播放).*$"
+AFTER_THING = r"(?:发布|公开|推送|开展|办理|收取|" + COUNTED_ACTION + r").*$"
 THING_TAIL = r"(?:活动|工作|情况|的问题|问题)$"
 CLASSIFIER_HEAD = r"^[万千]?[张条篇件次个份场期项](?=..)"
 

@@ -88,14 +88,19 @@ def _noun_terms(text: str, blanks: tuple[str, ...]) -> tuple[tuple[str, str], ..
                 term = "".join(tokens[i:j])
                 # A Chinese noun ends in its head: 业务动态 is not 业务; 政策解读(信息) may drop a generic tail.
                 # … and a verb after it is the question's, not the noun's (广播车|出动, 政府开放日活动|开展)
-                head_kept = all(t in _GENERIC or t == "类" or tag.startswith("v") and tag != "vn"
-                                for t, tag in tagged[j:])
+                head_kept = all(t in _GENERIC or t == "类" or _asking_verb(t, tag) for t, tag in tagged[j:])
                 if len(term) >= 2 and term not in _GENERIC and head_kept:
                     # the noun before it (政策|解读) must stay before it; a verb (发放|明白纸) need not
                     noun_before = i and len(tokens[i - 1]) >= 2 and tagged[i - 1][1] in _NOUNISH
                     left = tokens[i - 1] if noun_before else ""
                     terms.setdefault(term, left)
     return tuple(sorted(terms.items(), key=lambda kv: -len(kv[0])))
+
+
+def _asking_verb(word: str, tag: str) -> bool:
+    """A verb the question puts after its noun: jieba's (not a verbal noun), or one of the lexicon's counted actions,
+    which jieba tags as names at times (张贴 nr, 印发 nz)."""
+    return (tag.startswith("v") and tag != "vn") or re.fullmatch(lx.COUNTED_ACTION, word) is not None
 
 
 _NOUNISH = frozenset({"n", "nz", "nt", "ns", "nr", "vn", "an", "ng"})  # jieba flags of nouns and verbal nouns

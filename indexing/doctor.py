@@ -145,13 +145,9 @@ def _chroma_judged(index_dir: Path, problem: str | None) -> str | None:
     return problem
 
 
-def unfinished_chroma(index_dir: Path) -> bool:
-    """A Chroma file whose creation was killed half-way (some of its tables never made) in an index that never held
-    a report: it holds nothing, and Chroma cannot finish it."""
-    return _chroma_unfinished(index_dir, sqlite_problem(index_dir / CHROMA_DIR / CHROMA_FILE, CHROMA_TABLES))
-
-
 def _chroma_unfinished(index_dir: Path, problem: str | None) -> bool:
+    """A Chroma file whose creation was killed half-way (some of its tables never made) in an index that never held
+    a report: it holds nothing, and Chroma cannot finish it. `problem`: sqlite_problem of that file."""
     return (problem or "").startswith(MISSING_TABLES) and earlier_content(index_dir) is None
 
 

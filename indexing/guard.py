@@ -359,24 +359,16 @@ class _Respawning:
     def pid(self) -> int:
         return self._holder[0].pid
 
-    def _ask(self, request: tuple, seconds: float):
-        """Send one request to the child and wait up to `seconds` for its answer (None when time runs out)."""
-        self._start()
-        body = pickle.dumps(request)
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(struct.pack("<I", len(body)) + body)
-        self.proc.stdin.flush()
-        return self._receive(seconds)
+    def _live(self) -> ParseWorker:
+        if not self._holder[0].alive():
+            self._holder[0] = ParseWorker(self._holder[0].memory_bytes)
+        return self._holder[0]
 
     def parse(self, path: Path, hints=None, *, seconds: float = PARSE_SECONDS, delay: float = 0.0):
-        if not self._holder[0].alive():
-            self._holder[0] = ParseWorker(self._holder[0].memory_bytes)
-        return self._holder[0].parse(path, hints, seconds=seconds, delay=delay)
+        return self._live().parse(path, hints, seconds=seconds, delay=delay)
 
     def tokenize(self, texts: list[str], *, seconds: float = PARSE_SECONDS) -> list[str] | None:
-        if not self._holder[0].alive():
-            self._holder[0] = ParseWorker(self._holder[0].memory_bytes)
-        return self._holder[0].tokenize(texts, seconds=seconds)
+        return self._live().tokenize(texts, seconds=seconds)
 
 
 def _shutdown_idle() -> None:

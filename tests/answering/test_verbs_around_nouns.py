@@ -11,7 +11,7 @@ from answering.assistant import Assistant
 from .conftest import assert_cited, make_report
 
 OVERVIEW = ("全年共出动宣传车36车次，发放各类宣传手册1200份，开展“政务开放周”活动4次，"
-            "在各村张贴公开栏海报58张。")
+            "在各村张贴公开栏海报58张。印发政策明白卡900份，悬挂宣传横幅17条，循环播放公开专题片40场次。")
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,13 @@ def assistant() -> Assistant:
     ("青禾乡开展政务开放周活动几次？", 4),
     ("青禾乡政务开放周活动开展了几次？", 4),
     ("青禾乡张贴公开栏海报多少张？", 58),
+    ("青禾乡公开栏海报张贴了多少张？", 58),
+    ("青禾乡印发政策明白卡多少份？", 900),
+    ("青禾乡政策明白卡印发了多少份？", 900),
+    ("青禾乡悬挂宣传横幅多少条？", 17),
+    ("青禾乡宣传横幅悬挂了多少条？", 17),
+    ("青禾乡播放公开专题片多少场次？", 40),
+    ("青禾乡开展“政务开放周”活动几次？", 4),  # the question quotes the noun as the report does
 ])
 def test_a_figure_asked_with_its_verb_is_the_nouns_figure(assistant, question, value):
     answer = assistant.ask(question)
